@@ -1,0 +1,52 @@
+# One command runs the system, one runs the tests. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run test lint format bench migrations clean help
+
+help:
+	@echo "make run    - the whole system on http://127.0.0.1:8000 (embedded services unless DATABASE_URL/REDIS_URL)"
+	@echo "make test   - lint and the whole test suite against real PostgreSQL and Redis"
+	@echo "make lint   - ruff and djLint only"
+	@echo "make format - apply ruff's formatting"
+
+install: $(VENV)/.installed node_modules/.installed
+
+# The virtual environment, with exactly the locked dependencies.
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
+	touch $@
+
+# Front-end packages (Bootstrap, htmx), exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install
+	exec $(BIN)/python -m rfs.devstack run
+
+test: install lint
+	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat
+
+migrations: install
+	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python manage.py makemigrations
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,25 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from rfs.accounts.demo import DEMO_PASSWORD, seed_users
+
+# Each app that has demo data offers `<app>.demo.seed()`; they run in this order.
+DEMO_APPS = ["candidates", "screening", "mentors", "partners", "endorsements"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo logins and demo data (idempotent; refused in production)."
+
+    def handle(self, *args, **options) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo never runs with DJANGO_ENV=production.")
+        users = seed_users()
+        for app in DEMO_APPS:
+            if find_spec(f"{app}.demo") is not None:
+                import_module(f"{app}.demo").seed(stdout=self.stdout)
+        self.stdout.write(
+            "Demo logins (password {}): {}".format(DEMO_PASSWORD, ", ".join(u.email for u in users))
+        )

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from rfs.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [path("", views.index, name="index")]

@@ -1,0 +1,41 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from rfs.notify.models import Notification
+from rfs.notify.tasks import deliver
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "to_email",
+        "subject",
+        "template",
+        "status",
+        "attempts",
+        "sent_at",
+    )
+    list_filter = ("status", "template")
+    search_fields = ("to_email", "subject", "key", "ref")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
+        # The outbox is the record of what was sent; nobody edits history.
+        return False
+
+    @admin.action(description="Retry delivery now")
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        retried = queryset.filter(status__in=["pending", "failed"])
+        ids = list(retried.values_list("pk", flat=True))
+        retried.update(status="pending", next_attempt_at=timezone.now())
+        for pk in ids:
+            deliver.delay_on_commit(pk)
+        self.message_user(request, f"{len(ids)} email(s) queued again.", messages.SUCCESS)

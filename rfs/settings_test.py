@@ -1,0 +1,18 @@
+"""Test overrides: the same real PostgreSQL and Redis, on databases of their own."""
+
+import os
+
+os.environ.setdefault("DJANGO_ENV", "test")
+
+from rfs.settings import *  # noqa: F403
+from rfs.settings import REDIS_URL, redis_db_url
+
+# Separate Redis databases, so a running development worker never takes test tasks.
+CELERY_BROKER_URL = redis_db_url(REDIS_URL, 14)
+CACHES["default"]["LOCATION"] = redis_db_url(REDIS_URL, 15)  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = "rfs-test"  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+RFS_STAFF_MFA_REQUIRED = False
+DEBUG = False

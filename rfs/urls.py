@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from rfs import views
+from rfs.accounts import views as account_views
+
+# The admin logs in through the same allauth login as everyone else, so staff
+# meet the same rate limits, lockouts and second factor there.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Run for Something administration"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("outbox/", include("rfs.notify.urls")),
+    path("dashboard/", include("rfs.dashboard.urls")),
+    path("screening/", include("screening.urls")),
+    path("mentors/", include("mentors.urls")),
+    path("", include("candidates.urls")),
+]
