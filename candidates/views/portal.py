@@ -5,5 +5,5 @@ from rfs.accounts.roles import Role, role_required
 
 
 @role_required(Role.CANDIDATE)
-def portal(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
     return render(request, "candidates/portal.html")

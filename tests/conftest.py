@@ -1,0 +1,121 @@
+"""Fixtures for every test: personas, a real Celery worker, a real browser.
+
+Personas follow one pattern: `staff` runs the organisation, `screener` and
+`other_screener` are two volunteers, `mentor` mentors, `outsider` is a
+logged-in user with no role that fits (a candidate).
+"""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from rfs.accounts.models import Role
+from tests.factories.accounts import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Rate limits, lockouts and heartbeats live in Redis: each test starts clean.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(
+        email="alice@example.org", name="Alice Staff", role=Role.STAFF, is_staff=True
+    )
+
+
+@pytest.fixture
+def screener(db):
+    return UserFactory(email="bob@example.org", name="Bob Screener", role=Role.SCREENER)
+
+
+@pytest.fixture
+def other_screener(db):
+    return UserFactory(email="carol@example.org", name="Carol Screener", role=Role.SCREENER)
+
+
+@pytest.fixture
+def mentor(db):
+    return UserFactory(email="mia@example.org", name="Mia Mentor", role=Role.MENTOR)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="olly@example.org", name="Olly Outsider", role=Role.CANDIDATE)
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in a thread, consuming from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from rfs.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not used)."""
+    # Playwright's sync API runs an event loop in this thread; Django's ORM
+    # calls made by the test itself between browser steps are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page; it fails the test on any CSP violation or page error."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console: {msg.text}")
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert not problems, problems
