@@ -7,9 +7,11 @@ os.environ.setdefault("DJANGO_ENV", "test")
 from rfs.settings import *  # noqa: F403
 from rfs.settings import REDIS_URL, redis_db_url
 
-# Separate Redis databases, so a running development worker never takes test tasks.
-CELERY_BROKER_URL = redis_db_url(REDIS_URL, 14)
-CACHES["default"]["LOCATION"] = redis_db_url(REDIS_URL, 15)  # noqa: F405
+# Separate Redis databases (TEST_REDIS_DB and the next one), so a running
+# development worker, or a second test run, never takes these tests' tasks.
+_TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "14"))
+CELERY_BROKER_URL = redis_db_url(REDIS_URL, _TEST_REDIS_DB)
+CACHES["default"]["LOCATION"] = redis_db_url(REDIS_URL, _TEST_REDIS_DB + 1)  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = "rfs-test"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,5 @@
 import time
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from rfs.accounts.models import Role
 
@@ -57,4 +59,19 @@ class StaffSecondFactorMiddleware:
                 request, "Staff accounts need a second factor. Set up an authenticator app."
             )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """Shows times in the user's zone if they chose one, else in the organisation's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = getattr(request.user, "time_zone", "") or settings.RFS_TIME_ZONE
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(name))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.activate(zoneinfo.ZoneInfo(settings.RFS_TIME_ZONE))
         return self.get_response(request)

@@ -1,0 +1,1 @@
+"""Forms of the candidates app, one module per area: intake, staff, portal."""
