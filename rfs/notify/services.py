@@ -33,8 +33,6 @@ def record(
 ) -> Notification:
     """Record one email under `key` (once: a second call returns the first row) and
     deliver it after the surrounding transaction commits."""
-    from rfs.notify.tasks import deliver
-
     existing = Notification.objects.filter(key=key).first()
     if existing is not None:
         return existing
@@ -57,8 +55,19 @@ def record(
             row.save(force_insert=True)
     except IntegrityError:
         return Notification.objects.get(key=key)
-    deliver.delay_on_commit(row.pk)
+    transaction.on_commit(lambda: enqueue(row.pk))
     return row
+
+
+def enqueue(notification_id: int) -> None:
+    """Hand a row to a worker. If the broker is unreachable the row stays pending and the
+    sweep hands it over later: the change that recorded it has committed and must not fail."""
+    from rfs.notify.tasks import deliver
+
+    try:
+        deliver.delay(notification_id)
+    except Exception as exc:  # the broker's outage must not break the caller
+        logger.warning("could not queue notification %s, the sweep will: %s", notification_id, exc)
 
 
 def backoff(attempts: int) -> timedelta:

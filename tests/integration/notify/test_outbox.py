@@ -69,3 +69,140 @@ def _wait_for(condition, seconds: float = 15) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("condition not met in time")
+
+
+@pytest.fixture
+def flaky_smtp(settings):
+    from tests.support import email_backends
+
+    settings.EMAIL_BACKEND = "tests.support.email_backends.FlakyBackend"
+    yield email_backends.failures_left
+    email_backends.failures_left["count"] = 0
+
+
+def test_failing_backend_is_retried_with_backoff(celery_worker, flaky_smtp):
+    import time_machine
+    from django.utils import timezone
+
+    from rfs.notify.tasks import requeue_pending
+
+    flaky_smtp["count"] = 1
+    row = record_notice()
+    _wait_for(lambda: Notification.objects.get(pk=row.pk).attempts == 1)
+    _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.PENDING)
+    row.refresh_from_db()
+    assert "refused" in row.last_error
+    assert row.next_attempt_at > timezone.now()
+    assert mail.outbox == []
+    # Before the backoff has passed the sweep leaves it alone; after, it is sent.
+    assert requeue_pending() == 0
+    with time_machine.travel(row.next_attempt_at, tick=True):
+        assert requeue_pending() == 1
+        _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
+    assert len(mail.outbox) == 1
+
+
+def test_gives_up_after_the_last_attempt_and_keeps_the_error(db, settings, flaky_smtp):
+    settings.RFS_OUTBOX_MAX_ATTEMPTS = 2
+    flaky_smtp["count"] = 5
+    row = record_notice()
+    Notification.objects.filter(pk=row.pk).update(attempts=1)
+    assert services.deliver(notification_id=row.pk) is False
+    row.refresh_from_db()
+    assert row.status == Notification.Status.FAILED
+    assert row.attempts == 2
+    assert "refused" in row.last_error
+
+
+def test_sweeper_recovers_rows_recorded_while_the_broker_was_down(celery_worker, settings):
+    from datetime import timedelta
+
+    from rfs.celery import app
+    from rfs.notify.tasks import requeue_pending
+
+    settings.RFS_OUTBOX_REQUEUE_AFTER = timedelta(0)
+    real_broker = app.conf.broker_url
+    _use_broker(app, "redis://127.0.0.1:9/0")  # nothing listens there
+    try:
+        with transaction.atomic():
+            row = record_notice()
+    finally:
+        _use_broker(app, real_broker)
+    # The change committed; the email waits in the outbox, not lost.
+    row.refresh_from_db()
+    assert row.status == Notification.Status.PENDING
+    assert row.attempts == 0
+    assert requeue_pending() == 1
+    _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
+    assert len(mail.outbox) == 1
+
+
+def _use_broker(app, url: str) -> None:
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_delivery_task_run_twice_sends_once(celery_worker):
+    from rfs.notify.tasks import deliver
+
+    with transaction.atomic():
+        row = record_notice()
+    deliver.delay(row.pk)
+    deliver.delay(row.pk)
+    _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
+    # Give the duplicate task time to run too.
+    deliver.delay(row.pk)
+    import time
+
+    time.sleep(1.0)
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get(pk=row.pk).attempts == 1
+
+
+def test_concurrent_deliveries_of_one_row_send_once(transactional_db):
+    import threading
+
+    from django.db import connection
+
+    row = record_notice()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def deliver_once():
+        barrier.wait()
+        try:
+            results.append(services.deliver(notification_id=row.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]
+    assert len(mail.outbox) == 1
+
+
+def test_stuck_sending_rows_are_handed_back(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    row = record_notice()
+    Notification.objects.filter(pk=row.pk).update(
+        status=Notification.Status.SENDING,
+        claimed_at=timezone.now() - timedelta(minutes=30),
+        attempts=1,
+    )
+    assert services.due_for_delivery() == [row.pk]
+    assert Notification.objects.get(pk=row.pk).status == Notification.Status.PENDING
+
+
+def test_staff_see_every_message_and_others_do_not(client_for, staff, screener):
+    row = record_notice()
+    response = client_for(staff).get(row.get_absolute_url())
+    assert response.status_code == 200
+    assert "See you Tuesday." in response.content.decode()
+    assert client_for(screener).get("/outbox/").status_code == 403
