@@ -13,7 +13,8 @@ def test_staff_logs_in_and_lands_on_the_dashboard(page):
     page.wait_for_url("**/dashboard/")
     assert page.get_by_role("heading", name="Dashboard").is_visible()
     # Bootstrap's CSS and JS come from our own origin: the page is styled.
-    navbar_colour = page.locator("nav.navbar").evaluate("el => getComputedStyle(el).backgroundColor")
+    navbar = page.locator("nav.navbar")
+    navbar_colour = navbar.evaluate("el => getComputedStyle(el).backgroundColor")
     assert navbar_colour != "rgba(0, 0, 0, 0)"
 
 
