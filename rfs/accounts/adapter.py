@@ -1,8 +1,35 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils.html import strip_tags
+
+from rfs.notify.services import record_message
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are made by staff or by the candidate signup form, never by self-signup.
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Account emails (login codes, password resets, verification) go through the outbox
+        like every other email, so staff can see them and a worker delivers them."""
+        message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), ""
+        )
+        text = message.body
+        if message.content_subtype == "html":
+            html, text = message.body, strip_tags(message.body)
+        with transaction.atomic():
+            record_message(
+                # Each code or link is new, so each email is its own row.
+                key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
+                to=email,
+                subject=message.subject,
+                body_text=text,
+                body_html=html,
+                template=template_prefix,
+            )

@@ -37,16 +37,31 @@ def record(
     if existing is not None:
         return existing
     subject, text, html = render_email(template, context)
-    now = timezone.now()
+    return record_message(
+        key=key, to=to, subject=subject, body_text=text, body_html=html, template=template, ref=ref
+    )
+
+
+def record_message(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    template: str = "",
+    ref: str = "",
+) -> Notification:
+    """Record an already-rendered email under `key`, once, for delivery after commit."""
     row = Notification(
         key=key,
         template=template,
         to_email=to,
-        subject=subject,
-        body_text=text,
-        body_html=html,
+        subject=subject[:250],
+        body_text=body_text,
+        body_html=body_html,
         ref=ref,
-        next_attempt_at=now,
+        next_attempt_at=timezone.now(),
     )
     try:
         # A savepoint, so a concurrent insert of the same key leaves the caller's

@@ -91,3 +91,18 @@ def test_admin_login_goes_through_the_same_login(client, db):
     response = client.get("/admin/login/")
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_account_emails_go_through_the_outbox(client, staff, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from rfs.notify.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(reverse("account_reset_password"), {"email": staff.email})
+    row = Notification.objects.get(to_email=staff.email)
+    assert "Password Reset" in row.subject
+    assert "/accounts/password/reset/key/" in row.body_text
+    # Queued for a worker after commit, not sent inside the request.
+    assert len(callbacks) == 1
+    assert mail.outbox == []
