@@ -1,0 +1,227 @@
+"""The signup form and the candidate fields every intake channel validates."""
+
+import re
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.html import format_html
+from phonenumber_field.formfields import PhoneNumberField
+
+from candidates.geography import STATE_CHOICES
+from candidates.models import Candidate, Lgbtq, Need, OfficeLevel, Party, Source
+
+ZIP_RE = re.compile(r"^(\d{5})(-\d{4})?$")
+# The organisation recruits adults, mostly young: nobody older than this or younger than that.
+OLDEST_AGE = 100
+YOUNGEST_AGE = 16
+# How far ahead someone may plan to run.
+ELECTION_YEARS_AHEAD = 6
+
+
+def _max_length(name: str) -> int:
+    return Candidate._meta.get_field(name).max_length
+
+
+def _text(name: str, *, required: bool = False, **kwargs) -> forms.CharField:
+    field = Candidate._meta.get_field(name)
+    return forms.CharField(
+        label=kwargs.pop("label", str(field.verbose_name).capitalize()),
+        max_length=field.max_length,
+        required=required,
+        **kwargs,
+    )
+
+
+def _choices(blank: str, choices) -> list[tuple[str, str]]:
+    return [("", blank), *choices]
+
+
+class CandidateFieldsForm(forms.Form):
+    """Every candidate field, validated the same way for the form, the import and partner
+    forms. Email comes back trimmed and lower case, phone as a PhoneNumber (E.164)."""
+
+    first_name = _text("first_name", required=True, label="First name")
+    last_name = _text("last_name", required=True, label="Last name")
+    preferred_name = _text(
+        "preferred_name", help_text="If you go by another name, tell us what to call you."
+    )
+    pronouns = _text("pronouns", label="Pronouns (optional)")
+    email = forms.EmailField(max_length=_max_length("email"))
+    phone = PhoneNumberField(
+        label="Mobile phone",
+        region="US",
+        max_length=30,
+        help_text="A volunteer will call you on this number.",
+    )
+    zip_code = forms.CharField(label="ZIP code", max_length=10)
+    state = forms.ChoiceField(choices=_choices("Choose a state", STATE_CHOICES))
+    city = _text("city", required=True, label="City or town")
+    birth_year = forms.IntegerField(
+        label="Year you were born",
+        help_text="So we can see how old you will be on election day.",
+    )
+
+    office_level = forms.ChoiceField(
+        label="Which kind of office are you considering?",
+        choices=_choices("Choose one", OfficeLevel.choices),
+    )
+    office = _text(
+        "office", label="The office, in your words", help_text="e.g. Springfield School Board"
+    )
+    district = _text("district", label="District or seat (if you know it)")
+    election_year = forms.TypedChoiceField(
+        label="Election year you are aiming for",
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    has_filed = forms.BooleanField(label="I have already filed to run", required=False)
+    party = forms.ChoiceField(
+        label="Party registration",
+        choices=_choices("Prefer not to say", Party.choices),
+        required=False,
+    )
+    source = forms.ChoiceField(
+        label="How did you hear about us?",
+        choices=_choices("Choose one", Source.choices),
+        required=False,
+    )
+    source_detail = _text(
+        "source_detail",
+        label="Which publication, organisation or friend?",
+    )
+    why_run = _text(
+        "why_run",
+        label="Why do you want to run?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    needs = forms.MultipleChoiceField(
+        label="What help do you need?",
+        choices=Need.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    gender = _text("gender", label="Gender")
+    race_ethnicity = _text("race_ethnicity", label="Race and ethnicity")
+    lgbtq = forms.ChoiceField(
+        label="Do you identify as LGBTQ+?",
+        choices=_choices("Prefer not to answer", Lgbtq.choices),
+        required=False,
+    )
+
+    # Shown together, marked optional, in their own fieldset.
+    DEMOGRAPHIC_FIELDS = ("gender", "race_ethnicity", "lgbtq")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        year = timezone.localdate().year
+        self.oldest_birth_year = year - OLDEST_AGE
+        self.youngest_birth_year = year - YOUNGEST_AGE
+        birth_year = self.fields["birth_year"]
+        birth_year.widget.attrs.update(
+            min=self.oldest_birth_year, max=self.youngest_birth_year, inputmode="numeric"
+        )
+        election_years = [(y, str(y)) for y in range(year, year + ELECTION_YEARS_AHEAD + 1)]
+        election_year = self.fields["election_year"]
+        election_year.choices = _choices("Not sure yet", election_years)
+        election_year.error_messages["invalid_choice"] = (
+            f"Choose a year from {year} to {year + ELECTION_YEARS_AHEAD}, or “Not sure yet”."
+        )
+        self.fields["zip_code"].widget.attrs.update(inputmode="numeric", autocomplete="postal-code")
+        for name, autocomplete in (
+            ("first_name", "given-name"),
+            ("last_name", "family-name"),
+            ("email", "email"),
+            ("phone", "tel"),
+            ("city", "address-level2"),
+        ):
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
+        for name in self.DEMOGRAPHIC_FIELDS:
+            self.fields[name].label = f"{self.fields[name].label} (optional)"
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_zip_code(self) -> str:
+        match = ZIP_RE.match(self.cleaned_data["zip_code"].strip())
+        if not match:
+            raise forms.ValidationError("Enter a 5-digit ZIP code, like 20001.", code="invalid")
+        return match.group(1)
+
+    def clean_birth_year(self) -> int | None:
+        value = self.cleaned_data["birth_year"]
+        if value is not None and not (self.oldest_birth_year <= value <= self.youngest_birth_year):
+            raise forms.ValidationError(
+                f"Enter a birth year from {self.oldest_birth_year} to "
+                f"{self.youngest_birth_year}: you need to be at least {YOUNGEST_AGE} to sign up.",
+                code="out_of_range",
+            )
+        return value
+
+    def demographic_fields(self) -> list:
+        return [self[name] for name in self.DEMOGRAPHIC_FIELDS]
+
+
+class SignupForm(CandidateFieldsForm):
+    """The public signup form: the candidate fields plus consent and a honeypot."""
+
+    consent = forms.BooleanField(
+        error_messages={
+            "required": "Please agree to be contacted, so a volunteer can call you back."
+        },
+    )
+    # Hidden from people by a CSS class; bots that fill every field fill this one too.
+    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = format_html(
+            "I agree to be contacted by Run for Something about running for office. "
+            'Read our <a href="{}">privacy notice</a>.',
+            reverse("candidates:privacy"),
+        )
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+        # The public form offers the ways people hear of us, not the import's own source.
+        self.fields["source"].choices = [
+            choice for choice in self.fields["source"].choices if choice[0] != Source.IMPORT
+        ]
+
+    @property
+    def is_spam(self) -> bool:
+        """True when the honeypot was filled (whatever else is wrong with the form)."""
+        return bool(self.data.get(self.add_prefix("website"), "").strip())
+
+
+def answers_from_payload(payload: dict) -> dict | None:
+    """A kept submission's answers, validated again as candidate fields; None if they no
+    longer validate (they stay kept as the raw submission either way)."""
+    data = MultiValueDict(
+        {key: value if isinstance(value, list) else [value] for key, value in payload.items()}
+    )
+    form = CandidateFieldsForm(data=data)
+    return form.cleaned_data if form.is_valid() else None
+
+
+class MergeForm(forms.Form):
+    """Which of the two matched candidates to keep when merging them."""
+
+    keep = forms.ChoiceField(label="Keep this record", widget=forms.RadioSelect)
+
+    def __init__(self, *args, submission, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {
+            str(c.uuid): c for c in (submission.candidate, submission.phone_match) if c is not None
+        }
+        self.fields["keep"].choices = [
+            (key, f"{c.display_name} ({c.email})") for key, c in self.candidates.items()
+        ]
+        if self.candidates:
+            # The older record usually carries more history: offer it first.
+            oldest = min(self.candidates.values(), key=lambda c: c.created_at)
+            self.fields["keep"].initial = str(oldest.uuid)
+
+    def clean_keep(self):
+        return self.candidates[self.cleaned_data["keep"]]

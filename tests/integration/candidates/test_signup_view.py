@@ -1,0 +1,272 @@
+"""The public signup form over HTTP: pages, outcomes, spam, rate limit, hostile input."""
+
+import hashlib
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from candidates.models import Candidate, HelpRequest, Stage, StageChange, Submission
+from rfs.notify.models import Notification
+from tests.factories.candidates import CandidateFactory, signup_form_data
+
+pytestmark = pytest.mark.django_db
+SIGNUP = "/signup/"
+
+
+def post(client, **overrides):
+    return client.post(SIGNUP, signup_form_data(**overrides), HTTP_USER_AGENT="TestBrowser/1.0")
+
+
+def test_signup_page_shows_every_field_to_anyone(client):
+    response = client.get(reverse("candidates:signup"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in signup_form_data():
+        assert f'name="{name}"' in html, name
+    assert 'href="/privacy/"' in html
+    assert "Optional" in html
+    # Hidden by a class, never by an inline style (the CSP forbids those).
+    assert 'class="signup-extra"' in html
+    assert "style=" not in html
+
+
+def test_home_page_links_the_signup_form(client):
+    assert 'href="/signup/"' in client.get("/").content.decode()
+
+
+def test_signup_creates_a_candidate_and_shows_the_thank_you_page(client):
+    response = post(client)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("candidates:thanks")
+    candidate = Candidate.objects.get()
+    assert candidate.email == "ada@example.org"
+    assert candidate.phone.as_e164 == "+12025550142"
+    assert candidate.stage == Stage.SIGNED_UP
+    assert candidate.consent_at is not None
+    assert list(StageChange.objects.values_list("from_stage", "to_stage")) == [("", "signed_up")]
+    first_contact = HelpRequest.objects.get(candidate=candidate)
+    assert first_contact.kind == HelpRequest.Kind.FIRST_CONTACT
+    assert (first_contact.due_at - first_contact.opened_at).total_seconds() == 72 * 3600
+    [email] = Notification.objects.all()
+    assert email.to_email == "ada@example.org"
+    assert email.template == "signup_confirmation"
+    assert email.ref == candidate.ref
+
+
+def test_raw_submission_is_kept_without_the_csrf_token(client):
+    post(client)
+    submission = Submission.objects.get()
+    assert submission.outcome == Submission.Outcome.CREATED
+    assert submission.payload["email"] == "ada@example.org"
+    assert submission.payload["needs"] == ["campaign_plan", "fundraising"]
+    assert "csrfmiddlewaretoken" not in submission.payload
+    expected = hashlib.sha256((settings.SECRET_KEY + "127.0.0.1").encode()).hexdigest()
+    assert submission.ip_hash == expected
+    assert submission.user_agent == "TestBrowser/1.0"
+
+
+def test_long_user_agent_is_truncated(client):
+    client.post(SIGNUP, signup_form_data(), HTTP_USER_AGENT="x" * 5000)
+    assert len(Submission.objects.get().user_agent) == 500
+
+
+# Matching, inserting the candidate, its history row, the first-contact request (with its
+# working-hours calendar), the outbox row and the submission, plus their savepoints.
+SIGNUP_QUERIES = 20
+
+
+def test_signup_post_does_no_email_sending_and_few_queries(
+    client, django_assert_max_num_queries, mailoutbox
+):
+    with django_assert_max_num_queries(SIGNUP_QUERIES):
+        response = post(client)
+    assert response.status_code == 302
+    # The email is recorded in the outbox and delivered by a worker after commit.
+    assert mailoutbox == []
+    assert Notification.objects.get().status == Notification.Status.PENDING
+
+
+def test_signup_query_count_does_not_grow_with_the_candidates(client):
+    with CaptureQueriesContext(connection) as first:
+        post(client, email="first@example.org", phone="202-555-0101")
+    CandidateFactory.create_batch(30)
+    with CaptureQueriesContext(connection) as later:
+        post(client, email="later@example.org", phone="202-555-0102")
+    assert len(later) == len(first)
+
+
+def test_update_post_uses_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    post(client)
+    with django_assert_max_num_queries(SIGNUP_QUERIES):
+        post(client, city="Baltimore", state="MD", zip_code="21201")
+    assert Candidate.objects.get().city == "Baltimore"
+
+
+def test_thanks_page_says_what_happens_next(client):
+    html = client.get(reverse("candidates:thanks")).content.decode()
+    assert "Check your email" in html
+    assert "within about three days" in html
+
+
+def test_thank_you_is_identical_for_known_and_unknown_people(client):
+    CandidateFactory(email="known@example.org", phone="+12025550199")
+    responses = [
+        post(client, email="new@example.org", phone="202-555-0111"),
+        post(client, email="KNOWN@example.org", phone="202-555-0199"),
+        post(client, email="other@example.org", phone="(202) 555-0199"),
+        post(client, email="new@example.org", phone="202-555-0199"),  # merge review
+    ]
+    assert {r.status_code for r in responses} == {302}
+    assert {r["Location"] for r in responses} == {reverse("candidates:thanks")}
+    pages = {client.get(r["Location"]).content for r in responses}
+    assert len(pages) == 1
+    outcomes = list(Submission.objects.order_by("received_at").values_list("outcome", flat=True))
+    assert outcomes == ["created", "updated", "updated", "merge_review"]
+
+
+def test_invalid_post_shows_errors_beside_fields_keeps_values_and_stores_nothing(client):
+    response = post(client, zip_code="2000", first_name="Zoë", birth_year="1850")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a 5-digit ZIP code, like 20001." in html
+    assert "Enter a birth year from" in html
+    assert 'value="Zoë"' in html
+    assert 'value="2000"' in html
+    assert "is-invalid" in html
+    assert not Candidate.objects.exists()
+    assert not Submission.objects.exists()
+
+
+def test_honeypot_keeps_a_spam_submission_and_shows_the_normal_thanks(client):
+    response = post(client, website="http://cheap-pills.example")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("candidates:thanks")
+    submission = Submission.objects.get()
+    assert submission.outcome == Submission.Outcome.SPAM
+    assert submission.payload["website"] == "http://cheap-pills.example"
+    assert not Candidate.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_honeypot_with_garbage_fields_is_still_spam_not_an_error_page(client):
+    response = client.post(SIGNUP, {"website": "x", "email": "not-an-email", "birth_year": "?"})
+    assert response.status_code == 302
+    assert Submission.objects.get().outcome == Submission.Outcome.SPAM
+
+
+def test_rate_limit_answers_429_and_keeps_the_submission(client, settings):
+    settings.RFS_SIGNUP_RATE_LIMIT = 2
+    assert post(client, email="a@example.org", phone="202-555-0101").status_code == 302
+    assert post(client, email="b@example.org", phone="202-555-0102").status_code == 302
+    response = post(client, email="c@example.org", phone="202-555-0103")
+    assert response.status_code == 429
+    assert "Please try again in an hour" in response.content.decode()
+    assert Candidate.objects.count() == 2
+    rejected = Submission.objects.get(outcome=Submission.Outcome.REJECTED)
+    assert rejected.reason.startswith("Rate limit")
+    assert rejected.payload["email"] == "c@example.org"
+
+
+def test_rate_limit_is_per_address(client, settings):
+    settings.RFS_SIGNUP_RATE_LIMIT = 1
+    assert post(client, email="a@example.org", phone="202-555-0101").status_code == 302
+    response = client.post(
+        SIGNUP,
+        signup_form_data(email="b@example.org", phone="202-555-0102"),
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 302
+    assert Candidate.objects.count() == 2
+
+
+def test_invalid_posts_do_not_use_up_the_rate_limit(client, settings):
+    settings.RFS_SIGNUP_RATE_LIMIT = 1
+    for _ in range(3):
+        assert post(client, zip_code="x").status_code == 200
+    assert post(client).status_code == 302
+
+
+def test_hostile_html_is_stored_as_typed_and_escaped_when_shown(client, staff, client_for):
+    script = '<script>alert("x")</script>'
+    response = post(client, first_name=script, why_run=script + "'; DROP TABLE x; --")
+    assert response.status_code == 302
+    candidate = Candidate.objects.get()
+    assert candidate.first_name == script
+    assert candidate.why_run == script + "'; DROP TABLE x; --"
+    # Shown escaped on the staff merge-review page (the submission's name is shown there).
+    CandidateFactory(email="other@example.org", phone="+12025550177")
+    post(client, first_name=script, email="ada@example.org", phone="202-555-0177")
+    html = client_for(staff).get(reverse("candidates:merge_review")).content.decode()
+    assert script not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_null_bytes_are_refused_with_a_message_not_a_500(client):
+    response = post(client, first_name="Ada\x00", why_run="\x00\x00")
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_spam_with_null_bytes_is_kept_without_crashing(client):
+    response = client.post(SIGNUP, {"website": "x\x00y", "first_name": "\x00"})
+    assert response.status_code == 302
+    assert Submission.objects.get().payload["website"] == "x\ufffdy"
+
+
+def test_10000_character_fields_are_refused_not_crashed(client):
+    long = "x" * 10_000
+    response = post(client, first_name=long, why_run=long, email=long, zip_code=long, phone=long)
+    assert response.status_code == 200
+    assert not Candidate.objects.exists()
+
+
+def test_sql_fragments_are_plain_text(client):
+    fragment = "Robert'); DROP TABLE candidates_candidate;--"
+    assert post(client, last_name=fragment, city="' OR '1'='1").status_code == 302
+    candidate = Candidate.objects.get()
+    assert candidate.last_name == fragment
+    assert candidate.city == "' OR '1'='1"
+
+
+def test_signup_only_answers_get_and_post(client):
+    assert client.put(SIGNUP).status_code == 405
+
+
+def test_privacy_notice_is_public(client):
+    response = client.get(reverse("candidates:privacy"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "What we collect" in html
+    assert "delete" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_double_submit_from_two_threads_makes_one_candidate_and_one_email():
+    barrier = threading.Barrier(2)
+    statuses, errors = [], []
+
+    def submit() -> None:
+        try:
+            barrier.wait(timeout=10)
+            statuses.append(Client().post(SIGNUP, signup_form_data()).status_code)
+        except Exception as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert statuses == [302, 302]
+    assert Candidate.objects.count() == 1
+    assert Submission.objects.count() == 2
+    assert Notification.objects.count() == 1
