@@ -9,8 +9,9 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from phonenumber_field.modelfields import PhoneNumberField
@@ -61,6 +62,13 @@ ALLOWED_MOVES: dict[str, set[str]] = {
     Stage.UNRESPONSIVE: {Stage.SIGNED_UP, Stage.SCREENING},
     Stage.WITHDRAWN: {Stage.SIGNED_UP},
 }
+
+# Stages in the order staff read them (the pipeline, then its exits), as a sortable number.
+STAGE_ORDER = [*PIPELINE, Stage.LOST, Stage.NOT_A_FIT, Stage.UNRESPONSIVE, Stage.WITHDRAWN]
+STAGE_RANK = Case(
+    *[When(stage=stage, then=Value(rank)) for rank, stage in enumerate(STAGE_ORDER)],
+    output_field=models.IntegerField(),
+)
 
 
 class OfficeLevel(models.TextChoices):
@@ -185,6 +193,22 @@ class Candidate(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Staff search over names, email (whole and in parts), city and office, kept current by
+    # PostgreSQL itself. "simple": names are not words to stem.
+    search_vector = models.GeneratedField(
+        expression=SearchVector(
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "email",
+            Func(F("email"), Value("@.-_+"), Value("     "), function="TRANSLATE"),
+            "city",
+            "office",
+            config="simple",
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = CandidateQuerySet.as_manager()
 
@@ -212,6 +236,15 @@ class Candidate(models.Model):
             models.Index(fields=["source"], name="candidate_source_idx"),
             models.Index(fields=["owner", "stage"], name="candidate_owner_stage_idx"),
             GinIndex(fields=["needs"], name="candidate_needs_gin"),
+            GinIndex(fields=["search_vector"], name="candidate_search_gin"),
+            models.Index(fields=["last_name", "first_name"], name="candidate_name_idx"),
+            models.Index(STAGE_RANK, F("created_at").desc(), name="candidate_stage_rank_idx"),
+            # Prefix search on email (LIKE 'ada@exa%') whatever the database collation.
+            models.Index(
+                fields=["email"],
+                name="candidate_email_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -251,6 +284,13 @@ class StageChange(models.Model):
         indexes = [
             models.Index(fields=["candidate", "at"], name="stagechange_candidate_at_idx"),
             models.Index(fields=["to_stage", "at"], name="stagechange_to_at_idx"),
+            # The dashboard's funnel (rfs.dashboard.metrics.funnel): each candidate's moves in
+            # order, read from the index alone.
+            models.Index(
+                fields=["candidate", "at", "id"],
+                include=["to_stage"],
+                name="stagechange_history_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -383,6 +423,20 @@ class HelpRequest(models.Model):
             ),
             models.Index(fields=["kind", "opened_at"], name="request_kind_opened_idx"),
             models.Index(fields=["owner", "status"], name="request_owner_status_idx"),
+            # The dashboard's response times (rfs.dashboard.metrics.response_figures): the
+            # requests opened in a period, every kind, read from the index alone.
+            models.Index(
+                fields=["opened_at"],
+                include=[
+                    "kind",
+                    "first_response_at",
+                    "due_at",
+                    "resolved_at",
+                    "status",
+                    "candidate",
+                ],
+                name="request_opened_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,21 +1,63 @@
 from django.urls import path
 
+from candidates.views import imports as import_views
+from candidates.views import intake as intake_views
 from candidates.views import portal
+from candidates.views import requests as request_views
+from candidates.views import review as review_views
+from candidates.views import staff as staff_views
 
 app_name = "candidates"
 
-# Public signup: /signup/ ...
-intake_patterns: list = []
+# Public signup: /signup/ ... and the staff merge review of what it could not resolve.
+intake_patterns = [
+    path("signup/", intake_views.signup, name="signup"),
+    path("signup/thanks/", intake_views.thanks, name="thanks"),
+    path("privacy/", intake_views.privacy, name="privacy"),
+    path("candidates/merge-review/", review_views.merge_review, name="merge_review"),
+    path(
+        "candidates/merge-review/<uuid:uuid>/merge/", review_views.merge, name="merge_review_merge"
+    ),
+    path(
+        "candidates/merge-review/<uuid:uuid>/split/", review_views.split, name="merge_review_split"
+    ),
+    path("candidates/unique-people/", review_views.unique_count, name="unique_count"),
+]
 
 # Staff candidate pages: /candidates/ ...
-staff_patterns: list = []
+staff_patterns = [
+    path("candidates/", staff_views.candidate_list, name="list"),
+    path("candidates/export.csv", staff_views.export, name="export"),
+    path("candidates/import/", import_views.upload, name="import_upload"),
+    path("candidates/import/<uuid:uuid>/", import_views.status, name="import"),
+    path("candidates/import/<uuid:uuid>/rejected.csv", import_views.report, name="import_report"),
+    path("candidates/<uuid:uuid>/", staff_views.detail, name="detail"),
+    path("candidates/<uuid:uuid>/notes/", staff_views.add_note, name="add_note"),
+    path("candidates/<uuid:uuid>/stage/", staff_views.change_stage, name="change_stage"),
+]
 
 # The candidate's portal: /portal/ ...
 portal_patterns = [
     path("portal/", portal.home, name="portal"),
+    path("portal/login/", portal.login, name="portal_login"),
+    path("portal/details/", portal.details, name="portal_details"),
+    path("portal/ask/", portal.ask, name="portal_ask"),
 ]
 
 # Help requests: /requests/ ...
-request_patterns: list = []
+request_patterns = [
+    path("requests/", request_views.index, name="requests"),
+    path("requests/settings/", request_views.response_settings, name="request_settings"),
+    path(
+        "requests/settings/holidays/<int:pk>/remove/",
+        request_views.remove_holiday,
+        name="request_remove_holiday",
+    ),
+    path("requests/<uuid:uuid>/", request_views.detail, name="request"),
+    path("requests/<uuid:uuid>/reply/", request_views.reply, name="request_reply"),
+    path("requests/<uuid:uuid>/resolve/", request_views.resolve, name="request_resolve"),
+    path("requests/<uuid:uuid>/reopen/", request_views.reopen, name="request_reopen"),
+    path("requests/<uuid:uuid>/take/", request_views.take, name="request_take"),
+]
 
 urlpatterns = intake_patterns + staff_patterns + portal_patterns + request_patterns

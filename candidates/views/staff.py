@@ -1,0 +1,142 @@
+"""Staff candidate pages: the searchable list, a candidate's page, notes, stage moves, export."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from candidates.forms.staff import CandidateFilterForm, NoteForm, StageForm
+from candidates.models import Candidate, Need
+from candidates.services import records
+from candidates.services.pipeline import StageMoveRefused, move_stage
+from candidates.services.search import filter_candidates
+from rfs.accounts.roles import staff_required
+
+
+def _filtered(request: HttpRequest) -> tuple[CandidateFilterForm, QuerySet[Candidate]]:
+    form = CandidateFilterForm(request.GET)
+    form.is_valid()  # a filter with an error is shown beside its field and not applied
+    queryset = filter_candidates(
+        queryset=Candidate.objects.visible_to(request.user),
+        filters=form.filters(),
+        sort=form.sort_key(),
+    )
+    return form, queryset
+
+
+@staff_required
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    form, queryset = _filtered(request)
+    page = Paginator(
+        queryset.select_related("owner").defer("why_run"), settings.RFS_CANDIDATES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "candidates/candidate_list.html",
+        {
+            "form": form,
+            "page": page,
+            "columns": _sort_columns(request, form.sort_key()),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+# Sortable columns of the list: (heading, sort key); a second click reverses the order.
+SORTABLE = {"name": "Name", "state": "State", "stage": "Stage", "signed_up": "Signed up"}
+
+
+def _sort_columns(request: HttpRequest, sort: str) -> dict[str, dict]:
+    params = request.GET.copy()
+    params.pop("page", None)
+    columns = {}
+    for key, heading in SORTABLE.items():
+        direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
+        params["sort"] = f"-{key}" if sort == key else key
+        columns[key] = {"heading": heading, "direction": direction, "query": params.urlencode()}
+    return columns
+
+
+@staff_required
+def export(request: HttpRequest) -> HttpResponse:
+    form, queryset = _filtered(request)
+    if form.errors:
+        messages.error(request, "Correct the filters before exporting.")
+        return redirect(f"{reverse('candidates:list')}?{request.GET.urlencode()}")
+    log = records.record_export(
+        by=request.user, filters={**form.filters(), "sort": form.sort_key()}
+    )
+    response = StreamingHttpResponse(
+        records.export_csv(export=log, queryset=queryset), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="candidates-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _detail(request: HttpRequest, candidate: Candidate, **forms) -> HttpResponse:
+    context = {
+        "candidate": candidate,
+        "timeline": records.timeline(candidate=candidate),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "stage_form": forms.get("stage_form") or StageForm(stage=candidate.stage),
+        "needs": [Need(need).label for need in candidate.needs if need in Need.values],
+        "age_at_election": (
+            candidate.election_year - candidate.birth_year
+            if candidate.election_year and candidate.birth_year
+            else None
+        ),
+    }
+    status = 400 if forms else 200
+    return render(request, "candidates/candidate_detail.html", context, status=status)
+
+
+def _load(request: HttpRequest, uuid) -> Candidate:
+    return get_object_or_404(
+        Candidate.objects.visible_to(request.user).select_related("owner"), uuid=uuid
+    )
+
+
+@staff_required
+def detail(request: HttpRequest, uuid) -> HttpResponse:
+    return _detail(request, _load(request, uuid))
+
+
+@staff_required
+@require_POST
+def add_note(request: HttpRequest, uuid) -> HttpResponse:
+    candidate = _load(request, uuid)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, candidate, note_form=form)
+    records.add_note(candidate=candidate, author=request.user, body=form.cleaned_data["body"])
+    messages.success(request, "Note added.")
+    return redirect(candidate)
+
+
+@staff_required
+@require_POST
+def change_stage(request: HttpRequest, uuid) -> HttpResponse:
+    candidate = _load(request, uuid)
+    form = StageForm(request.POST, stage=candidate.stage)
+    if not form.is_valid():
+        return _detail(request, candidate, stage_form=form)
+    try:
+        change = move_stage(
+            candidate=candidate,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except StageMoveRefused as refusal:
+        candidate.refresh_from_db()
+        form.add_error("to", str(refusal))
+        return _detail(request, candidate, stage_form=form)
+    messages.success(request, f"Moved to {change.get_to_stage_display()}.")
+    return redirect(candidate)

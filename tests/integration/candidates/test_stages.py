@@ -1,0 +1,94 @@
+import pytest
+
+from candidates.models import Candidate, Stage, StageChange
+from tests.factories.candidates import CandidateFactory
+
+
+@pytest.fixture
+def candidate(db):
+    return CandidateFactory()
+
+
+def _move(client, candidate, to: str, reason: str = "Good call"):
+    return client.post(f"/candidates/{candidate.uuid}/stage/", {"to": to, "reason": reason})
+
+
+def test_allowed_move_writes_history(client_for, staff, candidate):
+    response = _move(client_for(staff), candidate, Stage.SCREENED, "Screened at the town hall")
+    assert response.status_code == 302
+    assert response.url == candidate.get_absolute_url()
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.SCREENED
+    change = StageChange.objects.filter(candidate=candidate).latest("at")
+    assert (change.from_stage, change.to_stage, change.by, change.reason) == (
+        Stage.SIGNED_UP,
+        Stage.SCREENED,
+        staff,
+        "Screened at the town hall",
+    )
+
+
+def test_page_offers_only_the_allowed_moves(client_for, staff, candidate):
+    form = client_for(staff).get(candidate.get_absolute_url()).context["stage_form"]
+    offered = {value for value, _ in form.fields["to"].widget.choices if value}
+    assert offered == {
+        Stage.SCREENING,
+        Stage.SCREENED,
+        Stage.NOT_A_FIT,
+        Stage.UNRESPONSIVE,
+        Stage.WITHDRAWN,
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "to"),
+    [
+        (Stage.SIGNED_UP, Stage.WON),
+        (Stage.SIGNED_UP, Stage.ACTIVE),
+        (Stage.SCREENED, Stage.SIGNED_UP),
+        (Stage.WON, Stage.LOST),
+        (Stage.SIGNED_UP, Stage.SIGNED_UP),
+    ],
+)
+def test_refused_move_shows_a_clear_error(client_for, staff, start, to):
+    candidate = CandidateFactory(stage=start)
+    response = _move(client_for(staff), candidate, to)
+    assert response.status_code == 400
+    error = response.context["stage_form"].errors["to"][0]
+    assert error == (f"A candidate cannot move from {Stage(start).label} to {Stage(to).label}.")
+    assert error.replace("'", "&#x27;") in response.content.decode()
+    assert Candidate.objects.get(pk=candidate.pk).stage == start
+    assert StageChange.objects.filter(candidate=candidate).count() == 1
+
+
+def test_unknown_stage_is_an_error_not_a_crash(client_for, staff, candidate):
+    response = _move(client_for(staff), candidate, "mayor")
+    assert response.status_code == 400
+    assert response.context["stage_form"].errors["to"]
+
+
+def test_a_reason_is_required_and_the_choice_is_kept(client_for, staff, candidate):
+    response = _move(client_for(staff), candidate, Stage.NOT_A_FIT, reason="")
+    assert response.status_code == 400
+    form = response.context["stage_form"]
+    assert form.errors["reason"]
+    assert 'value="not_a_fit" selected' in response.content.decode()
+    assert Candidate.objects.get(pk=candidate.pk).stage == Stage.SIGNED_UP
+
+
+def test_a_final_stage_offers_no_move(client_for, staff):
+    candidate = CandidateFactory(stage=Stage.WON)
+    html = client_for(staff).get(candidate.get_absolute_url()).content.decode()
+    assert "the pipeline allows no further move" in html
+
+
+def test_stale_page_cannot_move_twice(client_for, staff, candidate):
+    client = client_for(staff)
+    assert _move(client, candidate, Stage.NOT_A_FIT).status_code == 302
+    # A second tab still shows the old menu and posts a move from signed up.
+    response = _move(client, candidate, Stage.SCREENING)
+    assert response.status_code == 400
+    assert "cannot move from Not a fit to Screening" in response.content.decode()
+    assert list(
+        StageChange.objects.filter(candidate=candidate).values_list("to_stage", flat=True)
+    ) == [Stage.SIGNED_UP, Stage.NOT_A_FIT]
