@@ -1,0 +1,318 @@
+"""Screening forms: they validate what a screener typed; services decide what happens."""
+
+import uuid
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from candidates.geography import STATE_CHOICES
+from candidates.models import Candidate, Need, OfficeLevel
+from rfs.accounts.models import Role, User
+from screening.models import RUBRIC, ContactAttempt, ScreeningCall
+
+DATETIME_INPUT = {"type": "datetime-local"}
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# Small clock differences between a screener's device and the server are not "the future".
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        choices=[("", "All states"), *STATE_CHOICES], required=False, widget=SELECT
+    )
+    office_level = forms.ChoiceField(
+        label="Office level",
+        choices=[("", "All levels"), *OfficeLevel.choices],
+        required=False,
+        widget=SELECT,
+    )
+
+
+def _past_moment(value: datetime | None, candidate: Candidate, what: str) -> None:
+    if value is None:
+        return
+    if value > timezone.now() + CLOCK_SLACK:
+        raise forms.ValidationError(f"The {what} cannot be in the future.")
+    if value < candidate.created_at - CLOCK_SLACK:
+        raise forms.ValidationError(f"The {what} cannot be before the candidate signed up.")
+
+
+class ContactAttemptForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What happened", choices=[("", "Choose…"), *ContactAttempt.Kind.choices]
+    )
+    at = forms.DateTimeField(
+        label="When",
+        required=False,
+        help_text="Your time. Leave empty for now.",
+        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format=DATETIME_FORMAT),
+    )
+    note = forms.CharField(label="Note (optional)", max_length=500, required=False)
+
+    def __init__(self, *args, candidate: Candidate, **kwargs) -> None:
+        self.candidate = candidate
+        super().__init__(*args, **kwargs)
+
+    def clean_at(self) -> datetime | None:
+        value = self.cleaned_data.get("at")
+        _past_moment(value, self.candidate, "attempt")
+        return value
+
+
+class WallClockField(forms.DateTimeField):
+    """A date and time with no zone yet: the form says which zone it is in."""
+
+    def to_python(self, value) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            parsed = forms.BaseTemporalField.to_python(self, value)
+        return parsed.replace(tzinfo=None)
+
+
+class ScheduleCallForm(forms.Form):
+    starts_local = WallClockField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format=DATETIME_FORMAT),
+    )
+    zone = forms.ChoiceField(label="In whose time zone", widget=forms.RadioSelect)
+
+    def __init__(
+        self,
+        *args,
+        screener_zone: zoneinfo.ZoneInfo,
+        candidate_zone: zoneinfo.ZoneInfo,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.zones = {"candidate": candidate_zone, "screener": screener_zone}
+        self.fields["zone"].choices = [
+            ("candidate", f"The candidate's ({candidate_zone.key})"),
+            ("screener", f"Mine ({screener_zone.key})"),
+        ]
+        self.fields["zone"].initial = "candidate"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        local, zone_name = cleaned.get("starts_local"), cleaned.get("zone")
+        if local is None or zone_name not in self.zones:
+            return cleaned
+        zone = self.zones[zone_name]
+        aware = local.replace(tzinfo=zone)
+        # A wall-clock time skipped by a DST change does not survive the round trip.
+        if aware.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(zone).replace(
+            tzinfo=None
+        ) != local.replace(fold=0):
+            self.add_error(
+                "starts_local",
+                f"{local:%H:%M} does not exist on {local:%B %d} in {zone.key}: the clocks "
+                "jump forward then. Choose another time.",
+            )
+            return cleaned
+        if aware <= timezone.now():
+            self.add_error("starts_local", "Choose a time in the future.")
+        elif aware > timezone.now() + timedelta(days=settings.RFS_SCHEDULE_MAX_DAYS):
+            self.add_error(
+                "starts_local",
+                f"Choose a time within the next {settings.RFS_SCHEDULE_MAX_DAYS} days.",
+            )
+        cleaned["starts_at"] = aware
+        return cleaned
+
+
+def _score_field(criterion) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=criterion.label,
+        help_text=criterion.question,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[(score, f"{score}: {text}") for score, text in criterion.levels.items()],
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a score from 1 to 5."},
+    )
+
+
+class ScreeningCallForm(forms.Form):
+    """The call log: when, how long, the rubric, needs found, notes, outcome and next step."""
+
+    happened_at = forms.DateTimeField(
+        label="When the call happened",
+        help_text="Your time.",
+        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format=DATETIME_FORMAT),
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration in minutes",
+        min_value=1,
+        max_value=300,
+        error_messages={
+            "required": "Enter how many minutes the call took.",
+            "min_value": "The duration must be at least 1 minute.",
+            "max_value": "The duration cannot be more than 300 minutes (5 hours); check it.",
+            "invalid": "Enter the duration as a whole number of minutes.",
+        },
+    )
+    outcome = forms.ChoiceField(
+        choices=ScreeningCall.Outcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Advance, not yet and not a fit send the candidate a follow-up email.",
+    )
+    needs = forms.MultipleChoiceField(
+        label="Needs found",
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label="Private notes",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Seen by screeners and staff only, never sent to the candidate.",
+    )
+    next_step = forms.ChoiceField(
+        label="Recommended next step", choices=[("", "Choose…"), *ScreeningCall.NextStep.choices]
+    )
+    form_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, candidate: Candidate, editing: ScreeningCall | None = None, **kwargs):
+        self.candidate = candidate
+        self.editing = editing
+        super().__init__(*args, **kwargs)
+        # The rubric goes after the duration, in its own order.
+        for criterion in reversed(RUBRIC):
+            self.fields[criterion.field] = _score_field(criterion)
+        order = ["happened_at", "duration_minutes", *[c.field for c in RUBRIC]]
+        self.order_fields(order)
+        if editing is not None:
+            # The outcome moved the stage and sent its email; it is not edited afterwards.
+            del self.fields["outcome"]
+            del self.fields["form_token"]
+            if not editing.reached:
+                for criterion in RUBRIC:
+                    del self.fields[criterion.field]
+        elif not self.is_bound:
+            self.initial.setdefault("form_token", uuid.uuid4())
+
+    @property
+    def reached(self) -> bool:
+        if self.editing is not None:
+            return self.editing.reached
+        return self.cleaned_data.get("outcome") != ScreeningCall.Outcome.NO_CONTACT
+
+    def clean_happened_at(self) -> datetime:
+        value = self.cleaned_data["happened_at"]
+        if self.editing is not None and value == self.editing.happened_at.replace(
+            second=0, microsecond=0
+        ):
+            # The form shows whole minutes: an untouched time keeps its seconds.
+            return self.editing.happened_at
+        _past_moment(value, self.candidate, "call")
+        return value
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.editing is None and "outcome" not in cleaned:
+            return cleaned
+        for criterion in RUBRIC:
+            if criterion.field not in self.fields:
+                continue
+            if not self.reached:
+                cleaned[criterion.field] = None
+            elif cleaned.get(criterion.field) is None and criterion.field not in self.errors:
+                self.add_error(criterion.field, f"Score {criterion.label.lower()} from 1 to 5.")
+        return cleaned
+
+    @property
+    def scores(self) -> dict[str, int | None]:
+        return {c.field: self.cleaned_data.get(c.field) for c in RUBRIC}
+
+
+class CallFilterForm(forms.Form):
+    """Filters of the staff list of calls; dates are whole days in the viewer's zone."""
+
+    screener = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="All screeners"
+    )
+    outcome = forms.ChoiceField(
+        choices=[("", "All outcomes"), *ScreeningCall.Outcome.choices], required=False
+    )
+    state = forms.ChoiceField(choices=[("", "All states"), *STATE_CHOICES], required=False)
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["screener"].queryset = User.objects.filter(
+            role__in=[Role.SCREENER, Role.STAFF]
+        ).order_by("name", "email")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date cannot be before the start date.")
+        return cleaned
+
+    def apply(self, calls):
+        data = self.cleaned_data
+        if data.get("screener"):
+            calls = calls.filter(screener=data["screener"])
+        if data.get("outcome"):
+            calls = calls.filter(outcome=data["outcome"])
+        if data.get("state"):
+            calls = calls.filter(candidate__state=data["state"])
+        if data.get("start"):
+            calls = calls.filter(happened_at__gte=_day_start(data["start"]))
+        if data.get("end"):
+            calls = calls.filter(happened_at__lt=_day_start(data["end"] + timedelta(days=1)))
+        return calls
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ReportPeriodForm(forms.Form):
+    """The period of the staff hours report: whole months, the last six by default."""
+
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date cannot be before the start date.")
+        return cleaned
+
+    def period(self) -> tuple[datetime, datetime]:
+        """[start, end) as aware moments: the chosen days, else the last six months."""
+        today = timezone.localdate()
+        year, month = divmod(today.year * 12 + today.month - 1 - 5, 12)
+        default_start = date(year, month + 1, 1)
+        valid = self.is_valid()
+        start = (self.cleaned_data.get("start") if valid else None) or default_start
+        end = (self.cleaned_data.get("end") if valid else None) or today
+        return _day_start(start), _day_start(end + timedelta(days=1))

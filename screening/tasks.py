@@ -1,0 +1,17 @@
+"""Celery tasks of screening: beat sweeps that call the services, safe to run twice."""
+
+from celery import shared_task
+
+from screening import services
+
+
+@shared_task
+def expire_claims() -> int:
+    """Beat: release claims left without any logged contact, and tell screener and staff."""
+    return services.expire_claims()
+
+
+@shared_task
+def send_call_reminders() -> int:
+    """Beat: record the reminders of booked calls that have fallen due."""
+    return services.send_due_reminders()
