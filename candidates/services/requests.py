@@ -1,10 +1,38 @@
+"""Help requests: opening, routing, conversations, the clock, reminders and escalations.
+
+A request's due time counts business hours (see business_hours). For a first contact
+or a mentor introduction the first response answers it; any other request is due to
+be resolved, or handed back to the candidate with a question, by its due time. While
+it waits on the candidate the clock stops; when they answer, the due time moves on
+by the business time the wait lasted.
+"""
+
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
-from candidates.models import Candidate, HelpRequest, ResponseTarget
+from candidates.models import Candidate, HelpRequest, Holiday, RequestMessage, ResponseTarget
+from candidates.models import WorkingHours as WorkingHoursRow
+from candidates.services.business_hours import (
+    Schedule,
+    add_business_time,
+    business_time_between,
+    load_schedule,
+)
+from rfs.accounts.models import Role
+from rfs.notify import services as outbox
 
 DEFAULT_TARGET_HOURS = {
     HelpRequest.Kind.FIRST_CONTACT: 72,
@@ -13,6 +41,15 @@ DEFAULT_TARGET_HOURS = {
     HelpRequest.Kind.PARTNER_INTRO: 120,
     HelpRequest.Kind.FUNDING: 120,
 }
+# Kinds whose first response is the whole answer: the sweep leaves them alone once answered.
+ANSWERED_BY_FIRST_RESPONSE = {HelpRequest.Kind.FIRST_CONTACT, HelpRequest.Kind.MENTOR_INTRO}
+
+
+class RequestRefused(Exception):
+    """The action is not possible on this request as it stands."""
+
+
+# --- Due times ------------------------------------------------------------------
 
 
 def target_hours(kind: str) -> int:
@@ -23,8 +60,92 @@ def target_hours(kind: str) -> int:
     return getattr(settings, "RFS_RESPONSE_TARGET_HOURS", {}).get(kind, DEFAULT_TARGET_HOURS[kind])
 
 
-def due_time(*, kind: str, opened_at: datetime) -> datetime:
-    return opened_at + timedelta(hours=target_hours(kind))
+def due_time(*, kind: str, opened_at: datetime, schedule: Schedule | None = None) -> datetime:
+    """When a request of this kind opened at `opened_at` is due, counting business hours."""
+    schedule = schedule or load_schedule()
+    return add_business_time(opened_at, timedelta(hours=target_hours(kind)), schedule)
+
+
+@transaction.atomic
+def set_response_targets(*, hours: dict[str, int]) -> None:
+    """Store the hours per kind; new requests get due times from them."""
+    for kind, value in hours.items():
+        ResponseTarget.objects.update_or_create(kind=kind, defaults={"hours": value})
+
+
+@transaction.atomic
+def set_working_hours(*, days: dict[int, tuple | None]) -> None:
+    """Replace the working hours: {weekday: (opens, closes) or None for closed}. No open day
+    at all means every hour counts. Due times already set stay as they are."""
+    WorkingHoursRow.objects.all().delete()
+    WorkingHoursRow.objects.bulk_create(
+        WorkingHoursRow(weekday=day, opens=period[0], closes=period[1])
+        for day, period in sorted(days.items())
+        if period
+    )
+
+
+def add_holiday(*, date, name: str) -> Holiday:
+    """Close the organisation on `date` (a second call for the same date renames it)."""
+    holiday, _ = Holiday.objects.update_or_create(date=date, defaults={"name": name})
+    return holiday
+
+
+def remove_holiday(*, holiday: Holiday) -> None:
+    """Open the organisation again on a day it had marked closed."""
+    holiday.delete()
+
+
+# --- Who sees and who answers -----------------------------------------------------
+
+
+def visible_requests(user) -> QuerySet[HelpRequest]:
+    """Requests of the candidates the user may see: staff all, a mentor their mentees',
+    a screener their candidates', a candidate their own."""
+    if not user.is_authenticated or not user.is_active:
+        return HelpRequest.objects.none()
+    if user.role == Role.STAFF:
+        return HelpRequest.objects.all()
+    return HelpRequest.objects.filter(candidate__in=Candidate.objects.visible_to(user).values("pk"))
+
+
+def is_helper(*, request: HelpRequest, user) -> bool:
+    """True for anyone answering the request (mentor, staff, screener), not the candidate.
+    (A candidate login reaches no request but their own: see visible_requests.)"""
+    return user.role != Role.CANDIDATE
+
+
+def mentor_user_for(candidate: Candidate):
+    """The login of the candidate's current mentor, or None (no mentor, or one without login).
+    Read through the `mentorships` relation, so this app needs not import the mentors app."""
+    if not hasattr(candidate, "mentorships"):
+        return None
+    mentorship = (
+        candidate.mentorships.filter(ended_at__isnull=True, mentor__user__is_active=True)
+        .select_related("mentor__user")
+        .first()
+    )
+    return mentorship.mentor.user if mentorship else None
+
+
+def _org_time(moment: datetime) -> str:
+    """A time as emails show it: in the organisation's zone, which a worker has not activated."""
+    local = moment.astimezone(ZoneInfo(settings.RFS_TIME_ZONE))
+    return f"{local:%b} {local.day}, {local:%Y %H:%M %Z}"
+
+
+def _owner_email(request: HelpRequest) -> tuple[str, str]:
+    if request.owner_id and request.owner.is_active:
+        return request.owner.email, request.owner.get_short_name()
+    return settings.RFS_STAFF_EMAIL, "team"
+
+
+def _candidate_email(request: HelpRequest) -> tuple[str, str]:
+    candidate = request.candidate
+    return candidate.email, candidate.preferred_name or candidate.first_name
+
+
+# --- Opening ----------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -51,6 +172,117 @@ def open_request(
     )
 
 
+@transaction.atomic
+def ask_question(
+    *, candidate: Candidate, topic: str, subject: str, body: str, by, at=None
+) -> HelpRequest:
+    """A candidate's question: routed to their mentor, else to the staff pool, with the
+    question as the first message; the owner hears of it by email (a link only)."""
+    at = at or timezone.now()
+    request = open_request(
+        candidate=candidate,
+        kind=HelpRequest.Kind.QUESTION,
+        owner=mentor_user_for(candidate),
+        subject=subject,
+        topic=topic,
+        at=at,
+    )
+    RequestMessage.objects.create(request=request, author=by, from_helper=False, body=body)
+    to, name = _owner_email(request)
+    outbox.record(
+        key=f"request:new:{request.pk}",
+        to=to,
+        template="request_new",
+        context={"name": name, "link": request.get_absolute_url()},
+        ref=candidate.ref,
+    )
+    return request
+
+
+# --- The conversation ---------------------------------------------------------------
+
+
+@transaction.atomic
+def post_reply(
+    *,
+    request: HelpRequest,
+    author,
+    body: str,
+    wait_for_candidate: bool = False,
+    resolve: bool = False,
+    at=None,
+) -> RequestMessage:
+    """Add a reply and tell the other side by email (a link, never the text).
+    A helper's first reply is the request's first response; a helper may hand the request
+    back to the candidate (the clock stops) or resolve it. A candidate's reply restarts
+    the clock, and reopens a resolved request."""
+    at = at or timezone.now()
+    locked = HelpRequest.objects.select_for_update().select_related("candidate").get(pk=request.pk)
+    helper = is_helper(request=locked, user=author)
+    message = RequestMessage.objects.create(
+        request=locked, author=author, from_helper=helper, body=body
+    )
+    if helper:
+        _record_first_response(locked, at)
+        if locked.owner_id is None and author.role == Role.STAFF:
+            # Staff who answer a pool request take it: its reminders now reach them.
+            locked.owner = author
+        if resolve:
+            _resolve(locked, at, count_as_response=True)
+        elif wait_for_candidate and locked.status == HelpRequest.Status.OPEN:
+            locked.status = HelpRequest.Status.WAITING
+            locked.waiting_since = at
+        to, name = _candidate_email(locked)
+    else:
+        if locked.status == HelpRequest.Status.RESOLVED:
+            _reopen(locked)
+        elif locked.status == HelpRequest.Status.WAITING:
+            _restart_clock(locked, at)
+        to, name = _owner_email(locked)
+    # The row is locked, so saving every field overwrites nothing a sweep just wrote.
+    locked.save()
+    outbox.record(
+        key=f"request:reply:{message.pk}",
+        to=to,
+        template="request_reply",
+        context={"name": name, "link": locked.get_absolute_url()},
+        ref=locked.candidate.ref,
+    )
+    request.refresh_from_db()
+    return message
+
+
+def _restart_clock(request: HelpRequest, at: datetime) -> None:
+    """End a wait on the candidate: the due time moves on by the business time it lasted."""
+    if request.waiting_since is not None:
+        schedule = load_schedule()
+        paused = business_time_between(request.waiting_since, at, schedule)
+        request.due_at = add_business_time(request.due_at, paused, schedule)
+    request.status = HelpRequest.Status.OPEN
+    request.waiting_since = None
+
+
+def _record_first_response(request: HelpRequest, at: datetime) -> None:
+    if request.first_response_at is None:
+        request.first_response_at = max(at, request.opened_at)
+
+
+def _resolve(request: HelpRequest, at: datetime, *, count_as_response: bool) -> None:
+    if count_as_response:
+        _record_first_response(request, at)
+    if request.status != HelpRequest.Status.RESOLVED:
+        request.status = HelpRequest.Status.RESOLVED
+        request.resolved_at = max(at, request.opened_at)
+        request.waiting_since = None
+
+
+def _reopen(request: HelpRequest) -> None:
+    # The first response and the due time stay: they are what the figures measure.
+    request.status = HelpRequest.Status.OPEN
+    request.resolved_at = None
+    request.waiting_since = None
+
+
 def record_first_response(*, request: HelpRequest, at=None) -> bool:
     """Set the request's first response time, once. Returns True if this call set it."""
     at = at or timezone.now()
@@ -62,12 +294,173 @@ def record_first_response(*, request: HelpRequest, at=None) -> bool:
     return bool(updated)
 
 
-def resolve_request(*, request: HelpRequest, at=None) -> HelpRequest:
-    """Mark a request resolved (its first response too, if it had none)."""
+@transaction.atomic
+def resolve_request(*, request: HelpRequest, at=None, by=None) -> HelpRequest:
+    """Mark a request resolved. Resolved by the helping side (or by no one named) it counts as
+    answered, so its first response is set if it had none; closed by the candidate it does not."""
     at = at or timezone.now()
-    record_first_response(request=request, at=at)
-    HelpRequest.objects.filter(pk=request.pk).exclude(status=HelpRequest.Status.RESOLVED).update(
-        status=HelpRequest.Status.RESOLVED, resolved_at=at, waiting_since=None
+    locked = HelpRequest.objects.select_for_update().select_related("candidate").get(pk=request.pk)
+    by_candidate = by is not None and not is_helper(request=locked, user=by)
+    _resolve(locked, at, count_as_response=not by_candidate)
+    locked.save()
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def reopen_request(*, request: HelpRequest, by, at=None) -> HelpRequest:
+    """The candidate reopens a resolved request; its owner hears of it by email."""
+    at = at or timezone.now()
+    locked = HelpRequest.objects.select_for_update().select_related("candidate").get(pk=request.pk)
+    if locked.status != HelpRequest.Status.RESOLVED:
+        raise RequestRefused("This request is still open.")
+    _reopen(locked)
+    locked.save()
+    to, name = _owner_email(locked)
+    outbox.record(
+        key=f"request:reopened:{locked.pk}:{int(at.timestamp())}",
+        to=to,
+        template="request_reopened",
+        context={"name": name, "link": locked.get_absolute_url()},
+        ref=locked.candidate.ref,
     )
     request.refresh_from_db()
     return request
+
+
+@transaction.atomic
+def reassign_request(*, request: HelpRequest, owner, by) -> HelpRequest:
+    """Give an open request to another owner (None: the staff pool); the new owner is told."""
+    locked = HelpRequest.objects.select_for_update().select_related("candidate").get(pk=request.pk)
+    if locked.owner_id == (owner.pk if owner else None):
+        return locked
+    locked.owner = owner
+    locked.save(update_fields=["owner"])
+    to, name = _owner_email(locked)
+    assignee = owner.pk if owner else "pool"
+    outbox.record(
+        key=f"request:assigned:{locked.pk}:{assignee}:{timezone.now().timestamp()}",
+        to=to,
+        template="request_new",
+        context={"name": name, "link": locked.get_absolute_url()},
+        ref=locked.candidate.ref,
+    )
+    request.refresh_from_db()
+    return request
+
+
+# --- The sweep: reminders before the due time, escalation after it -----------------------
+
+
+def _awaiting_helper() -> Q:
+    """Open requests that still wait on the helping side (not on the candidate)."""
+    return Q(status=HelpRequest.Status.OPEN) & ~(
+        Q(kind__in=ANSWERED_BY_FIRST_RESPONSE) & Q(first_response_at__isnull=False)
+    )
+
+
+def with_overdue(queryset: QuerySet[HelpRequest], *, now: datetime) -> QuerySet[HelpRequest]:
+    """Annotate `overdue`: past the due time and still waiting on the helping side."""
+    return queryset.annotate(
+        overdue=ExpressionWrapper(
+            _awaiting_helper() & Q(due_at__lt=now), output_field=BooleanField()
+        )
+    )
+
+
+def is_overdue(request: HelpRequest, *, now: datetime) -> bool:
+    """The same rule as with_overdue, for one loaded request."""
+    answered = request.kind in ANSWERED_BY_FIRST_RESPONSE and request.first_response_at
+    return request.status == HelpRequest.Status.OPEN and not answered and request.due_at < now
+
+
+def requests_to_remind(*, now: datetime) -> QuerySet[HelpRequest]:
+    """Requests past `settings.RFS_REQUEST_REMINDER_SHARE` of their due window, not yet due,
+    whose owner has not been reminded."""
+    share = getattr(settings, "RFS_REQUEST_REMINDER_SHARE", 0.75)
+    remind_at = ExpressionWrapper(
+        F("opened_at") + (F("due_at") - F("opened_at")) * Value(share),
+        output_field=DateTimeField(),
+    )
+    return (
+        HelpRequest.objects.filter(_awaiting_helper(), reminded_at__isnull=True, due_at__gt=now)
+        .alias(remind_at=remind_at)
+        .filter(remind_at__lte=now)
+    )
+
+
+def requests_to_escalate(*, now: datetime) -> QuerySet[HelpRequest]:
+    """Requests past their due time that staff have not heard about yet."""
+    return HelpRequest.objects.filter(
+        _awaiting_helper(), escalated_at__isnull=True, due_at__lte=now
+    )
+
+
+def remind_owner(*, request_id: int, now=None) -> bool:
+    """Remind the owner once. Safe under concurrent sweeps: the conditional UPDATE claims the
+    request, so only one caller records the email. Returns True if this call did."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = (
+            HelpRequest.objects.filter(_awaiting_helper(), pk=request_id, reminded_at__isnull=True)
+            .filter(due_at__gt=now)
+            .update(reminded_at=now)
+        )
+        if not claimed:
+            return False
+        request = HelpRequest.objects.select_related("candidate", "owner").get(pk=request_id)
+        to, name = _owner_email(request)
+        outbox.record(
+            key=f"request:remind:{request.pk}",
+            to=to,
+            template="request_reminder",
+            context={
+                "name": name,
+                "link": request.get_absolute_url(),
+                "due": _org_time(request.due_at),
+            },
+            ref=request.candidate.ref,
+        )
+    return True
+
+
+def escalate(*, request_id: int, now=None) -> bool:
+    """Tell staff, once, that a request is overdue, and mark it (escalated_at). Claimed by a
+    conditional UPDATE like remind_owner. Returns True if this call did it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = (
+            HelpRequest.objects.filter(_awaiting_helper(), pk=request_id, escalated_at__isnull=True)
+            .filter(due_at__lte=now)
+            .update(escalated_at=now)
+        )
+        if not claimed:
+            return False
+        request = HelpRequest.objects.select_related("candidate").get(pk=request_id)
+        outbox.record(
+            key=f"request:escalate:{request.pk}",
+            to=settings.RFS_STAFF_EMAIL,
+            template="request_escalation",
+            context={
+                "name": "team",
+                "link": request.get_absolute_url(),
+                "due": _org_time(request.due_at),
+            },
+            ref=request.candidate.ref,
+        )
+    return True
+
+
+def sweep_requests(*, now=None) -> dict[str, int]:
+    """Remind owners of requests nearing their due time and escalate overdue ones, each once.
+    Returns how many of each this run did."""
+    now = now or timezone.now()
+    reminded = sum(
+        remind_owner(request_id=pk, now=now)
+        for pk in requests_to_remind(now=now).values_list("pk", flat=True)[:5000]
+    )
+    escalated = sum(
+        escalate(request_id=pk, now=now)
+        for pk in requests_to_escalate(now=now).values_list("pk", flat=True)[:5000]
+    )
+    return {"reminded": reminded, "escalated": escalated}

@@ -1,9 +1,116 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The candidate's own pages: login by emailed code, their record, their questions."""
 
-from rfs.accounts.roles import Role, role_required
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
+
+from allauth.account.views import request_login_code
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from candidates.forms.portal import AskForm, PortalDetailsForm, PortalLoginForm
+from candidates.models import Candidate
+from candidates.services import portal as services
+from candidates.services.requests import ask_question, visible_requests
+from rfs.accounts.models import Role
 
 
-@role_required(Role.CANDIDATE)
+def candidate_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Like role_required(Role.CANDIDATE), but anonymous visitors go to the portal's own login,
+    which works before the candidate has an account."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('candidates:portal_login')}?{query}")
+        if not request.user.has_role(Role.CANDIDATE):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _own_record(request: HttpRequest) -> Candidate:
+    candidate = services.candidate_for(request.user)
+    if candidate is None:
+        raise Http404("No candidate record belongs to this login.")
+    return candidate
+
+
+def login(request: HttpRequest) -> HttpResponse:
+    """Ask for a login code. A candidate who signed up has no account yet: it is made here,
+    then allauth's login by code takes over. Unknown addresses get the same answer."""
+    if request.user.is_authenticated:
+        return redirect(request.user.start_url)
+    next_url = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = PortalLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.ensure_portal_user(email=form.cleaned_data["email"])
+        # allauth's own view sends the code (or, for an unknown address, the same kind of
+        # email saying there is no account), rate-limits, and shows the code page.
+        return request_login_code(request)
+    return render(request, "candidates/portal_login.html", {"form": form, "next": next_url})
+
+
+@candidate_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "candidates/portal.html")
+    candidate = services.candidate_for(request.user)
+    if candidate is None:
+        return render(request, "candidates/portal_missing.html")
+    where, next_step = services.STAGE_WORDS.get(candidate.stage, ("", ""))
+    requests = (
+        visible_requests(request.user)
+        .filter(candidate=candidate)
+        .select_related("owner")
+        .order_by("-opened_at")
+    )
+    return render(
+        request,
+        "candidates/portal.html",
+        {
+            "candidate": candidate,
+            "where": where,
+            "next_step": next_step,
+            "helpers": services.current_helpers(candidate),
+            "requests": requests,
+        },
+    )
+
+
+@candidate_required
+def details(request: HttpRequest) -> HttpResponse:
+    candidate = _own_record(request)
+    form = PortalDetailsForm(request.POST or None, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_candidate_details(
+            candidate=candidate, data=form.cleaned_data, by=request.user
+        )
+        messages.success(
+            request, "Thank you, your details are updated." if changed else "Nothing changed."
+        )
+        return redirect("candidates:portal")
+    return render(request, "candidates/portal_details.html", {"form": form})
+
+
+@candidate_required
+def ask(request: HttpRequest) -> HttpResponse:
+    candidate = _own_record(request)
+    form = AskForm(request.POST or None, initial={"topic": request.GET.get("topic", "")})
+    if request.method == "POST" and form.is_valid():
+        help_request = ask_question(
+            candidate=candidate,
+            topic=form.cleaned_data["topic"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            by=request.user,
+        )
+        messages.success(request, "Your question is on its way. We email you when we answer.")
+        return redirect(help_request)
+    return render(request, "candidates/portal_ask.html", {"form": form})

@@ -1,0 +1,177 @@
+"""Help requests: the conversation page everyone shares, staff's overview and settings."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from candidates.forms.requests import HolidayForm, ReplyForm, ResponseTargetsForm, WorkingHoursForm
+from candidates.models import HelpRequest, Holiday, WorkingHours
+from candidates.services import requests as services
+from candidates.services import response_times
+from rfs.accounts.roles import Role, role_required, staff_required
+
+# Everyone who can take part in a conversation; visible_requests narrows it per person.
+PARTICIPANTS = (Role.CANDIDATE, Role.MENTOR, Role.SCREENER, Role.STAFF)
+OPEN_PER_PAGE = 50
+
+
+def _load(request: HttpRequest, uuid) -> HelpRequest:
+    """The request if the user may see it; anything else is a 404."""
+    return get_object_or_404(
+        services.visible_requests(request.user).select_related("candidate", "owner"), uuid=uuid
+    )
+
+
+@role_required(*PARTICIPANTS)
+def detail(request: HttpRequest, uuid) -> HttpResponse:
+    help_request = _load(request, uuid)
+    return _render_detail(request, help_request, ReplyForm())
+
+
+def _render_detail(request: HttpRequest, help_request: HelpRequest, form) -> HttpResponse:
+    helper = services.is_helper(request=help_request, user=request.user)
+    return render(
+        request,
+        "candidates/request_detail.html",
+        {
+            "help_request": help_request,
+            "candidate": help_request.candidate,
+            "messages_list": help_request.messages.select_related("author"),
+            "form": form,
+            "helper": helper,
+            "overdue": services.is_overdue(help_request, now=timezone.now()),
+        },
+    )
+
+
+@require_POST
+@role_required(*PARTICIPANTS)
+def reply(request: HttpRequest, uuid) -> HttpResponse:
+    help_request = _load(request, uuid)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, help_request, form)
+    helper = services.is_helper(request=help_request, user=request.user)
+    action = form.cleaned_data["action"] if helper else "reply"
+    services.post_reply(
+        request=help_request,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        wait_for_candidate=action == "wait",
+        resolve=action == "resolve",
+    )
+    messages.success(request, "Your reply is sent.")
+    return redirect(help_request)
+
+
+@require_POST
+@role_required(*PARTICIPANTS)
+def resolve(request: HttpRequest, uuid) -> HttpResponse:
+    help_request = _load(request, uuid)
+    services.resolve_request(request=help_request, by=request.user)
+    messages.success(request, "Marked as resolved.")
+    return redirect(help_request)
+
+
+@require_POST
+@role_required(Role.CANDIDATE)
+def reopen(request: HttpRequest, uuid) -> HttpResponse:
+    help_request = _load(request, uuid)
+    try:
+        services.reopen_request(request=help_request, by=request.user)
+    except services.RequestRefused as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, "Reopened. We will get back to you.")
+    return redirect(help_request)
+
+
+@require_POST
+@staff_required
+def take(request: HttpRequest, uuid) -> HttpResponse:
+    help_request = _load(request, uuid)
+    services.reassign_request(request=help_request, owner=request.user, by=request.user)
+    messages.success(request, "This request is yours now.")
+    return redirect(help_request)
+
+
+@staff_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Open and overdue requests with their owners, and the response-time figures."""
+    now = timezone.now()
+    open_requests = services.with_overdue(
+        HelpRequest.objects.exclude(status=HelpRequest.Status.RESOLVED)
+        .select_related("candidate", "owner")
+        .order_by("due_at", "pk"),
+        now=now,
+    )
+    kind = request.GET.get("kind", "")
+    if kind in HelpRequest.Kind.values:
+        open_requests = open_requests.filter(kind=kind)
+    page = Paginator(open_requests, OPEN_PER_PAGE).get_page(request.GET.get("page"))
+    since, _ = response_times.default_period(weeks=12, now=now)
+    return render(
+        request,
+        "candidates/request_list.html",
+        {
+            "page": page,
+            "now": now,
+            "kind": kind,
+            "kinds": HelpRequest.Kind.choices,
+            "since": since,
+            "overdue": response_times.overdue_requests(now=now),
+            "by_kind": response_times.response_times_by_kind(since=since, now=now),
+            "weekly": response_times.weekly_response_times(since=since, now=now, by_kind=False),
+            "by_mentor": response_times.mentor_response_times(since=since, now=now),
+        },
+    )
+
+
+@staff_required
+def response_settings(request: HttpRequest) -> HttpResponse:
+    """Staff set the hours allowed per kind, the working hours and the holidays."""
+    current_targets = {kind: services.target_hours(kind) for kind in HelpRequest.Kind.values}
+    current_hours = {row.weekday: (row.opens, row.closes) for row in WorkingHours.objects.all()}
+    section = request.POST.get("section")
+    targets_form = ResponseTargetsForm(
+        request.POST if section == "targets" else None, current=current_targets
+    )
+    hours_form = WorkingHoursForm(
+        request.POST if section == "hours" else None, current=current_hours
+    )
+    holiday_form = HolidayForm(request.POST if section == "holiday" else None)
+    if request.method == "POST":
+        if section == "targets" and targets_form.is_valid():
+            services.set_response_targets(hours=targets_form.cleaned_data)
+            messages.success(request, "Response times saved. New requests use them.")
+            return redirect("candidates:request_settings")
+        if section == "hours" and hours_form.is_valid():
+            services.set_working_hours(days=hours_form.days())
+            messages.success(request, "Working hours saved. New due times count them.")
+            return redirect("candidates:request_settings")
+        if section == "holiday" and holiday_form.is_valid():
+            services.add_holiday(**holiday_form.cleaned_data)
+            messages.success(request, "Holiday added.")
+            return redirect("candidates:request_settings")
+    return render(
+        request,
+        "candidates/request_settings.html",
+        {
+            "targets_form": targets_form,
+            "hours_form": hours_form,
+            "holiday_form": holiday_form,
+            "holidays": Holiday.objects.filter(date__gte=timezone.localdate()),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def remove_holiday(request: HttpRequest, pk: int) -> HttpResponse:
+    holiday = get_object_or_404(Holiday, pk=pk)
+    services.remove_holiday(holiday=holiday)
+    messages.success(request, f"{holiday.name} removed.")
+    return redirect("candidates:request_settings")

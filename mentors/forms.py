@@ -1,0 +1,97 @@
+from django import forms
+from django.contrib.postgres.forms import SimpleArrayField
+
+from candidates.geography import BY_CODE, COVERAGE_CODES, STATE_CHOICES
+from mentors.models import Expertise, Mentor
+from rfs.accounts.models import Role, User
+
+COVERAGE_CHOICES = sorted(((c, BY_CODE[c].name) for c in COVERAGE_CODES), key=lambda c: c[1])
+
+
+class MentorProfileForm(forms.ModelForm):
+    """What a mentor edits about themselves."""
+
+    states = forms.MultipleChoiceField(
+        choices=STATE_CHOICES,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="The states you know well. Hold Ctrl (or ⌘) to choose several.",
+    )
+    expertise = forms.MultipleChoiceField(
+        choices=Expertise.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    languages = SimpleArrayField(
+        forms.CharField(max_length=40),
+        required=False,
+        help_text="Separated by commas, e.g. English, Spanish.",
+    )
+    capacity = forms.IntegerField(
+        min_value=0, max_value=50, help_text="How many mentees you can take at once."
+    )
+
+    class Meta:
+        model = Mentor
+        fields = [
+            "name",
+            "bio",
+            "states",
+            "expertise",
+            "experience_level",
+            "languages",
+            "capacity",
+            "is_available",
+        ]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        labels = {"is_available": "Available for new mentees"}
+
+    def clean_languages(self) -> list[str]:
+        return [value.strip() for value in self.cleaned_data["languages"] if value.strip()]
+
+
+class MentorStaffForm(MentorProfileForm):
+    """What staff edit about a mentor, including the email the mentor logs in with."""
+
+    class Meta(MentorProfileForm.Meta):
+        fields = ["name", "email", *MentorProfileForm.Meta.fields[1:]]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        clash = Mentor.objects.filter(email=email).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another mentor has this email.")
+        # The mentor logs in with this address: it may be a staff login, never someone else's.
+        login = User.objects.filter(email=email).exclude(pk=self.instance.user_id).first()
+        if login is not None and (
+            login.role not in (Role.MENTOR, Role.STAFF) or hasattr(login, "mentor_profile")
+        ):
+            raise forms.ValidationError("This email belongs to another person's login.")
+        return email
+
+
+class StateLeadForm(forms.Form):
+    state = forms.ChoiceField(choices=[("", "Choose a state"), *COVERAGE_CHOICES])
+
+
+class EndMentorshipForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why it ends",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. the candidate withdrew"}),
+    )
+
+
+class MentorFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Name or email")
+    state = forms.ChoiceField(choices=[("", "Any state"), *STATE_CHOICES], required=False)
+    expertise = forms.ChoiceField(
+        choices=[("", "Any expertise"), *Expertise.choices], required=False
+    )
+    availability = forms.ChoiceField(
+        choices=[
+            ("", "Everyone"),
+            ("open", "Can take mentees"),
+            ("full", "Full"),
+            ("paused", "Paused"),
+        ],
+        required=False,
+    )

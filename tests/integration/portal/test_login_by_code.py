@@ -1,0 +1,127 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from rfs.accounts.models import Role, User
+from rfs.notify.models import Notification
+from rfs.notify.services import deliver
+from tests.factories.candidates import CandidateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def deliver_outbox() -> None:
+    """What the worker does after commit (these tests run inside one transaction)."""
+    pending = Notification.objects.filter(status="pending").order_by("pk")
+    for pk in pending.values_list("pk", flat=True):
+        deliver(notification_id=pk)
+
+
+def code_from(message) -> str:
+    return re.search(r"browser window\.\s+(\S+)", message.body).group(1)
+
+
+@pytest.fixture
+def candidate():
+    return CandidateFactory(email="ada@example.org", first_name="Ada", last_name="Lovelace")
+
+
+def ask_for_code(client, email: str, **extra):
+    return client.post(reverse("candidates:portal_login"), {"email": email, **extra})
+
+
+def test_a_signed_up_candidate_logs_in_with_an_emailed_code(client, candidate):
+    response = ask_for_code(client, "Ada@Example.org ")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_confirm_login_code")
+
+    candidate.refresh_from_db()
+    user = candidate.user
+    assert user.role == Role.CANDIDATE and user.email == "ada@example.org"
+    assert not user.has_usable_password()
+    assert EmailAddress.objects.get(user=user).verified
+    deliver_outbox()
+    assert [m.to for m in mail.outbox] == [["ada@example.org"]]
+
+    response = client.post(
+        reverse("account_confirm_login_code"), {"code": code_from(mail.outbox[0])}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("candidates:portal")
+    assert "Welcome, Ada" in response.content.decode()
+
+
+def test_the_account_is_made_once(client, candidate):
+    ask_for_code(client, candidate.email)
+    first = User.objects.get(email=candidate.email)
+    client.get(reverse("candidates:portal_login"))
+    ask_for_code(client, candidate.email)
+    assert User.objects.filter(email=candidate.email).count() == 1
+    candidate.refresh_from_db()
+    assert candidate.user == first
+
+
+def test_wrong_code_does_not_log_in(client, candidate):
+    ask_for_code(client, candidate.email)
+    response = client.post(reverse("account_confirm_login_code"), {"code": "WRONG1"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_account(client, candidate):
+    known = ask_for_code(client, candidate.email)
+    client.cookies.clear()
+    unknown = ask_for_code(client, "nobody@example.org")
+    assert unknown.status_code == known.status_code == 302
+    assert unknown["Location"] == known["Location"]
+    assert not User.objects.filter(email="nobody@example.org").exists()
+    deliver_outbox()
+    # allauth tells the address's owner that there is no account; it carries no code.
+    assert mail.outbox[-1].to == ["nobody@example.org"]
+    assert "browser window" not in mail.outbox[-1].body
+
+
+def test_a_staff_address_is_never_turned_into_a_candidate_login(client, staff):
+    CandidateFactory(email=staff.email)
+    ask_for_code(client, staff.email)
+    staff.refresh_from_db()
+    assert staff.role == Role.STAFF
+    assert User.objects.filter(email=staff.email).count() == 1
+
+
+def test_next_page_is_kept_through_the_code(client, candidate):
+    target = reverse("candidates:portal_ask")
+    response = client.get(target)
+    assert response["Location"] == f"{reverse('candidates:portal_login')}?next=%2Fportal%2Fask%2F"
+    response = ask_for_code(client, candidate.email, next=target)
+    confirm_url = response["Location"]
+    assert confirm_url.startswith(reverse("account_confirm_login_code"))
+    deliver_outbox()
+    response = client.post(confirm_url, {"code": code_from(mail.outbox[0])})
+    assert response["Location"] == target
+
+
+def test_bad_input_is_shown_beside_the_field(client):
+    response = ask_for_code(client, "not an email")
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    assert not Notification.objects.exists()
+
+
+def test_logged_in_people_skip_the_login_page(client_for, staff):
+    response = client_for(staff).get(reverse("candidates:portal_login"))
+    assert response.status_code == 302
+
+
+def test_allauths_own_code_page_works_for_a_candidate_without_a_login(client, candidate):
+    response = client.post(reverse("account_request_login_code"), {"email": candidate.email})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.user is not None
+    deliver_outbox()
+    response = client.post(
+        reverse("account_confirm_login_code"), {"code": code_from(mail.outbox[0])}, follow=True
+    )
+    assert "Welcome, Ada" in response.content.decode()
