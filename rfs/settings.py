@@ -349,3 +349,62 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Staff candidate pages ---------------------------------------------------
+# Largest CSV file staff may import, in megabytes.
+RFS_IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
+# Rows an import resolves per task run (one transaction each; the progress bar moves per batch).
+RFS_IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 200)
+# Candidates per page of the staff list.
+RFS_CANDIDATES_PER_PAGE = 50
+# Imports whose next batch was lost (broker outage, killed worker) go on within a minute.
+CELERY_BEAT_SCHEDULE["resume-imports"] = {
+    "task": "candidates.tasks.resume_imports",
+    "schedule": timedelta(minutes=1),
+}
+
+# --- Screening ----------------------------------------------------------------
+# A claim with no logged contact (attempt or call) this many hours after it was taken
+# goes back to the queue; the screener and staff are told.
+RFS_CLAIM_EXPIRY_HOURS = env_int("CLAIM_EXPIRY_HOURS", 48)
+# A screener may edit their own call log this many hours after logging it; staff always.
+RFS_CALL_EDIT_HOURS = 24
+# A candidate may be moved to unresponsive after this many failed attempts, spread over at
+# least this many days.
+RFS_UNRESPONSIVE_ATTEMPTS = 3
+RFS_UNRESPONSIVE_DAYS = 5
+# How far ahead a screening call may be booked.
+RFS_SCHEDULE_MAX_DAYS = 90
+CELERY_BEAT_SCHEDULE["screening-expire-claims"] = {
+    "task": "screening.tasks.expire_claims",
+    "schedule": timedelta(minutes=10),
+}
+# Reminders fall due at 11:00 and 08:00 candidate-local time; the sweep finds them within minutes.
+CELERY_BEAT_SCHEDULE["screening-call-reminders"] = {
+    "task": "screening.tasks.send_call_reminders",
+    "schedule": timedelta(minutes=5),
+}
+
+# --- Intake: the public signup form ------------------------------------------
+# Signups accepted from one internet address per hour; past it the form answers 429.
+RFS_SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 10)
+
+# --- Mentors and help requests ------------------------------------------------
+# Default hours to answer each kind of request; staff override them per kind on
+# /requests/settings/ (ResponseTarget rows win over these).
+RFS_RESPONSE_TARGET_HOURS = {
+    "first_contact": 72,
+    "question": 48,
+    "mentor_intro": 72,
+    "partner_intro": 120,
+    "funding": 120,
+}
+# allauth's sign-in-code page also serves candidates who signed up but have no login yet.
+ACCOUNT_FORMS = {"request_login_code": "candidates.forms.portal.CandidateLoginCodeForm"}
+# The owner of a request is reminded once this share of its due window has passed.
+RFS_REQUEST_REMINDER_SHARE = 0.75
+# The sweep that reminds owners and escalates overdue requests to staff.
+CELERY_BEAT_SCHEDULE["sweep-help-requests"] = {
+    "task": "candidates.tasks.sweep_requests",
+    "schedule": timedelta(minutes=env_int("REQUEST_SWEEP_MINUTES", 5)),
+}

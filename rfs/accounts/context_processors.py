@@ -6,11 +6,17 @@ from rfs.accounts.models import Role
 NAVIGATION = {
     Role.STAFF: [
         ("Dashboard", "dashboard:index"),
+        ("Candidates", "candidates:list"),
+        ("Merge review", "candidates:merge_review"),
+        ("Screening", "screening:calls"),
+        ("Mentors", "mentors:list"),
+        ("Coverage", "mentors:coverage"),
+        ("Requests", "candidates:requests"),
         ("Outbox", "notify:list"),
     ],
-    Role.SCREENER: [("Screening queue", "screening:queue")],
-    Role.MENTOR: [("My mentees", "mentors:home")],
-    Role.CANDIDATE: [("My page", "candidates:portal")],
+    Role.SCREENER: [("Screening queue", "screening:queue"), ("My screening", "screening:mine")],
+    Role.MENTOR: [("My mentees", "mentors:home"), ("My profile", "mentors:profile_edit")],
+    Role.CANDIDATE: [("My page", "candidates:portal"), ("Ask for help", "candidates:portal_ask")],
 }
 
 
