@@ -14,6 +14,7 @@ help:
 	@echo "make test   - lint and the whole test suite against real PostgreSQL and Redis"
 	@echo "make lint   - ruff and djLint only"
 	@echo "make format - apply ruff's formatting"
+	@echo "make bench  - dashboard, candidate list and signup timings at 1,000 and 100,000 candidates"
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -34,6 +35,11 @@ run: install
 
 test: install lint
 	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Server time of the dashboard, candidate list and signup at 1,000 and 100,000 candidates,
+# each size on its own database (rfs_bench_<size>), never the development one.
+bench: install
+	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m bench.run
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -3,4 +3,7 @@ from django.urls import path
 from rfs.dashboard import views
 
 app_name = "dashboard"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("list/", views.people, name="list"),
+]

@@ -1,0 +1,409 @@
+"""The dashboard's figures, each computed by one SQL query whatever the size of the data.
+
+Every function takes a Scope (a period of whole days in the organisation's zone and the
+candidate filters) and returns plain values. Weeks start on Monday at midnight in the
+organisation's zone; durations are in seconds of elapsed time.
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from candidates.models import PIPELINE, Candidate, HelpRequest, StageChange
+from candidates.services.requests import ANSWERED_BY_FIRST_RESPONSE
+from mentors.models import Mentor, StateLead
+from rfs.dashboard.forms import FILTER_FIELDS, Period
+from screening.models import Claim, ScreeningCall
+
+CANDIDATE = Candidate._meta.db_table
+STAGE_CHANGE = StageChange._meta.db_table
+REQUEST = HelpRequest._meta.db_table
+CALL = ScreeningCall._meta.db_table
+CLAIM = Claim._meta.db_table
+STATE_LEAD = StateLead._meta.db_table
+MENTOR = Mentor._meta.db_table
+
+
+@dataclass(frozen=True)
+class Scope:
+    period: Period
+    filters: dict = field(default_factory=dict)
+    now: datetime = field(default_factory=timezone.now)
+
+    def params(self, **extra) -> dict:
+        return {
+            "start": self.period.start,
+            "end": self.period.end,
+            "tz": self.period.zone.key,
+            "week_starts": self.period.week_starts,
+            "now": self.now,
+            **{f"f_{name}": value for name, value in self.filters.items()},
+            **extra,
+        }
+
+    def candidate_condition(self, alias: str = "c", exclude: Iterable[str] = ()) -> str:
+        """SQL conditions (each starting with AND) that apply the filters to a candidate row."""
+        return "".join(
+            f" AND {alias}.{name} = %(f_{name})s"
+            for name in self.filters
+            if name in FILTER_FIELDS and name not in exclude
+        )
+
+    def candidate_join(self, column: str, alias: str = "c") -> str:
+        """Join the candidate table only when a filter needs it."""
+        if not self.filters:
+            return ""
+        return f" JOIN {CANDIDATE} {alias} ON {alias}.id = {column}"
+
+
+def week_of(column: str) -> str:
+    """SQL for the number (from 1) of the period's week that the instant in `column` falls in.
+
+    The weeks' first instants (Monday midnight in the organisation's zone, daylight saving
+    included) are passed in, so rows are only compared, never converted to local time."""
+    return f"width_bucket({column}, %(week_starts)s::timestamptz[])"
+
+
+def _monday(scope: Scope, number: int) -> date:
+    return scope.period.weeks[number - 1]
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _dicts(sql: str, params: dict) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# --- The funnel ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    stage: str
+    label: str
+    # Distinct candidates who moved into this stage during the period.
+    reached: int
+    # Of those, how many made their next move into the next stage of the pipeline (by now).
+    went_on: int
+    # Median time spent in this stage, over the stays that began in the period and have ended.
+    median_seconds: float | None
+    stays: int
+    next_label: str = ""
+
+    @property
+    def conversion(self) -> float | None:
+        return self.went_on / self.reached if self.reached and self.next_label else None
+
+
+def funnel(scope: Scope) -> list[FunnelStage]:
+    """How many candidates reached each pipeline stage in the period, how many of them moved
+    on to the next stage, and the median time spent in each stage, from the stage history.
+
+    One ordered pass over the moves made since the period began (stagechange_history_idx):
+    each move's next move (lead) says when the stay ended and where the candidate went, so
+    no earlier history is read, however long it grows."""
+    nexts = [*PIPELINE[1:], None]
+    columns = []
+    for i, (stage, nxt) in enumerate(zip(PIPELINE, nexts, strict=True)):
+        # Constants from the Stage enum, not input.
+        entered = f"to_stage = '{stage.value}'"
+        moved_on = f"next_stage = '{nxt.value}'" if nxt else "FALSE"
+        columns.append(
+            f"count(DISTINCT candidate_id) FILTER (WHERE {entered}) AS reached_{i}, "
+            f"count(DISTINCT candidate_id) FILTER (WHERE {entered} AND {moved_on}) AS went_{i}, "
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at)) "
+            f"FILTER (WHERE {entered}) AS median_{i}, "
+            f"count(left_at) FILTER (WHERE {entered}) AS stays_{i}"
+        )
+    sql = f"""
+        WITH history AS (
+            SELECT sc.candidate_id, sc.to_stage, sc.at,
+                   lead(sc.at) OVER w AS left_at,
+                   lead(sc.to_stage) OVER w AS next_stage
+            FROM {STAGE_CHANGE} sc {scope.candidate_join("sc.candidate_id")}
+            WHERE sc.at >= %(start)s {scope.candidate_condition()}
+            WINDOW w AS (PARTITION BY sc.candidate_id ORDER BY sc.at, sc.id)
+        )
+        SELECT {", ".join(columns)}
+        FROM history
+        WHERE at < %(end)s
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    row = _dicts(sql, scope.params())[0]
+    return [
+        FunnelStage(
+            stage=stage.value,
+            label=stage.label,
+            reached=row[f"reached_{i}"],
+            went_on=row[f"went_{i}"],
+            median_seconds=row[f"median_{i}"],
+            stays=row[f"stays_{i}"],
+            next_label=nxt.label if nxt else "",
+        )
+        for i, (stage, nxt) in enumerate(zip(PIPELINE, nexts, strict=True))
+    ]
+
+
+# --- Weekly series ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    # The period cuts this week short (its first or last week).
+    partial: bool
+
+
+def weeks(period: Period) -> list[Week]:
+    return [
+        Week(monday, monday < period.first_day or (monday - period.last_day).days > -6)
+        for monday in period.weeks
+    ]
+
+
+def signups_per_week(scope: Scope) -> dict[date, int]:
+    """New candidates per week (by signup time); weeks without any are absent."""
+    sql = f"""
+        SELECT {week_of("c.created_at")}, count(*)
+        FROM {CANDIDATE} c
+        WHERE c.created_at >= %(start)s AND c.created_at < %(end)s
+              {scope.candidate_condition()}
+        GROUP BY 1
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    return {_monday(scope, week): n for week, n in _rows(sql, scope.params())}
+
+
+@dataclass(frozen=True)
+class ScreeningWeek:
+    calls: int
+    minutes: int
+    screeners: int
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+
+def screening_per_week(scope: Scope) -> dict[date, ScreeningWeek]:
+    """Screening calls logged per week, the volunteer time they took, and how many volunteers
+    made them; weeks without calls are absent."""
+    sql = f"""
+        SELECT {week_of("sc.happened_at")},
+               count(*), coalesce(sum(sc.duration_minutes), 0), count(DISTINCT sc.screener_id)
+        FROM {CALL} sc {scope.candidate_join("sc.candidate_id")}
+        WHERE sc.happened_at >= %(start)s AND sc.happened_at < %(end)s
+              {scope.candidate_condition()}
+        GROUP BY 1
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    return {
+        _monday(scope, week): ScreeningWeek(calls, int(minutes), screeners)
+        for week, calls, minutes, screeners in _rows(sql, scope.params())
+    }
+
+
+# --- Response times -------------------------------------------------------------
+# The definitions are the requests page's (candidates.services.response_times): percentiles of
+# the time to first response; "within due" answered by the due time, out of the "decided"
+# (answered, or unanswered past the due time and not closed before it); "overdue" still open
+# past the due time and waiting on the helping side. That module computes one grouping per
+# query over all candidates; here three groupings come from one query, narrowed by the
+# candidate filters. A test holds both to the same numbers.
+
+_DECIDED = """(r.first_response_at IS NOT NULL OR (r.due_at < %(now)s
+    AND (r.resolved_at IS NULL OR r.resolved_at > r.due_at)))"""
+_OVERDUE = """(r.status = 'open' AND r.due_at < %(now)s
+    AND (r.first_response_at IS NULL OR r.kind NOT IN %(by_first)s))"""
+_HOURS = "extract(epoch FROM r.first_response_at - r.opened_at) / 3600"
+
+
+@dataclass(frozen=True)
+class ResponseStats:
+    opened: int
+    answered: int
+    median_hours: float | None
+    p90_hours: float | None
+    # Answered by the due time, out of the requests whose outcome is known.
+    within_due: int
+    decided: int
+    # Still open past the due time, waiting on the helping side.
+    overdue: int
+
+    @property
+    def within_due_share(self) -> float | None:
+        return self.within_due / self.decided if self.decided else None
+
+
+EMPTY_STATS = ResponseStats(0, 0, None, None, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    total: ResponseStats
+    by_week: dict[date, ResponseStats]
+    by_kind: dict[str, ResponseStats]
+    # First contact: from signup to the first answer, per week of signup.
+    first_contact_by_week: dict[date, ResponseStats]
+
+
+def _response_params(scope: Scope) -> dict:
+    return scope.params(
+        by_first=tuple(str(kind) for kind in ANSWERED_BY_FIRST_RESPONSE),
+        first_contact=HelpRequest.Kind.FIRST_CONTACT.value,
+    )
+
+
+def response_figures(scope: Scope) -> ResponseTimes:
+    """Time to first response of the requests opened in the period: per kind, per week, and
+    per week for first contact (one query; each request's flags are worked out once)."""
+    sql = f"""
+        WITH r AS (
+            -- Kinds compared byte by byte: grouping needs no collation.
+            SELECT r.kind COLLATE "C" AS kind,
+                   {week_of("r.opened_at")} AS week,
+                   {_HOURS} AS hours,
+                   r.first_response_at <= r.due_at AS within_due,
+                   {_DECIDED} AS decided,
+                   {_OVERDUE} AS overdue
+            FROM {REQUEST} r {scope.candidate_join("r.candidate_id")}
+            -- request_opened_idx
+            WHERE r.opened_at >= %(start)s AND r.opened_at < %(end)s
+                  {scope.candidate_condition()}
+        )
+        SELECT GROUPING(kind) AS all_kinds, GROUPING(week) AS all_weeks, kind, week,
+               count(*) AS opened,
+               count(hours) AS answered,
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY hours) AS hours,
+               count(*) FILTER (WHERE within_due) AS within_due,
+               count(*) FILTER (WHERE decided) AS decided,
+               count(*) FILTER (WHERE overdue) AS overdue
+        FROM r
+        GROUP BY GROUPING SETS ((kind), (week), (kind, week))
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    by_week, by_kind, first_contact = {}, {}, {}
+    for row in _dicts(sql, _response_params(scope)):
+        if row["all_weeks"]:
+            by_kind[row["kind"]] = _stats(row)
+        elif row["all_kinds"]:
+            by_week[_monday(scope, row["week"])] = _stats(row)
+        elif row["kind"] == HelpRequest.Kind.FIRST_CONTACT:
+            first_contact[_monday(scope, row["week"])] = _stats(row)
+    kinds = by_kind.values()
+    total = ResponseStats(
+        opened=sum(k.opened for k in kinds),
+        answered=sum(k.answered for k in kinds),
+        median_hours=None,
+        p90_hours=None,
+        within_due=sum(k.within_due for k in kinds),
+        decided=sum(k.decided for k in kinds),
+        overdue=sum(k.overdue for k in kinds),
+    )
+    return ResponseTimes(total, by_week, by_kind, first_contact)
+
+
+def _stats(row: dict) -> ResponseStats:
+    hours = row["hours"] or [None, None]
+    return ResponseStats(
+        opened=row["opened"],
+        answered=row["answered"],
+        median_hours=hours[0],
+        p90_hours=hours[1],
+        within_due=row["within_due"],
+        decided=row["decided"],
+        overdue=row["overdue"],
+    )
+
+
+# --- The map ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateFigures:
+    signups: int = 0
+    lead: str = ""
+    mentors: int = 0
+
+
+def states(scope: Scope) -> dict[str, StateFigures]:
+    """Per state: signups in the period (every filter but the state applies), the active lead
+    operative, and the available mentors who know the state."""
+    sql = f"""
+        WITH signups AS (
+            SELECT c.state, count(*) AS n
+            FROM {CANDIDATE} c
+            WHERE c.created_at >= %(start)s AND c.created_at < %(end)s
+                  {scope.candidate_condition(exclude=["state"])}
+            GROUP BY c.state
+        ),
+        leads AS (
+            SELECT sl.state, min(m.name) AS name
+            FROM {STATE_LEAD} sl JOIN {MENTOR} m ON m.id = sl.mentor_id
+            WHERE sl.ended_at IS NULL
+            GROUP BY sl.state
+        ),
+        mentors AS (
+            SELECT unnest(m.states) AS state, count(*) AS n
+            FROM {MENTOR} m WHERE m.is_available
+            GROUP BY 1
+        )
+        SELECT coalesce(s.state, l.state, m.state), coalesce(s.n, 0), l.name, coalesce(m.n, 0)
+        FROM signups s
+        FULL JOIN leads l ON l.state = s.state
+        FULL JOIN mentors m ON m.state = coalesce(s.state, l.state)
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    return {
+        state: StateFigures(signups, lead or "", mentors)
+        for state, signups, lead, mentors in _rows(sql, scope.params())
+    }
+
+
+# --- Today's work -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TodaysWork:
+    waiting: int
+    oldest_wait_since: datetime | None
+    open_claims: int
+    overdue: int
+
+
+def todays_work(scope: Scope) -> TodaysWork:
+    """Right now, whatever the period: signups not yet answered (and since when the oldest has
+    waited), candidates held by a screener, and requests overdue."""
+    sql = f"""
+        SELECT
+            count(*) FILTER (
+                WHERE r.kind = %(first_contact)s AND r.first_response_at IS NULL
+            ) AS waiting,
+            min(r.opened_at) FILTER (
+                WHERE r.kind = %(first_contact)s AND r.first_response_at IS NULL
+            ) AS oldest,
+            count(*) FILTER (WHERE {_OVERDUE}) AS overdue,
+            (SELECT count(*) FROM {CLAIM} cl {scope.candidate_join("cl.candidate_id", "cc")}
+             WHERE cl.released_at IS NULL {scope.candidate_condition("cc")}) AS open_claims
+        FROM {REQUEST} r {scope.candidate_join("r.candidate_id")}
+        -- request_open_due_idx: only the open requests are read.
+        WHERE r.status <> %(resolved)s {scope.candidate_condition()}
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    params = _response_params(scope) | {"resolved": HelpRequest.Status.RESOLVED.value}
+    row = _dicts(sql, params)[0]
+    return TodaysWork(row["waiting"], row["oldest"], row["open_claims"], row["overdue"])
+
+
+@contextmanager
+def reporting():
+    """A transaction for the dashboard's queries, with room to sort and hash in memory and
+    no JIT compilation (it costs more than it saves on queries of this size)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '32MB'; SET LOCAL jit = off")
+        yield
