@@ -33,16 +33,26 @@ class MatchRefused(Exception):
     """The match cannot be made; the message says why."""
 
 
+class ProfileRefused(Exception):
+    """The mentor profile cannot be saved as asked; the message says why."""
+
+
 # --- Profiles ---------------------------------------------------------------------
 
 
 @transaction.atomic
 def create_mentor(*, data: dict, with_login: bool = True) -> Mentor:
-    """Add a mentor. With a login, the mentor signs in by emailed code (no password is set)."""
+    """Add a mentor. With a login, the mentor signs in by emailed code (no password is set).
+    ProfileRefused if a mentor with this email was added meanwhile (a double submit)."""
     mentor = Mentor(**data)
-    if with_login:
-        mentor.user = _mentor_login(email=mentor.email, name=mentor.name)
-    mentor.save()
+    try:
+        # A savepoint: the unique email indexes decide two adds of one person at once.
+        with transaction.atomic():
+            if with_login:
+                mentor.user = _mentor_login(email=mentor.email, name=mentor.name)
+            mentor.save()
+    except IntegrityError as exc:
+        raise ProfileRefused("Another mentor has this email.") from exc
     return mentor
 
 

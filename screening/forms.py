@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
+from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -79,7 +80,8 @@ class WallClockField(forms.DateTimeField):
         except ValueError:
             parsed = None
         if parsed is None:
-            parsed = forms.BaseTemporalField.to_python(self, value)
+            # The input formats, read as naive wall-clock times (no zone applied yet).
+            parsed = BaseTemporalField.to_python(self, value)
         return parsed.replace(tzinfo=None)
 
 
@@ -111,6 +113,17 @@ class ScheduleCallForm(forms.Form):
         if local is None or zone_name not in self.zones:
             return cleaned
         zone = self.zones[zone_name]
+        now = timezone.now()
+        latest = now + timedelta(days=settings.RFS_SCHEDULE_MAX_DAYS)
+        too_late = f"Choose a time within the next {settings.RFS_SCHEDULE_MAX_DAYS} days."
+        # Days far outside the window are refused before any zone arithmetic, which cannot
+        # go past the calendar's ends (years 1 and 9999).
+        if local.date() < now.date() - timedelta(days=1):
+            self.add_error("starts_local", "Choose a time in the future.")
+            return cleaned
+        if local.date() > latest.date() + timedelta(days=1):
+            self.add_error("starts_local", too_late)
+            return cleaned
         aware = local.replace(tzinfo=zone)
         # A wall-clock time skipped by a DST change does not survive the round trip.
         if aware.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(zone).replace(
@@ -122,13 +135,10 @@ class ScheduleCallForm(forms.Form):
                 "jump forward then. Choose another time.",
             )
             return cleaned
-        if aware <= timezone.now():
+        if aware <= now:
             self.add_error("starts_local", "Choose a time in the future.")
-        elif aware > timezone.now() + timedelta(days=settings.RFS_SCHEDULE_MAX_DAYS):
-            self.add_error(
-                "starts_local",
-                f"Choose a time within the next {settings.RFS_SCHEDULE_MAX_DAYS} days.",
-            )
+        elif aware > latest:
+            self.add_error("starts_local", too_late)
         cleaned["starts_at"] = aware
         return cleaned
 
@@ -241,8 +251,47 @@ class ScreeningCallForm(forms.Form):
         return {c.field: self.cleaned_data.get(c.field) for c in RUBRIC}
 
 
-class CallFilterForm(forms.Form):
+# Report dates outside these years are typing mistakes; beyond them, day arithmetic would
+# also run past the calendar's end (year 9999).
+FIRST_REPORT_DAY, LAST_REPORT_DAY = date(1900, 1, 1), date(2100, 12, 31)
+
+
+class DateRangeForm(forms.Form):
+    """A From and a To day, both optional; To may not come before From."""
+
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def _clean_day(self, name: str) -> date | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and not FIRST_REPORT_DAY <= value <= LAST_REPORT_DAY:
+            raise forms.ValidationError(
+                f"Enter a date from {FIRST_REPORT_DAY.year} to {LAST_REPORT_DAY.year}."
+            )
+        return value
+
+    def clean_start(self) -> date | None:
+        return self._clean_day("start")
+
+    def clean_end(self) -> date | None:
+        return self._clean_day("end")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date cannot be before the start date.")
+        return cleaned
+
+
+class CallFilterForm(DateRangeForm):
     """Filters of the staff list of calls; dates are whole days in the viewer's zone."""
+
+    field_order = ["screener", "outcome", "state", "start", "end"]
 
     screener = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="All screeners"
@@ -251,25 +300,12 @@ class CallFilterForm(forms.Form):
         choices=[("", "All outcomes"), *ScreeningCall.Outcome.choices], required=False
     )
     state = forms.ChoiceField(choices=[("", "All states"), *STATE_CHOICES], required=False)
-    start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["screener"].queryset = User.objects.filter(
             role__in=[Role.SCREENER, Role.STAFF]
         ).order_by("name", "email")
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The end date cannot be before the start date.")
-        return cleaned
 
     def apply(self, calls):
         data = self.cleaned_data
@@ -290,22 +326,8 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class ReportPeriodForm(forms.Form):
+class ReportPeriodForm(DateRangeForm):
     """The period of the staff hours report: whole months, the last six by default."""
-
-    start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The end date cannot be before the start date.")
-        return cleaned
 
     def period(self) -> tuple[datetime, datetime]:
         """[start, end) as aware moments: the chosen days, else the last six months."""

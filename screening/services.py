@@ -46,6 +46,9 @@ OUTCOME_STAGE = {
 
 EDITABLE_FIELDS = ["happened_at", "duration_minutes", *SCORE_FIELDS, "needs", "notes", "next_step"]
 
+# The same attempt logged again this soon, with no time of its own, is a double submit.
+REPEAT_ATTEMPT_WINDOW = timedelta(minutes=1)
+
 
 class ScreeningError(Exception):
     """A screening action that cannot be done; the message is for the person who tried."""
@@ -158,7 +161,8 @@ def _end_claim(
     """Close a locked open claim, hand the candidate back and cancel the calls it booked."""
     Claim.objects.filter(pk=claim.pk).update(released_at=at, release_reason=reason)
     claim.released_at, claim.release_reason = at, reason
-    candidate = Candidate.objects.get(pk=claim.candidate_id)
+    # Locked before reading the stage: a staff move in flight commits first, and is seen.
+    candidate = Candidate.objects.select_for_update().get(pk=claim.candidate_id)
     # Only a candidate still in screening goes back to the queue; one that staff moved
     # elsewhere meanwhile (withdrawn, say) stays where staff put them.
     if back_to_queue and candidate.stage == Stage.SCREENING:
@@ -288,11 +292,20 @@ def log_attempt(
     *, candidate: Candidate, by, kind: str, at: datetime | None = None, note: str = ""
 ) -> ContactAttempt:
     """Record one try at reaching the candidate. The first one is the first response to the
-    candidate's signup (their first-contact request)."""
+    candidate's signup (their first-contact request). The same attempt posted twice (same
+    kind and note, and the same time or none given within a minute) is recorded once."""
     claim = _require_claim(candidate, by)
+    note = note[:500]
+    latest = claim.attempts.filter(call__isnull=True).order_by("-created_at", "-pk").first()
+    if (
+        latest is not None
+        and (latest.kind, latest.note) == (kind, note)
+        and (latest.at == at if at else latest.created_at >= timezone.now() - REPEAT_ATTEMPT_WINDOW)
+    ):
+        return latest
     at = at or timezone.now()
     attempt = ContactAttempt.objects.create(
-        candidate=candidate, screener=by, claim=claim, at=at, kind=kind, note=note[:500]
+        candidate=candidate, screener=by, claim=claim, at=at, kind=kind, note=note
     )
     _touch(claim, at)
     if request := _first_contact_request(candidate):

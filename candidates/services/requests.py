@@ -43,6 +43,9 @@ DEFAULT_TARGET_HOURS = {
 }
 # Kinds whose first response is the whole answer: the sweep leaves them alone once answered.
 ANSWERED_BY_FIRST_RESPONSE = {HelpRequest.Kind.FIRST_CONTACT, HelpRequest.Kind.MENTOR_INTRO}
+# The same words posted again this soon are a double submit (a double click, a reload that
+# posts again): they are answered with what the first post made, and nobody is emailed twice.
+REPEAT_WINDOW = timedelta(minutes=10)
 
 
 class RequestRefused(Exception):
@@ -77,12 +80,14 @@ def set_response_targets(*, hours: dict[str, int]) -> None:
 def set_working_hours(*, days: dict[int, tuple | None]) -> None:
     """Replace the working hours: {weekday: (opens, closes) or None for closed}. No open day
     at all means every hour counts. Due times already set stay as they are."""
-    WorkingHoursRow.objects.all().delete()
-    WorkingHoursRow.objects.bulk_create(
-        WorkingHoursRow(weekday=day, opens=period[0], closes=period[1])
-        for day, period in sorted(days.items())
-        if period
-    )
+    open_days = {day: period for day, period in days.items() if period}
+    WorkingHoursRow.objects.exclude(weekday__in=open_days).delete()
+    # Row by row, so a second save at the same moment updates what the first one wrote
+    # instead of inserting the same weekday again.
+    for day, (opens, closes) in sorted(open_days.items()):
+        WorkingHoursRow.objects.update_or_create(
+            weekday=day, defaults={"opens": opens, "closes": closes}
+        )
 
 
 def add_holiday(*, date, name: str) -> Holiday:
@@ -177,8 +182,25 @@ def ask_question(
     *, candidate: Candidate, topic: str, subject: str, body: str, by, at=None
 ) -> HelpRequest:
     """A candidate's question: routed to their mentor, else to the staff pool, with the
-    question as the first message; the owner hears of it by email (a link only)."""
+    question as the first message; the owner hears of it by email (a link only). The same
+    question posted again within REPEAT_WINDOW returns the request it opened."""
     at = at or timezone.now()
+    # One candidate's questions one at a time, so a second post sees the first one's request.
+    Candidate.objects.select_for_update().values("pk").get(pk=candidate.pk)
+    repeat = (
+        HelpRequest.objects.filter(
+            candidate=candidate,
+            kind=HelpRequest.Kind.QUESTION,
+            subject=subject[:200],
+            opened_at__gte=at - REPEAT_WINDOW,
+            messages__from_helper=False,
+            messages__body=body,
+        )
+        .order_by("-opened_at")
+        .first()
+    )
+    if repeat is not None:
+        return repeat
     request = open_request(
         candidate=candidate,
         kind=HelpRequest.Kind.QUESTION,
@@ -215,9 +237,18 @@ def post_reply(
     """Add a reply and tell the other side by email (a link, never the text).
     A helper's first reply is the request's first response; a helper may hand the request
     back to the candidate (the clock stops) or resolve it. A candidate's reply restarts
-    the clock, and reopens a resolved request."""
+    the clock, and reopens a resolved request. The author's last reply posted again within
+    REPEAT_WINDOW changes nothing and returns that reply."""
     at = at or timezone.now()
     locked = HelpRequest.objects.select_for_update().select_related("candidate").get(pk=request.pk)
+    last = locked.messages.order_by("-created_at", "-pk").first()
+    if (
+        last is not None
+        and last.author_id == author.pk
+        and last.body == body
+        and last.created_at >= timezone.now() - REPEAT_WINDOW
+    ):
+        return last
     helper = is_helper(request=locked, user=author)
     message = RequestMessage.objects.create(
         request=locked, author=author, from_helper=helper, body=body

@@ -85,7 +85,3 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
-
-    @property
-    def is_staff_member(self) -> bool:
-        return self.has_role(Role.STAFF)

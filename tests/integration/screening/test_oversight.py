@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.services.records import neutralise as csv_cell
 from screening import services
 from screening.models import ContactAttempt, ScreeningCall
-from screening.views import csv_cell
 from tests.factories.candidates import CandidateFactory
 from tests.factories.screening import ScreenerFactory, ScreeningCallFactory, waiting_candidate
 
