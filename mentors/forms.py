@@ -14,8 +14,9 @@ class MentorProfileForm(forms.ModelForm):
     states = forms.MultipleChoiceField(
         choices=STATE_CHOICES,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="The states you know well. Hold Ctrl (or ⌘) to choose several.",
+        # Checkboxes, not a multiple select: one click without Ctrl there drops every other state.
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The states you know well.",
     )
     expertise = forms.MultipleChoiceField(
         choices=Expertise.choices, required=False, widget=forms.CheckboxSelectMultiple

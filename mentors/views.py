@@ -180,9 +180,15 @@ def detail(request: HttpRequest, uuid) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     form = MentorStaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        mentor = services.create_mentor(data=form.cleaned_data)
-        messages.success(request, f"{mentor.name} added. They log in with a code sent by email.")
-        return redirect(mentor)
+        try:
+            mentor = services.create_mentor(data=form.cleaned_data)
+        except services.ProfileRefused as refusal:
+            form.add_error("email", str(refusal))
+        else:
+            messages.success(
+                request, f"{mentor.name} added. They log in with a code sent by email."
+            )
+            return redirect(mentor)
     return render(request, "mentors/mentor_form.html", {"form": form, "mentor": None})
 
 

@@ -1,7 +1,6 @@
 """Screening pages: the queue, a claimed candidate, call logs, a screener's own page, and the
 staff oversight pages (all calls, volunteer hours, CSV export)."""
 
-import csv
 import uuid as uuid_module
 from datetime import datetime, timedelta
 
@@ -17,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate, Need
+from candidates.services import records
 from rfs.accounts.models import Role
 from rfs.accounts.roles import role_required, staff_required
 from screening import services
@@ -465,53 +465,33 @@ def calls(request: HttpRequest) -> HttpResponse:
     )
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A value made safe for spreadsheets: a leading formula character is neutralised."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_rows(rows):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(
-        [
-            "happened_at",
-            "screener",
-            "candidate",
-            "state",
-            "office_level",
-            "duration_minutes",
-            "outcome",
-            *[criterion.field for criterion in RUBRIC],
-            "needs_found",
-            "next_step",
-        ]
-    )
+    """The export's rows; records.csv_lines writes them with formula-like cells neutralised."""
+    yield [
+        "happened_at",
+        "screener",
+        "candidate",
+        "state",
+        "office_level",
+        "duration_minutes",
+        "outcome",
+        *[criterion.field for criterion in RUBRIC],
+        "needs_found",
+        "next_step",
+    ]
     for call in rows.iterator(chunk_size=500):
-        yield writer.writerow(
-            csv_cell(value)
-            for value in [
-                timezone.localtime(call.happened_at).strftime("%Y-%m-%d %H:%M"),
-                call.screener.name or call.screener.email,
-                call.candidate.display_name,
-                call.candidate.state,
-                call.candidate.get_office_level_display(),
-                call.duration_minutes,
-                call.get_outcome_display(),
-                *[getattr(call, criterion.field) for criterion in RUBRIC],
-                "; ".join(Need(n).label for n in call.needs if n in Need.values),
-                call.get_next_step_display(),
-            ]
-        )
+        yield [
+            timezone.localtime(call.happened_at).strftime("%Y-%m-%d %H:%M"),
+            call.screener.name or call.screener.email,
+            call.candidate.display_name,
+            call.candidate.state,
+            call.candidate.get_office_level_display(),
+            call.duration_minutes,
+            call.get_outcome_display(),
+            *[getattr(call, criterion.field) for criterion in RUBRIC],
+            "; ".join(Need(n).label for n in call.needs if n in Need.values),
+            call.get_next_step_display(),
+        ]
 
 
 @staff_required
@@ -521,7 +501,7 @@ def calls_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{reverse('screening:calls')}?{request.GET.urlencode()}")
     response = StreamingHttpResponse(
-        _csv_rows(rows.defer("notes")), content_type="text/csv; charset=utf-8"
+        records.csv_lines(_csv_rows(rows.defer("notes"))), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="screening-calls-{stamp}.csv"'

@@ -208,7 +208,10 @@ def answers_from_payload(payload: dict) -> dict | None:
 class MergeForm(forms.Form):
     """Which of the two matched candidates to keep when merging them."""
 
-    keep = forms.ChoiceField(label="Keep this record", widget=forms.RadioSelect)
+    keep = forms.ChoiceField(
+        label="Keep this record",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args, submission, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -46,6 +46,8 @@ class PortalDetailsForm(CandidateFieldsForm):
             if name not in PORTAL_FIELDS:
                 del self.fields[name]
         self.fields["needs"].label = "What help do you need now?"
+        # The address reads as on the signup form: city, state, ZIP.
+        self.order_fields(["preferred_name", "pronouns", "phone", "city", "state", "zip_code"])
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]

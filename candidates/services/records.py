@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from candidates.models import (
     Candidate,
@@ -395,7 +396,7 @@ def row_form_class() -> type[forms.Form]:
 
 def import_fields() -> list[tuple[str, str]]:
     """(name, label) of every field a file's column can fill, in the signup form's order."""
-    return [(name, _field_label(name).capitalize()) for name in row_form_class().base_fields]
+    return [(name, capfirst(_field_label(name))) for name in row_form_class().base_fields]
 
 
 _TRUE = {"yes", "y", "true", "t", "1", "x", "on", "filed"}
