@@ -18,8 +18,11 @@ def seed_users() -> list[User]:
     """Create the demo logins once; a second run leaves them as they are."""
     users = []
     for email, name, role in DEMO_USERS:
+        # The demo staff login may use the whole admin, so every page can be tried.
+        admin = role == Role.STAFF
         user, created = User.objects.get_or_create(
-            email=email, defaults={"name": name, "role": role, "is_staff": role == Role.STAFF}
+            email=email,
+            defaults={"name": name, "role": role, "is_staff": admin, "is_superuser": admin},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
