@@ -10,6 +10,7 @@ import random
 import unicodedata
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -227,7 +228,9 @@ def _create_candidates(
         level = _weighted(rng, LEVELS)
         target = _weighted(rng, TARGETS)
         path = _path(rng, target)
-        created = now - timedelta(days=rng.uniform(1, DAYS_BACK), minutes=rng.randint(0, 1439))
+        # People still waiting for a first call signed up lately: the queue is worked.
+        days_back = rng.uniform(0.2, 10) if path == [Stage.SIGNED_UP] else rng.uniform(1, DAYS_BACK)
+        created = now - timedelta(days=days_back, minutes=rng.randint(0, 1439))
         candidate = Candidate(
             first_name=first,
             last_name=last,
@@ -359,4 +362,10 @@ def _first_contact(
         answered = opened + timedelta(hours=rng.uniform(2, 60))
         if answered < now:
             request.first_response_at = answered
+    if request.first_response_at is None:
+        # What the request sweep would already have done, so a new demo does not
+        # start by sending staff a pile of escalations.
+        remind_at = opened + (request.due_at - opened) * settings.RFS_REQUEST_REMINDER_SHARE
+        request.reminded_at = remind_at if remind_at < now else None
+        request.escalated_at = request.due_at if request.due_at < now else None
     return request
