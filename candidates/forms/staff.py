@@ -79,9 +79,22 @@ class StageForm(forms.Form):
 
     def __init__(self, *args, stage: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        allowed = [(s.value, s.label) for s in Stage if s in ALLOWED_MOVES.get(stage, set())]
+        allowed = [
+            (s.value, s.label)
+            for s in Stage
+            if s in ALLOWED_MOVES.get(stage, set()) and s != Stage.SCREENING
+        ]
         self.fields["to"].widget.choices = _any("Choose…", allowed)
         self.has_moves = bool(allowed)
+
+    def clean_to(self) -> str:
+        # Screening means a volunteer holds the candidate: only a claim from the queue
+        # puts someone there, or they would sit in screening with nobody to call them.
+        if self.cleaned_data["to"] == Stage.SCREENING:
+            raise forms.ValidationError(
+                "Candidates enter screening when a volunteer claims them from the queue."
+            )
+        return self.cleaned_data["to"]
 
 
 class ImportRowForm(CandidateFieldsForm):

@@ -31,8 +31,8 @@ def test_allowed_move_writes_history(client_for, staff, candidate):
 def test_page_offers_only_the_allowed_moves(client_for, staff, candidate):
     form = client_for(staff).get(candidate.get_absolute_url()).context["stage_form"]
     offered = {value for value, _ in form.fields["to"].widget.choices if value}
+    # Screening is entered by a volunteer's claim, not from this menu.
     assert offered == {
-        Stage.SCREENING,
         Stage.SCREENED,
         Stage.NOT_A_FIT,
         Stage.UNRESPONSIVE,
@@ -86,9 +86,18 @@ def test_stale_page_cannot_move_twice(client_for, staff, candidate):
     client = client_for(staff)
     assert _move(client, candidate, Stage.NOT_A_FIT).status_code == 302
     # A second tab still shows the old menu and posts a move from signed up.
-    response = _move(client, candidate, Stage.SCREENING)
+    response = _move(client, candidate, Stage.SCREENED)
     assert response.status_code == 400
-    assert "cannot move from Not a fit to Screening" in response.content.decode()
+    assert "cannot move from Not a fit to Screened" in response.content.decode()
     assert list(
         StageChange.objects.filter(candidate=candidate).values_list("to_stage", flat=True)
     ) == [Stage.SIGNED_UP, Stage.NOT_A_FIT]
+
+
+def test_staff_cannot_put_someone_in_screening_without_a_claim(client_for, staff, candidate):
+    client = client_for(staff)
+    assert 'value="screening"' not in client.get(candidate.get_absolute_url()).content.decode()
+    response = _move(client, candidate, Stage.SCREENING)
+    assert response.status_code == 400
+    assert "when a volunteer claims them" in response.content.decode()
+    assert Candidate.objects.get(pk=candidate.pk).stage == Stage.SIGNED_UP
