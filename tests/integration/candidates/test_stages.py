@@ -101,3 +101,14 @@ def test_staff_cannot_put_someone_in_screening_without_a_claim(client_for, staff
     assert response.status_code == 400
     assert "when a volunteer claims them" in response.content.decode()
     assert Candidate.objects.get(pk=candidate.pk).stage == Stage.SIGNED_UP
+
+
+def test_a_candidate_held_in_screening_is_moved_through_their_claim(client_for, staff):
+    candidate = CandidateFactory(stage=Stage.SCREENING)
+    client = client_for(staff)
+    page = client.get(candidate.get_absolute_url()).content.decode()
+    assert "end the claim on" in page
+    assert f"/screening/candidates/{candidate.uuid}/" in page
+    response = _move(client, candidate, Stage.WITHDRAWN)
+    assert response.status_code == 400
+    assert Candidate.objects.get(pk=candidate.pk).stage == Stage.SCREENING
