@@ -258,6 +258,12 @@ class Candidate(models.Model):
         return f"{self.preferred_name or self.first_name} {self.last_name}"
 
     @property
+    def office_summary(self) -> str:
+        """The office they consider, as one line: level · office · district."""
+        parts = [self.get_office_level_display(), self.office, self.district]
+        return " · ".join(part for part in parts if part)
+
+    @property
     def ref(self) -> str:
         """How outbox rows and other apps name this candidate."""
         return f"candidate:{self.uuid}"
