@@ -28,8 +28,8 @@ from candidates.models import (
     StageChange,
     Submission,
 )
+from candidates.services.help_requests import target_hours
 from candidates.services.pipeline import can_move
-from candidates.services.requests import target_hours
 from rfs.accounts.models import Role, User
 
 DOMAIN = "demo.example.org"

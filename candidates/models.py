@@ -387,7 +387,7 @@ class HelpRequest(models.Model):
         RESOLVED = "resolved", "Resolved"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="requests")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="help_requests")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     topic = models.CharField(max_length=24, choices=Need.choices, blank=True)
     subject = models.CharField(max_length=200, blank=True)
@@ -459,7 +459,7 @@ class HelpRequest(models.Model):
 class RequestMessage(models.Model):
     """One reply in a request's conversation."""
 
-    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="messages")
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     # True when written by the helping side (mentor, staff), false when by the candidate.
     from_helper = models.BooleanField()
@@ -470,7 +470,7 @@ class RequestMessage(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"Reply on request {self.request_id}"
+        return f"Reply on request {self.help_request_id}"
 
 
 class ResponseTarget(models.Model):

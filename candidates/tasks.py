@@ -27,6 +27,6 @@ def resume_imports() -> int:
 @shared_task
 def sweep_requests() -> dict[str, int]:
     """Beat: remind owners before due times, escalate overdue requests to staff (each once)."""
-    from candidates.services.requests import sweep_requests as sweep
+    from candidates.services.help_requests import sweep_requests as sweep
 
     return sweep()

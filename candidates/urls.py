@@ -1,9 +1,9 @@
 from django.urls import path
 
+from candidates.views import help_requests as request_views
 from candidates.views import imports as import_views
 from candidates.views import intake as intake_views
 from candidates.views import portal
-from candidates.views import requests as request_views
 from candidates.views import review as review_views
 from candidates.views import staff as staff_views
 

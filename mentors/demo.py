@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate, HelpRequest, Need, RequestMessage, Stage, StageChange
 from candidates.services.business_hours import add_business_time, load_schedule
-from candidates.services.requests import target_hours
+from candidates.services.help_requests import target_hours
 from mentors.models import ExperienceLevel, Expertise, Mentor, Mentorship, StateLead
 from rfs.accounts.models import Role, User
 
@@ -330,12 +330,12 @@ def _request(
     )
     if kind == HelpRequest.Kind.QUESTION:
         message = RequestMessage.objects.create(
-            request=request, author=candidate.user, from_helper=False, body=QUESTIONS[topic][1]
+            help_request=request, author=candidate.user, from_helper=False, body=QUESTIONS[topic][1]
         )
         RequestMessage.objects.filter(pk=message.pk).update(created_at=opened)
         if first is not None:
             answer = RequestMessage.objects.create(
-                request=request, author=owner, from_helper=True, body=rng.choice(ANSWERS)
+                help_request=request, author=owner, from_helper=True, body=rng.choice(ANSWERS)
             )
             RequestMessage.objects.filter(pk=answer.pk).update(created_at=first)
     return request

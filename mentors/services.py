@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from candidates.geography import BY_CODE, COVERAGE_CODES
 from candidates.models import Candidate, HelpRequest, Need, OfficeLevel
-from candidates.services.requests import (
+from candidates.services.help_requests import (
     open_request,
     reassign_request,
     record_first_response,
@@ -341,7 +341,7 @@ def _end(mentorship: Mentorship, *, by, reason: str, at) -> None:
             status=HelpRequest.Status.RESOLVED, resolved_at=mentorship.ended_at, waiting_since=None
         )
     for request in others:
-        reassign_request(request=request, owner=None, by=by)
+        reassign_request(help_request=request, owner=None, by=by)
 
 
 def pending_introduction(mentorship: Mentorship) -> HelpRequest | None:
@@ -363,5 +363,5 @@ def confirm_first_contact(*, mentorship: Mentorship, by, at=None) -> HelpRequest
     request = pending_introduction(mentorship)
     if request is None:
         return None
-    record_first_response(request=request, at=at)
-    return resolve_request(request=request, at=at, by=by)
+    record_first_response(help_request=request, at=at)
+    return resolve_request(help_request=request, at=at, by=by)

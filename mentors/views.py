@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate, HelpRequest
-from candidates.services.requests import visible_requests, with_overdue
+from candidates.services.help_requests import visible_requests, with_overdue
 from candidates.services.response_times import mentor_response_times
 from mentors import services
 from mentors.forms import (

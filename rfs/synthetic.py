@@ -47,7 +47,7 @@ from candidates.models import (
     StageChange,
     Submission,
 )
-from candidates.services.requests import target_hours
+from candidates.services.help_requests import target_hours
 from mentors.models import ExperienceLevel, Expertise, Mentor, Mentorship, StateLead
 from rfs.accounts.models import Role, User
 from screening.models import Claim, ContactAttempt, ScreeningCall
@@ -1041,7 +1041,7 @@ class Person:
             "resolved_at",
         )
         messages = world.table(
-            RequestMessage, "request_id", "author_id", "from_helper", "body", "created_at"
+            RequestMessage, "help_request_id", "author_id", "from_helper", "body", "created_at"
         )
         for r in self.requests:
             requests.add(

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from candidates.geography import time_zone_for
 from candidates.models import Candidate, HelpRequest, Stage
+from candidates.services.help_requests import record_first_response, resolve_request
 from candidates.services.pipeline import StageMoveRefused, move_stage
-from candidates.services.requests import record_first_response, resolve_request
 from rfs.accounts.models import Role
 from rfs.notify import services as outbox
 from screening.models import (
@@ -309,7 +309,7 @@ def log_attempt(
     )
     _touch(claim, at)
     if request := _first_contact_request(candidate):
-        record_first_response(request=request, at=at)
+        record_first_response(help_request=request, at=at)
     return attempt
 
 
@@ -366,7 +366,7 @@ def mark_unresponsive(*, candidate: Candidate, by) -> Claim:
     )
     # The organisation did its part: the signup is answered, so it is not left overdue.
     if request := _first_contact_request(candidate):
-        resolve_request(request=request, at=now)
+        resolve_request(help_request=request, at=now)
     outbox.record(
         key=f"screening:unresponsive:{claim.pk}",
         to=candidate.email,
@@ -641,10 +641,10 @@ def log_call(
     request = _first_contact_request(candidate)
     if not reached:
         if request:
-            record_first_response(request=request, at=happened_at)
+            record_first_response(help_request=request, at=happened_at)
         return call, True
     if request:
-        resolve_request(request=request, at=max(happened_at, request.opened_at))
+        resolve_request(help_request=request, at=max(happened_at, request.opened_at))
     try:
         move_stage(
             candidate=candidate,

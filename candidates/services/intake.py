@@ -22,8 +22,8 @@ from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from candidates.models import Candidate, HelpRequest, Note, Submission
+from candidates.services.help_requests import open_request
 from candidates.services.pipeline import record_entry
-from candidates.services.requests import open_request
 from rfs.notify import services as outbox
 from rfs.notify.models import Notification
 

@@ -71,7 +71,7 @@ def default_period(*, weeks: int = 12, now: datetime | None = None) -> tuple[dat
 
 
 def _params(since, until, now, kind) -> dict:
-    from candidates.services.requests import ANSWERED_BY_FIRST_RESPONSE
+    from candidates.services.help_requests import ANSWERED_BY_FIRST_RESPONSE
 
     return {
         "tz": _zone(),

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from candidates.forms.portal import AskForm, PortalDetailsForm, PortalLoginForm
 from candidates.models import Candidate
 from candidates.services import portal as services
-from candidates.services.requests import ask_question, visible_requests
+from candidates.services.help_requests import ask_question, visible_requests
 from rfs.accounts.models import Role
 
 

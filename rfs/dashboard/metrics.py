@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from candidates.models import PIPELINE, Candidate, HelpRequest, StageChange
-from candidates.services.requests import ANSWERED_BY_FIRST_RESPONSE
+from candidates.services.help_requests import ANSWERED_BY_FIRST_RESPONSE
 from mentors.models import Mentor, StateLead
 from rfs.dashboard.forms import FILTER_FIELDS, Period
 from screening.models import Claim, ScreeningCall

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from candidates.geography import BY_CODE, COVERAGE_CODES, STATES
 from candidates.models import HelpRequest
-from candidates.services.requests import target_hours
+from candidates.services.help_requests import target_hours
 from rfs.dashboard import charts, metrics
 from rfs.dashboard.metrics import Scope
 

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from candidates.models import Candidate, HelpRequest
-from candidates.services.requests import open_request
+from candidates.services.help_requests import open_request
 from rfs.accounts.models import Role
 from screening.models import ScreeningCall
 from tests.factories.accounts import UserFactory

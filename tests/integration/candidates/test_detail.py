@@ -5,9 +5,9 @@ import pytest
 from django.utils import timezone
 
 from candidates.models import HelpRequest, Lgbtq, Note, Stage, StageChange, Submission
+from candidates.services.help_requests import open_request, resolve_request
 from candidates.services.pipeline import move_stage
 from candidates.services.records import timeline
-from candidates.services.requests import open_request, resolve_request
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory, SubmissionFactory
 
@@ -55,7 +55,7 @@ def history(candidate, staff):
     request = open_request(candidate=candidate, kind=HelpRequest.Kind.FIRST_CONTACT, at=at[2])
     _email(candidate, key="confirm:ada", subject="Thanks for signing up", at=at[3])
     move_stage(candidate=candidate, to=Stage.SCREENING, by=staff, reason="Claimed", at=at[4])
-    resolve_request(request=request, at=at[5])
+    resolve_request(help_request=request, at=at[5])
     note = Note.objects.create(candidate=candidate, author=staff, body="Called; <b>keen</b>")
     Note.objects.filter(pk=note.pk).update(created_at=at[6])
     # Someone else's email never shows on this page.

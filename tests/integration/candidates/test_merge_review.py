@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from candidates.forms.intake import SignupForm, answers_from_payload
 from candidates.models import Candidate, HelpRequest, Note, StageChange, Submission
+from candidates.services.help_requests import open_request
 from candidates.services.intake import (
     MergeRefused,
     merge_candidates,
@@ -13,7 +14,6 @@ from candidates.services.intake import (
     split_submission,
 )
 from candidates.services.pipeline import move_stage
-from candidates.services.requests import open_request
 from rfs.notify import services as outbox
 from rfs.notify.models import Notification
 from screening.models import Claim
@@ -57,8 +57,8 @@ def test_merge_keeps_one_record_with_all_history_and_deletes_the_other(staff):
     assert (merged.email, merged.phone.as_e164) == ("ada@example.org", "+12025550142")
     # Every row of both records is on the kept one.
     assert StageChange.objects.filter(candidate=merged).count() == 3
-    assert merged.requests.count() == 2
-    assert merged.requests.exclude(status=HelpRequest.Status.RESOLVED).count() == 1
+    assert merged.help_requests.count() == 2
+    assert merged.help_requests.exclude(status=HelpRequest.Status.RESOLVED).count() == 1
     assert set(Note.objects.filter(candidate=merged).values_list("body", flat=True)) >= {
         "Note on Ada",
         "Note on Augusta",

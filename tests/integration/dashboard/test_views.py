@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import HelpRequest, Stage, StageChange
+from candidates.services.help_requests import open_request
 from candidates.services.pipeline import move_stage
-from candidates.services.requests import open_request
 from screening.models import Claim
 from tests.factories.candidates import CandidateFactory
 from tests.factories.mentors import StateLeadFactory

@@ -151,7 +151,7 @@ def test_staff_mentor_page(client_for, staff):
 
 
 def test_mentor_home_query_count_does_not_grow_with_mentees(client_for, django_assert_num_queries):
-    from candidates.services.requests import ask_question
+    from candidates.services.help_requests import ask_question
 
     mentor = MentorFactory(capacity=10)
     for _ in range(4):

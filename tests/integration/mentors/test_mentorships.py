@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import HelpRequest
-from candidates.services.requests import ask_question
+from candidates.services.help_requests import ask_question
 from mentors.models import Mentorship
 from mentors.services import (
     MatchRefused,

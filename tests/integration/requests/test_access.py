@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import HelpRequest
-from candidates.services.requests import ask_question
+from candidates.services.help_requests import ask_question
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
 from tests.factories.mentors import MentorFactory, MentorshipFactory

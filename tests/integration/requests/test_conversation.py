@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from candidates.models import HelpRequest, WorkingHours
-from candidates.services.requests import (
+from candidates.services.help_requests import (
     RequestRefused,
     ask_question,
     post_reply,
@@ -31,9 +31,11 @@ def question(candidate, candidate_user, mentorship):
 
 
 def test_first_helper_reply_sets_the_first_response_once(question, mentor):
-    post_reply(request=question, author=mentor, body="Call her.", at=OPENED + timedelta(hours=3))
     post_reply(
-        request=question, author=mentor, body="Then follow up.", at=OPENED + timedelta(hours=5)
+        help_request=question, author=mentor, body="Call her.", at=OPENED + timedelta(hours=3)
+    )
+    post_reply(
+        help_request=question, author=mentor, body="Then follow up.", at=OPENED + timedelta(hours=5)
     )
     question.refresh_from_db()
     assert question.first_response_at == OPENED + timedelta(hours=3)
@@ -41,13 +43,15 @@ def test_first_helper_reply_sets_the_first_response_once(question, mentor):
 
 
 def test_each_reply_emails_the_other_side_a_link_only(question, mentor, candidate_user):
-    message = post_reply(request=question, author=mentor, body="Private advice here.")
+    message = post_reply(help_request=question, author=mentor, body="Private advice here.")
     email = Notification.objects.get(key=f"request:reply:{message.pk}")
     assert email.to_email == "ada@example.org"
     assert question.get_absolute_url() in email.body_text
     assert "Private advice" not in email.body_text + email.body_html
 
-    answer = post_reply(request=question, author=candidate_user, body="Thanks, more private text")
+    answer = post_reply(
+        help_request=question, author=candidate_user, body="Thanks, more private text"
+    )
     email = Notification.objects.get(key=f"request:reply:{answer.pk}")
     assert email.to_email == mentor.email
     assert "private text" not in email.body_text + email.body_html
@@ -55,7 +59,7 @@ def test_each_reply_emails_the_other_side_a_link_only(question, mentor, candidat
 
 
 def test_candidate_reply_is_not_a_first_response(question, candidate_user):
-    post_reply(request=question, author=candidate_user, body="Any news?")
+    post_reply(help_request=question, author=candidate_user, body="Any news?")
     question.refresh_from_db()
     assert question.first_response_at is None
 
@@ -64,7 +68,7 @@ def test_waiting_on_the_candidate_stops_the_clock(question, mentor, candidate_us
     due = question.due_at
     assert due == OPENED + timedelta(hours=48)
     post_reply(
-        request=question,
+        help_request=question,
         author=mentor,
         body="Which district?",
         wait_for_candidate=True,
@@ -75,7 +79,7 @@ def test_waiting_on_the_candidate_stops_the_clock(question, mentor, candidate_us
     assert question.waiting_since == OPENED + timedelta(hours=10)
 
     post_reply(
-        request=question,
+        help_request=question,
         author=candidate_user,
         body="District 4",
         at=OPENED + timedelta(hours=34),
@@ -91,14 +95,14 @@ def test_paused_time_counts_business_hours_only(question, mentor, candidate_user
     due = question.due_at  # set before the hours existed: stays as it was
     # Waiting from Friday 16:00 to Monday 10:00: two business hours.
     post_reply(
-        request=question,
+        help_request=question,
         author=mentor,
         body="Which district?",
         wait_for_candidate=True,
         at=datetime(2026, 6, 5, 16, tzinfo=NY),
     )
     post_reply(
-        request=question,
+        help_request=question,
         author=candidate_user,
         body="District 4",
         at=datetime(2026, 6, 8, 10, tzinfo=NY),
@@ -113,7 +117,7 @@ def test_resolve_sets_the_resolution_time_and_the_candidate_can_reopen(
     question, mentor, candidate_user
 ):
     post_reply(
-        request=question,
+        help_request=question,
         author=mentor,
         body="Done.",
         resolve=True,
@@ -123,25 +127,25 @@ def test_resolve_sets_the_resolution_time_and_the_candidate_can_reopen(
     assert question.status == HelpRequest.Status.RESOLVED
     assert question.resolved_at == question.first_response_at == OPENED + timedelta(hours=4)
 
-    reopen_request(request=question, by=candidate_user)
+    reopen_request(help_request=question, by=candidate_user)
     question.refresh_from_db()
     assert question.status == HelpRequest.Status.OPEN and question.resolved_at is None
     # What the figures measure stays.
     assert question.first_response_at == OPENED + timedelta(hours=4)
     assert Notification.objects.filter(template="request_reopened", to_email=mentor.email).exists()
     with pytest.raises(RequestRefused):
-        reopen_request(request=question, by=candidate_user)
+        reopen_request(help_request=question, by=candidate_user)
 
 
 def test_candidate_reply_on_a_resolved_request_reopens_it(question, mentor, candidate_user):
-    resolve_request(request=question, by=mentor)
-    post_reply(request=question, author=candidate_user, body="One more thing")
+    resolve_request(help_request=question, by=mentor)
+    post_reply(help_request=question, author=candidate_user, body="One more thing")
     question.refresh_from_db()
     assert question.status == HelpRequest.Status.OPEN
 
 
 def test_candidate_closing_an_unanswered_question_is_no_response(question, candidate_user):
-    resolve_request(request=question, by=candidate_user)
+    resolve_request(help_request=question, by=candidate_user)
     question.refresh_from_db()
     assert question.status == HelpRequest.Status.RESOLVED
     assert question.first_response_at is None
@@ -152,6 +156,6 @@ def test_staff_answering_a_pool_request_take_it(candidate, candidate_user, staff
         candidate=candidate, topic="policy", subject="Housing", body="?", by=candidate_user
     )
     assert request.owner is None
-    post_reply(request=request, author=staff, body="Here is our housing brief.")
+    post_reply(help_request=request, author=staff, body="Here is our housing brief.")
     request.refresh_from_db()
     assert request.owner == staff and request.first_response_at is not None

@@ -2,7 +2,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from candidates.services.requests import sweep_requests
+from candidates.services.help_requests import sweep_requests
 
 
 def test_a_fresh_demo_does_not_start_with_a_pile_of_escalations(db):

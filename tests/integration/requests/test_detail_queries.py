@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from candidates.services.requests import ask_question, post_reply
+from candidates.services.help_requests import ask_question, post_reply
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_a_conversation_query_count_does_not_grow(
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("candidates:request", args=[request.uuid]))
     for n in range(4):
-        post_reply(request=request, author=UserFactory(), body=f"Reply {n}")
+        post_reply(help_request=request, author=UserFactory(), body=f"Reply {n}")
     with django_assert_num_queries(len(few)):
         response = client.get(reverse("candidates:request", args=[request.uuid]))
     assert response.content.decode().count("Reply ") >= 4

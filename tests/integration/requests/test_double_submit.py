@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import HelpRequest, RequestMessage
-from candidates.services.requests import ask_question
+from candidates.services.help_requests import ask_question
 from rfs.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_a_reply_posted_twice_is_sent_once(client_for, staff, candidate, candida
     client.post(url, {"body": "Your family and friends.", "action": "reply"})
     client.post(url, {"body": "Your family and friends.", "action": "reply"})
 
-    assert RequestMessage.objects.filter(request=request, from_helper=True).count() == 1
+    assert RequestMessage.objects.filter(help_request=request, from_helper=True).count() == 1
     assert Notification.objects.filter(template="request_reply").count() == 1
 
 
@@ -57,4 +57,4 @@ def test_the_same_words_later_in_the_conversation_are_a_new_reply(
     client_for(candidate_user).post(url, {"body": "Done, thank you.", "action": "reply"})
     client_for(staff).post(url, {"body": "Thanks!", "action": "reply"})
 
-    assert RequestMessage.objects.filter(request=request, from_helper=True).count() == 2
+    assert RequestMessage.objects.filter(help_request=request, from_helper=True).count() == 2

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.services.requests import open_request
+from candidates.services.help_requests import open_request
 from tests.factories.candidates import CandidateFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import HelpRequest, Holiday, RequestMessage, ResponseTarget, WorkingHours
-from candidates.services.requests import ask_question, open_request, post_reply
+from candidates.services.help_requests import ask_question, open_request, post_reply
 from tests.factories.candidates import CandidateFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,11 @@ def test_staff_see_open_and_overdue_requests_with_owners_and_figures(
         open_request(candidate=CandidateFactory(first_name=f"Open{n}"), kind="question")
     answered = open_request(candidate=CandidateFactory(), kind="question", at=long_ago)
     post_reply(
-        request=answered, author=staff, body="Here", resolve=True, at=long_ago + timedelta(hours=3)
+        help_request=answered,
+        author=staff,
+        body="Here",
+        resolve=True,
+        at=long_ago + timedelta(hours=3),
     )
 
     client = client_for(staff)
@@ -57,7 +61,7 @@ def test_reply_through_the_page(client_for, staff):
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == HelpRequest.Status.WAITING
-    assert RequestMessage.objects.filter(request=request, from_helper=True).count() == 1
+    assert RequestMessage.objects.filter(help_request=request, from_helper=True).count() == 1
 
 
 def test_staff_set_response_times(client_for, staff):

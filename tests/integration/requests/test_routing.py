@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 
 from candidates.models import HelpRequest, Holiday, WorkingHours
-from candidates.services.requests import (
+from candidates.services.help_requests import (
     ask_question,
     due_time,
     open_request,

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 
 from candidates.models import WorkingHours
-from candidates.services.requests import set_working_hours
+from candidates.services.help_requests import set_working_hours
 from tests.support.locks import wait_until_blocking_someone
 
 pytestmark = pytest.mark.django_db(transaction=True)

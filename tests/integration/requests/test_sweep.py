@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from candidates.models import HelpRequest
-from candidates.services.requests import open_request, post_reply, sweep_requests
+from candidates.services.help_requests import open_request, post_reply, sweep_requests
 from candidates.tasks import sweep_requests as sweep_task
 from rfs.notify.models import Notification
 from tests.factories.accounts import UserFactory
@@ -64,7 +64,7 @@ def test_a_request_first_seen_after_its_due_time_is_escalated_not_reminded(opene
 def test_waiting_and_resolved_requests_are_left_alone(opened, mentor):
     waiting = ask(CandidateFactory(), mentor, opened)
     post_reply(
-        request=waiting,
+        help_request=waiting,
         author=mentor,
         body="Which one?",
         wait_for_candidate=True,
@@ -72,7 +72,11 @@ def test_waiting_and_resolved_requests_are_left_alone(opened, mentor):
     )
     resolved = ask(CandidateFactory(), mentor, opened)
     post_reply(
-        request=resolved, author=mentor, body="Done", resolve=True, at=opened + timedelta(hours=1)
+        help_request=resolved,
+        author=mentor,
+        body="Done",
+        resolve=True,
+        at=opened + timedelta(hours=1),
     )
     assert sweep_requests(now=opened + timedelta(hours=100)) == {"reminded": 0, "escalated": 0}
 
@@ -82,7 +86,9 @@ def test_answered_introduction_is_done_but_answered_question_is_due_to_be_resolv
     intro = ask(CandidateFactory(), mentor, opened, kind=HelpRequest.Kind.MENTOR_INTRO)
     question = ask(CandidateFactory(), mentor, opened)
     for request in (intro, question):
-        post_reply(request=request, author=mentor, body="Hello", at=opened + timedelta(hours=1))
+        post_reply(
+            help_request=request, author=mentor, body="Hello", at=opened + timedelta(hours=1)
+        )
     assert sweep_requests(now=opened + timedelta(hours=80)) == {"reminded": 0, "escalated": 1}
     question.refresh_from_db()
     assert question.escalated_at is not None
@@ -133,13 +139,13 @@ def test_two_concurrent_sweeps_remind_and_escalate_each_request_once(transaction
 
 @pytest.mark.django_db
 def test_overdue_means_past_due_and_still_waiting_on_the_helpers(opened, mentor):
-    from candidates.services.requests import is_overdue, with_overdue
+    from candidates.services.help_requests import is_overdue, with_overdue
 
     late = ask(CandidateFactory(), mentor, opened)
     intro = ask(CandidateFactory(), mentor, opened, kind=HelpRequest.Kind.MENTOR_INTRO)
-    post_reply(request=intro, author=mentor, body="Hi", at=opened + timedelta(hours=1))
+    post_reply(help_request=intro, author=mentor, body="Hi", at=opened + timedelta(hours=1))
     waiting = ask(CandidateFactory(), mentor, opened)
-    post_reply(request=waiting, author=mentor, body="?", wait_for_candidate=True, at=opened)
+    post_reply(help_request=waiting, author=mentor, body="?", wait_for_candidate=True, at=opened)
     now = timezone.now()
     flags = dict(with_overdue(HelpRequest.objects.all(), now=now).values_list("pk", "overdue"))
     assert flags == {late.pk: True, intro.pk: False, waiting.pk: False}

@@ -7,9 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from candidates.forms.requests import HolidayForm, ReplyForm, ResponseTargetsForm, WorkingHoursForm
+from candidates.forms.help_requests import (
+    HolidayForm,
+    ReplyForm,
+    ResponseTargetsForm,
+    WorkingHoursForm,
+)
 from candidates.models import HelpRequest, Holiday, WorkingHours
-from candidates.services import requests as services
+from candidates.services import help_requests as services
 from candidates.services import response_times
 from rfs.accounts.roles import Role, role_required, staff_required
 
@@ -32,7 +37,7 @@ def detail(request: HttpRequest, uuid) -> HttpResponse:
 
 
 def _render_detail(request: HttpRequest, help_request: HelpRequest, form) -> HttpResponse:
-    helper = services.is_helper(request=help_request, user=request.user)
+    helper = services.is_helper(help_request=help_request, user=request.user)
     return render(
         request,
         "candidates/request_detail.html",
@@ -54,10 +59,10 @@ def reply(request: HttpRequest, uuid) -> HttpResponse:
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, help_request, form)
-    helper = services.is_helper(request=help_request, user=request.user)
+    helper = services.is_helper(help_request=help_request, user=request.user)
     action = form.cleaned_data["action"] if helper else "reply"
     services.post_reply(
-        request=help_request,
+        help_request=help_request,
         author=request.user,
         body=form.cleaned_data["body"],
         wait_for_candidate=action == "wait",
@@ -71,7 +76,7 @@ def reply(request: HttpRequest, uuid) -> HttpResponse:
 @role_required(*PARTICIPANTS)
 def resolve(request: HttpRequest, uuid) -> HttpResponse:
     help_request = _load(request, uuid)
-    services.resolve_request(request=help_request, by=request.user)
+    services.resolve_request(help_request=help_request, by=request.user)
     messages.success(request, "Marked as resolved.")
     return redirect(help_request)
 
@@ -81,7 +86,7 @@ def resolve(request: HttpRequest, uuid) -> HttpResponse:
 def reopen(request: HttpRequest, uuid) -> HttpResponse:
     help_request = _load(request, uuid)
     try:
-        services.reopen_request(request=help_request, by=request.user)
+        services.reopen_request(help_request=help_request, by=request.user)
     except services.RequestRefused as exc:
         messages.info(request, str(exc))
     else:
@@ -93,7 +98,7 @@ def reopen(request: HttpRequest, uuid) -> HttpResponse:
 @staff_required
 def take(request: HttpRequest, uuid) -> HttpResponse:
     help_request = _load(request, uuid)
-    services.reassign_request(request=help_request, owner=request.user, by=request.user)
+    services.reassign_request(help_request=help_request, owner=request.user, by=request.user)
     messages.success(request, "This request is yours now.")
     return redirect(help_request)
 

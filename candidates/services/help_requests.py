@@ -114,7 +114,7 @@ def visible_requests(user) -> QuerySet[HelpRequest]:
     return HelpRequest.objects.filter(candidate__in=Candidate.objects.visible_to(user).values("pk"))
 
 
-def is_helper(*, request: HelpRequest, user) -> bool:
+def is_helper(*, help_request: HelpRequest, user) -> bool:
     """True for anyone answering the request (mentor, staff, screener), not the candidate.
     (A candidate login reaches no request but their own: see visible_requests.)"""
     return user.role != Role.CANDIDATE
@@ -139,14 +139,14 @@ def _org_time(moment: datetime) -> str:
     return f"{local:%b} {local.day}, {local:%Y %H:%M %Z}"
 
 
-def _owner_email(request: HelpRequest) -> tuple[str, str]:
-    if request.owner_id and request.owner.is_active:
-        return request.owner.email, request.owner.get_short_name()
+def _owner_email(help_request: HelpRequest) -> tuple[str, str]:
+    if help_request.owner_id and help_request.owner.is_active:
+        return help_request.owner.email, help_request.owner.get_short_name()
     return settings.RFS_STAFF_EMAIL, "team"
 
 
-def _candidate_email(request: HelpRequest) -> tuple[str, str]:
-    candidate = request.candidate
+def _candidate_email(help_request: HelpRequest) -> tuple[str, str]:
+    candidate = help_request.candidate
     return candidate.email, candidate.preferred_name or candidate.first_name
 
 
@@ -201,7 +201,7 @@ def ask_question(
     )
     if repeat is not None:
         return repeat
-    request = open_request(
+    help_request = open_request(
         candidate=candidate,
         kind=HelpRequest.Kind.QUESTION,
         owner=mentor_user_for(candidate),
@@ -209,16 +209,18 @@ def ask_question(
         topic=topic,
         at=at,
     )
-    RequestMessage.objects.create(request=request, author=by, from_helper=False, body=body)
-    to, name = _owner_email(request)
+    RequestMessage.objects.create(
+        help_request=help_request, author=by, from_helper=False, body=body
+    )
+    to, name = _owner_email(help_request)
     outbox.record(
-        key=f"request:new:{request.pk}",
+        key=f"request:new:{help_request.pk}",
         to=to,
         template="request_new",
-        context={"name": name, "link": request.get_absolute_url()},
+        context={"name": name, "link": help_request.get_absolute_url()},
         ref=candidate.ref,
     )
-    return request
+    return help_request
 
 
 # --- The conversation ---------------------------------------------------------------
@@ -227,7 +229,7 @@ def ask_question(
 @transaction.atomic
 def post_reply(
     *,
-    request: HelpRequest,
+    help_request: HelpRequest,
     author,
     body: str,
     wait_for_candidate: bool = False,
@@ -240,7 +242,9 @@ def post_reply(
     the clock, and reopens a resolved request. The author's last reply posted again within
     REPEAT_WINDOW changes nothing and returns that reply."""
     at = at or timezone.now()
-    locked = HelpRequest.objects.select_for_update().select_related("candidate").get(pk=request.pk)
+    locked = (
+        HelpRequest.objects.select_for_update().select_related("candidate").get(pk=help_request.pk)
+    )
     last = locked.messages.order_by("-created_at", "-pk").first()
     if (
         last is not None
@@ -249,9 +253,9 @@ def post_reply(
         and last.created_at >= timezone.now() - REPEAT_WINDOW
     ):
         return last
-    helper = is_helper(request=locked, user=author)
+    helper = is_helper(help_request=locked, user=author)
     message = RequestMessage.objects.create(
-        request=locked, author=author, from_helper=helper, body=body
+        help_request=locked, author=author, from_helper=helper, body=body
     )
     if helper:
         _record_first_response(locked, at)
@@ -279,70 +283,74 @@ def post_reply(
         context={"name": name, "link": locked.get_absolute_url()},
         ref=locked.candidate.ref,
     )
-    request.refresh_from_db()
+    help_request.refresh_from_db()
     return message
 
 
-def _restart_clock(request: HelpRequest, at: datetime) -> None:
+def _restart_clock(help_request: HelpRequest, at: datetime) -> None:
     """End a wait on the candidate: the due time moves on by the business time it lasted."""
-    if request.waiting_since is not None:
+    if help_request.waiting_since is not None:
         schedule = load_schedule()
-        paused = business_time_between(request.waiting_since, at, schedule)
-        request.due_at = add_business_time(request.due_at, paused, schedule)
-    request.status = HelpRequest.Status.OPEN
-    request.waiting_since = None
+        paused = business_time_between(help_request.waiting_since, at, schedule)
+        help_request.due_at = add_business_time(help_request.due_at, paused, schedule)
+    help_request.status = HelpRequest.Status.OPEN
+    help_request.waiting_since = None
 
 
-def _record_first_response(request: HelpRequest, at: datetime) -> None:
-    if request.first_response_at is None:
-        request.first_response_at = max(at, request.opened_at)
+def _record_first_response(help_request: HelpRequest, at: datetime) -> None:
+    if help_request.first_response_at is None:
+        help_request.first_response_at = max(at, help_request.opened_at)
 
 
-def _resolve(request: HelpRequest, at: datetime, *, count_as_response: bool) -> None:
+def _resolve(help_request: HelpRequest, at: datetime, *, count_as_response: bool) -> None:
     if count_as_response:
-        _record_first_response(request, at)
-    if request.status != HelpRequest.Status.RESOLVED:
-        request.status = HelpRequest.Status.RESOLVED
-        request.resolved_at = max(at, request.opened_at)
-        request.waiting_since = None
+        _record_first_response(help_request, at)
+    if help_request.status != HelpRequest.Status.RESOLVED:
+        help_request.status = HelpRequest.Status.RESOLVED
+        help_request.resolved_at = max(at, help_request.opened_at)
+        help_request.waiting_since = None
 
 
-def _reopen(request: HelpRequest) -> None:
+def _reopen(help_request: HelpRequest) -> None:
     # The first response and the due time stay: they are what the figures measure.
-    request.status = HelpRequest.Status.OPEN
-    request.resolved_at = None
-    request.waiting_since = None
+    help_request.status = HelpRequest.Status.OPEN
+    help_request.resolved_at = None
+    help_request.waiting_since = None
 
 
-def record_first_response(*, request: HelpRequest, at=None) -> bool:
+def record_first_response(*, help_request: HelpRequest, at=None) -> bool:
     """Set the request's first response time, once. Returns True if this call set it."""
     at = at or timezone.now()
-    updated = HelpRequest.objects.filter(pk=request.pk, first_response_at__isnull=True).update(
-        first_response_at=max(at, request.opened_at)
+    updated = HelpRequest.objects.filter(pk=help_request.pk, first_response_at__isnull=True).update(
+        first_response_at=max(at, help_request.opened_at)
     )
     if updated:
-        request.refresh_from_db(fields=["first_response_at"])
+        help_request.refresh_from_db(fields=["first_response_at"])
     return bool(updated)
 
 
 @transaction.atomic
-def resolve_request(*, request: HelpRequest, at=None, by=None) -> HelpRequest:
+def resolve_request(*, help_request: HelpRequest, at=None, by=None) -> HelpRequest:
     """Mark a request resolved. Resolved by the helping side (or by no one named) it counts as
     answered, so its first response is set if it had none; closed by the candidate it does not."""
     at = at or timezone.now()
-    locked = HelpRequest.objects.select_for_update().select_related("candidate").get(pk=request.pk)
-    by_candidate = by is not None and not is_helper(request=locked, user=by)
+    locked = (
+        HelpRequest.objects.select_for_update().select_related("candidate").get(pk=help_request.pk)
+    )
+    by_candidate = by is not None and not is_helper(help_request=locked, user=by)
     _resolve(locked, at, count_as_response=not by_candidate)
     locked.save()
-    request.refresh_from_db()
-    return request
+    help_request.refresh_from_db()
+    return help_request
 
 
 @transaction.atomic
-def reopen_request(*, request: HelpRequest, by, at=None) -> HelpRequest:
+def reopen_request(*, help_request: HelpRequest, by, at=None) -> HelpRequest:
     """The candidate reopens a resolved request; its owner hears of it by email."""
     at = at or timezone.now()
-    locked = HelpRequest.objects.select_for_update().select_related("candidate").get(pk=request.pk)
+    locked = (
+        HelpRequest.objects.select_for_update().select_related("candidate").get(pk=help_request.pk)
+    )
     if locked.status != HelpRequest.Status.RESOLVED:
         raise RequestRefused("This request is still open.")
     _reopen(locked)
@@ -355,14 +363,16 @@ def reopen_request(*, request: HelpRequest, by, at=None) -> HelpRequest:
         context={"name": name, "link": locked.get_absolute_url()},
         ref=locked.candidate.ref,
     )
-    request.refresh_from_db()
-    return request
+    help_request.refresh_from_db()
+    return help_request
 
 
 @transaction.atomic
-def reassign_request(*, request: HelpRequest, owner, by) -> HelpRequest:
+def reassign_request(*, help_request: HelpRequest, owner, by) -> HelpRequest:
     """Give an open request to another owner (None: the staff pool); the new owner is told."""
-    locked = HelpRequest.objects.select_for_update().select_related("candidate").get(pk=request.pk)
+    locked = (
+        HelpRequest.objects.select_for_update().select_related("candidate").get(pk=help_request.pk)
+    )
     if locked.owner_id == (owner.pk if owner else None):
         return locked
     locked.owner = owner
@@ -376,8 +386,8 @@ def reassign_request(*, request: HelpRequest, owner, by) -> HelpRequest:
         context={"name": name, "link": locked.get_absolute_url()},
         ref=locked.candidate.ref,
     )
-    request.refresh_from_db()
-    return request
+    help_request.refresh_from_db()
+    return help_request
 
 
 # --- The sweep: reminders before the due time, escalation after it -----------------------
@@ -399,10 +409,14 @@ def with_overdue(queryset: QuerySet[HelpRequest], *, now: datetime) -> QuerySet[
     )
 
 
-def is_overdue(request: HelpRequest, *, now: datetime) -> bool:
+def is_overdue(help_request: HelpRequest, *, now: datetime) -> bool:
     """The same rule as with_overdue, for one loaded request."""
-    answered = request.kind in ANSWERED_BY_FIRST_RESPONSE and request.first_response_at
-    return request.status == HelpRequest.Status.OPEN and not answered and request.due_at < now
+    answered = help_request.kind in ANSWERED_BY_FIRST_RESPONSE and help_request.first_response_at
+    return (
+        help_request.status == HelpRequest.Status.OPEN
+        and not answered
+        and help_request.due_at < now
+    )
 
 
 def requests_to_remind(*, now: datetime) -> QuerySet[HelpRequest]:
@@ -427,57 +441,63 @@ def requests_to_escalate(*, now: datetime) -> QuerySet[HelpRequest]:
     )
 
 
-def remind_owner(*, request_id: int, now=None) -> bool:
+def remind_owner(*, help_request_id: int, now=None) -> bool:
     """Remind the owner once. Safe under concurrent sweeps: the conditional UPDATE claims the
     request, so only one caller records the email. Returns True if this call did."""
     now = now or timezone.now()
     with transaction.atomic():
         claimed = (
-            HelpRequest.objects.filter(_awaiting_helper(), pk=request_id, reminded_at__isnull=True)
+            HelpRequest.objects.filter(
+                _awaiting_helper(), pk=help_request_id, reminded_at__isnull=True
+            )
             .filter(due_at__gt=now)
             .update(reminded_at=now)
         )
         if not claimed:
             return False
-        request = HelpRequest.objects.select_related("candidate", "owner").get(pk=request_id)
-        to, name = _owner_email(request)
+        help_request = HelpRequest.objects.select_related("candidate", "owner").get(
+            pk=help_request_id
+        )
+        to, name = _owner_email(help_request)
         outbox.record(
-            key=f"request:remind:{request.pk}",
+            key=f"request:remind:{help_request.pk}",
             to=to,
             template="request_reminder",
             context={
                 "name": name,
-                "link": request.get_absolute_url(),
-                "due": _org_time(request.due_at),
+                "link": help_request.get_absolute_url(),
+                "due": _org_time(help_request.due_at),
             },
-            ref=request.candidate.ref,
+            ref=help_request.candidate.ref,
         )
     return True
 
 
-def escalate(*, request_id: int, now=None) -> bool:
+def escalate(*, help_request_id: int, now=None) -> bool:
     """Tell staff, once, that a request is overdue, and mark it (escalated_at). Claimed by a
     conditional UPDATE like remind_owner. Returns True if this call did it."""
     now = now or timezone.now()
     with transaction.atomic():
         claimed = (
-            HelpRequest.objects.filter(_awaiting_helper(), pk=request_id, escalated_at__isnull=True)
+            HelpRequest.objects.filter(
+                _awaiting_helper(), pk=help_request_id, escalated_at__isnull=True
+            )
             .filter(due_at__lte=now)
             .update(escalated_at=now)
         )
         if not claimed:
             return False
-        request = HelpRequest.objects.select_related("candidate").get(pk=request_id)
+        help_request = HelpRequest.objects.select_related("candidate").get(pk=help_request_id)
         outbox.record(
-            key=f"request:escalate:{request.pk}",
+            key=f"request:escalate:{help_request.pk}",
             to=settings.RFS_STAFF_EMAIL,
             template="request_escalation",
             context={
                 "name": "team",
-                "link": request.get_absolute_url(),
-                "due": _org_time(request.due_at),
+                "link": help_request.get_absolute_url(),
+                "due": _org_time(help_request.due_at),
             },
-            ref=request.candidate.ref,
+            ref=help_request.candidate.ref,
         )
     return True
 
@@ -487,11 +507,11 @@ def sweep_requests(*, now=None) -> dict[str, int]:
     Returns how many of each this run did."""
     now = now or timezone.now()
     reminded = sum(
-        remind_owner(request_id=pk, now=now)
+        remind_owner(help_request_id=pk, now=now)
         for pk in requests_to_remind(now=now).values_list("pk", flat=True)[:5000]
     )
     escalated = sum(
-        escalate(request_id=pk, now=now)
+        escalate(help_request_id=pk, now=now)
         for pk in requests_to_escalate(now=now).values_list("pk", flat=True)[:5000]
     )
     return {"reminded": reminded, "escalated": escalated}
