@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import (
     PIPELINE,
     Candidate,
@@ -28,7 +29,7 @@ from candidates.models import (
     StageChange,
     Submission,
 )
-from candidates.services.help_requests import target_hours
+from candidates.services.help_requests import response_target
 from candidates.services.pipeline import can_move
 from rfs.accounts.models import Role, User
 
@@ -278,7 +279,7 @@ def _create_histories(
     rng: random.Random, people: list[tuple[Candidate, list[str], datetime]], staff, now: datetime
 ) -> None:
     changes, submissions, requests, notes = [], [], [], []
-    response_hours = target_hours(HelpRequest.Kind.FIRST_CONTACT)
+    response_hours, _ = response_target(request_kinds.FIRST_CONTACT)
     for candidate, path, created in people:
         # Inserting set the signup time to now; the demo's people signed up in the past.
         candidate.created_at = created
@@ -349,7 +350,8 @@ def _first_contact(
     opened = candidate.created_at
     request = HelpRequest(
         candidate=candidate,
-        kind=HelpRequest.Kind.FIRST_CONTACT,
+        kind=request_kinds.FIRST_CONTACT,
+        answered_by_first_response=True,
         opened_at=opened,
         due_at=opened + timedelta(hours=hours),
     )

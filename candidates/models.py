@@ -11,12 +11,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Case, F, Func, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, Count, ExpressionWrapper, F, Func, Q, Value, When
+from django.db.models.functions import Extract, Lower
 from django.urls import reverse
 from phonenumber_field.modelfields import PhoneNumberField
 
+from candidates import request_kinds
 from candidates.geography import STATE_CHOICES
+from rfs.accounts.models import Role
 
 
 class Stage(models.TextChoices):
@@ -121,21 +123,16 @@ class CandidateQuerySet(models.QuerySet):
         return self.exclude(stage__in=CLOSED_STAGES)
 
     def visible_to(self, user) -> "CandidateQuerySet":
-        """Staff see everyone; a screener, the candidates they hold; a mentor, their mentees;
-        a candidate, themselves."""
-        from rfs.accounts.models import Role
-
+        """Staff see everyone; a candidate, themselves; anyone else, the candidates they hold
+        (a screener's claims). Apps above this one widen it for their own people (a mentor's
+        mentees) in their own querysets."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == Role.STAFF:
+        if user.has_role(Role.STAFF):
             return self
-        if user.role == Role.SCREENER:
-            return self.filter(owner=user)
-        if user.role == Role.CANDIDATE:
+        if user.has_role(Role.CANDIDATE):
             return self.filter(user=user)
-        if user.role == Role.MENTOR:
-            return self.filter(mentorships__mentor__user=user, mentorships__ended_at__isnull=True)
-        return self.none()
+        return self.filter(owner=user)
 
 
 class Candidate(models.Model):
@@ -370,16 +367,144 @@ class Note(models.Model):
         return f"Note by {self.author} on {self.candidate_id}"
 
 
+# --- Help requests: the rules, written once ------------------------------------------
+# Every page, sweep and figure reads these; nothing else restates them.
+
+
+def awaiting_helper() -> Q:
+    """Open, and not yet answered the way its kind counts an answer: the helping side's move."""
+    return Q(status=HelpRequest.Status.OPEN) & ~Q(
+        answered_by_first_response=True, first_response_at__isnull=False
+    )
+
+
+def overdue(now) -> Q:
+    """Past its due time and still waiting on the helping side."""
+    return awaiting_helper() & Q(due_at__lt=now)
+
+
+def answered() -> Q:
+    return Q(first_response_at__isnull=False)
+
+
+def answered_within_due() -> Q:
+    return Q(first_response_at__lte=F("due_at"))
+
+
+def decided(now) -> Q:
+    """Whether it was answered in time is known: answered, or unanswered past its due time
+    (a request the candidate closed unanswered before it was due is never decided)."""
+    return answered() | (
+        Q(due_at__lt=now) & (Q(resolved_at__isnull=True) | Q(resolved_at__gt=F("due_at")))
+    )
+
+
+def staff_pool() -> Q:
+    """Owned by no one person and no team: any staff member answers."""
+    return Q(owner__isnull=True, team="")
+
+
+def remind_at(share: float) -> ExpressionWrapper:
+    """The moment `share` of a request's due window has passed."""
+    return ExpressionWrapper(
+        F("opened_at") + (F("due_at") - F("opened_at")) * Value(share),
+        output_field=models.DateTimeField(),
+    )
+
+
+class Percentile(models.Aggregate):
+    """Exact percentiles (PostgreSQL's percentile_cont) of an expression, as a list:
+    Percentile("hours", [0.5, 0.9]) gives [median, 90th percentile]. The one percentile
+    every figure uses."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fractions)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fractions: list[float], **extra) -> None:
+        # Numbers we write ourselves, checked to be numbers: safe to put in the SQL.
+        literal = ", ".join(repr(float(fraction)) for fraction in fractions)
+        super().__init__(
+            expression,
+            fractions=f"ARRAY[{literal}]",
+            output_field=ArrayField(models.FloatField()),
+            **extra,
+        )
+
+
+def hours_between(start: str, end: str) -> models.Expression:
+    return ExpressionWrapper(
+        Extract(ExpressionWrapper(F(end) - F(start), output_field=models.DurationField()), "epoch")
+        / Value(3600.0),
+        output_field=models.FloatField(),
+    )
+
+
+class HelpRequestQuerySet(models.QuerySet):
+    def unresolved(self) -> "HelpRequestQuerySet":
+        return self.exclude(status=HelpRequest.Status.RESOLVED)
+
+    def awaiting_helper(self) -> "HelpRequestQuerySet":
+        return self.filter(awaiting_helper())
+
+    def staff_pool(self) -> "HelpRequestQuerySet":
+        return self.filter(staff_pool())
+
+    def overdue(self, now) -> "HelpRequestQuerySet":
+        return self.filter(overdue(now))
+
+    def with_overdue(self, now) -> "HelpRequestQuerySet":
+        """Each row annotated `overdue` (true or false), by the same rule as overdue()."""
+        return self.annotate(
+            overdue=ExpressionWrapper(overdue(now), output_field=models.BooleanField())
+        )
+
+    def to_remind(self, now, *, share: float) -> "HelpRequestQuerySet":
+        """Waiting on the helper, not yet due, past `share` of the window, owner not reminded."""
+        return (
+            self.filter(awaiting_helper(), ~overdue(now), reminded_at__isnull=True)
+            .alias(remind_at=remind_at(share))
+            .filter(remind_at__lte=now)
+        )
+
+    def to_escalate(self, now) -> "HelpRequestQuerySet":
+        """Overdue, and staff have not heard of it yet."""
+        return self.filter(overdue(now), escalated_at__isnull=True)
+
+    def visible_to(self, user, *, teams: tuple[str, ...] = ()) -> "HelpRequestQuerySet":
+        """Staff see every request; anyone else the requests they own (or their `teams` own,
+        as the caller knows them); a candidate their own requests."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_role(Role.STAFF):
+            return self
+        mine = Q(owner=user) | Q(team__in=teams) if teams else Q(owner=user)
+        if user.has_role(Role.CANDIDATE):
+            mine |= Q(candidate__user=user)
+        return self.filter(mine)
+
+    def figures(self, now) -> "HelpRequestQuerySet":
+        """Response-time figures of these requests, grouped by whatever .values() came before:
+        opened, answered, resolved, hours to first response and to resolution (median and
+        90th percentile), answered within due out of decided, and overdue now."""
+        response, resolution = (
+            hours_between("opened_at", "first_response_at"),
+            hours_between("opened_at", "resolved_at"),
+        )
+        return self.annotate(
+            opened=Count("pk"),
+            answered=Count("pk", filter=answered()),
+            resolved=Count("resolved_at"),
+            first_response_hours=Percentile(response, [0.5, 0.9]),
+            resolution_hours=Percentile(resolution, [0.5, 0.9]),
+            within_due=Count("pk", filter=answered_within_due()),
+            decided=Count("pk", filter=decided(now)),
+            overdue=Count("pk", filter=overdue(now)),
+        )
+
+
 class HelpRequest(models.Model):
     """Something a candidate asked for, with an owner and a due time; response times come
-    from these rows."""
-
-    class Kind(models.TextChoices):
-        FIRST_CONTACT = "first_contact", "First contact"
-        QUESTION = "question", "Question"
-        MENTOR_INTRO = "mentor_intro", "Mentor introduction"
-        PARTNER_INTRO = "partner_intro", "Partner introduction"
-        FUNDING = "funding", "Funding request"
+    from these rows. What the kinds are, and how long each may take, is in request_kinds."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -388,13 +513,17 @@ class HelpRequest(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="help_requests")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # A kind registered in request_kinds by the app that owns it.
+    kind = models.CharField(max_length=32)
     topic = models.CharField(max_length=24, choices=Need.choices, blank=True)
     subject = models.CharField(max_length=200, blank=True)
-    # Who must answer; null means the staff pool.
+    # Who must answer: a person, or else a team ("partner:<uuid>"); neither is the staff pool.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    team = models.CharField(max_length=64, blank=True)
+    # Copied from the kind when opened, so the rules above need no list of kinds.
+    answered_by_first_response = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField()
     due_at = models.DateTimeField()
@@ -404,6 +533,8 @@ class HelpRequest(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HelpRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at"]
@@ -429,6 +560,9 @@ class HelpRequest(models.Model):
             ),
             models.Index(fields=["kind", "opened_at"], name="request_kind_opened_idx"),
             models.Index(fields=["owner", "status"], name="request_owner_status_idx"),
+            models.Index(
+                fields=["team", "status"], condition=~Q(team=""), name="request_team_status_idx"
+            ),
             # The dashboard's response times (rfs.dashboard.metrics.response_figures): the
             # requests opened in a period, every kind, read from the index alone.
             models.Index(
@@ -440,16 +574,28 @@ class HelpRequest(models.Model):
                     "resolved_at",
                     "status",
                     "candidate",
+                    "answered_by_first_response",
                 ],
                 name="request_opened_idx",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.candidate_id}"
+        return f"{self.kind_label} for {self.candidate_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            # What answers it is the kind's rule when it was opened, kept with the row.
+            kind = request_kinds.get(self.kind)
+            self.answered_by_first_response = kind.answered_by_first_response
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("candidates:request", args=[self.uuid])
+
+    @property
+    def kind_label(self) -> str:
+        return request_kinds.label(self.kind)
 
     @property
     def is_open(self) -> bool:
@@ -474,13 +620,25 @@ class RequestMessage(models.Model):
 
 
 class ResponseTarget(models.Model):
-    """How long the organisation gives itself to answer each kind of request (staff edit these)."""
+    """How long the organisation gives itself to answer a kind of request, for every owner
+    (team blank) or for one team (a partner's own window); staff edit these."""
 
-    kind = models.CharField(max_length=16, choices=HelpRequest.Kind.choices, unique=True)
-    hours = models.PositiveIntegerField()
+    kind = models.CharField(max_length=32)
+    team = models.CharField(max_length=64, blank=True)
+    amount = models.PositiveIntegerField()
+    clock = models.CharField(
+        max_length=16,
+        choices=request_kinds.Clock.choices,
+        default=request_kinds.Clock.BUSINESS_HOURS,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "team"], name="response_target_kind_team"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.hours} h"
+        return f"{request_kinds.label(self.kind)}: {self.amount} {self.get_clock_display()}"
 
 
 class WorkingHours(models.Model):

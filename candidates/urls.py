@@ -3,7 +3,6 @@ from django.urls import path
 from candidates.views import help_requests as request_views
 from candidates.views import imports as import_views
 from candidates.views import intake as intake_views
-from candidates.views import portal
 from candidates.views import review as review_views
 from candidates.views import staff as staff_views
 
@@ -36,14 +35,6 @@ staff_patterns = [
     path("candidates/<uuid:uuid>/stage/", staff_views.change_stage, name="change_stage"),
 ]
 
-# The candidate's portal: /portal/ ...
-portal_patterns = [
-    path("portal/", portal.home, name="portal"),
-    path("portal/login/", portal.login, name="portal_login"),
-    path("portal/details/", portal.details, name="portal_details"),
-    path("portal/ask/", portal.ask, name="portal_ask"),
-]
-
 # Help requests: /requests/ ...
 request_patterns = [
     path("requests/", request_views.index, name="requests"),
@@ -60,4 +51,4 @@ request_patterns = [
     path("requests/<uuid:uuid>/take/", request_views.take, name="request_take"),
 ]
 
-urlpatterns = intake_patterns + staff_patterns + portal_patterns + request_patterns
+urlpatterns = intake_patterns + staff_patterns + request_patterns

@@ -3,3 +3,21 @@ from django.apps import AppConfig
 
 class MentorsConfig(AppConfig):
     name = "mentors"
+
+    def ready(self) -> None:
+        from candidates import panels, request_kinds
+        from mentors.models import MENTOR_INTRO
+        from rfs.accounts import places
+        from rfs.accounts.models import Role
+
+        # The mentor's first contact with a new mentee answers the introduction.
+        request_kinds.register(
+            request_kinds.RequestKind(
+                MENTOR_INTRO, "Mentor introduction", 72, answered_by_first_response=True
+            )
+        )
+        places.register(Role.STAFF, "Mentors", "mentors:list", order=50)
+        places.register(Role.STAFF, "Coverage", "mentors:coverage", order=60)
+        places.register(Role.MENTOR, "My mentees", "mentors:home", order=10, start=True)
+        places.register(Role.MENTOR, "My profile", "mentors:profile_edit", order=20)
+        panels.register("mentors:match_panel", order=20)

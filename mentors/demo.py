@@ -13,10 +13,11 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Need, RequestMessage, Stage, StageChange
-from candidates.services.business_hours import add_business_time, load_schedule
-from candidates.services.help_requests import target_hours
-from mentors.models import ExperienceLevel, Expertise, Mentor, Mentorship, StateLead
+from candidates.services.business_hours import load_schedule
+from candidates.services.help_requests import due_time
+from mentors.models import MENTOR_INTRO, ExperienceLevel, Expertise, Mentor, Mentorship, StateLead
 from rfs.accounts.models import Role, User
 
 DOMAIN = "mentors.demo.example.org"
@@ -221,7 +222,7 @@ def _requests(rng: random.Random, mentorships: list[Mentorship], now: datetime) 
             schedule,
             now,
             candidate=mentorship.candidate,
-            kind=HelpRequest.Kind.MENTOR_INTRO,
+            kind=MENTOR_INTRO,
             owner=owner,
             opened=mentorship.started_at,
             subject=f"Introduction to {mentorship.mentor.name}",
@@ -236,7 +237,7 @@ def _requests(rng: random.Random, mentorships: list[Mentorship], now: datetime) 
                 schedule,
                 now,
                 candidate=mentorship.candidate,
-                kind=HelpRequest.Kind.QUESTION,
+                kind=request_kinds.QUESTION,
                 owner=owner,
                 opened=opened,
                 topic=need,
@@ -260,7 +261,7 @@ def _requests(rng: random.Random, mentorships: list[Mentorship], now: datetime) 
             schedule,
             now,
             candidate=candidate,
-            kind=HelpRequest.Kind.QUESTION,
+            kind=request_kinds.QUESTION,
             owner=None,
             opened=opened,
             topic=need,
@@ -284,14 +285,14 @@ def _response_hours(rng: random.Random) -> float | None:
 def _request(
     rng, schedule, now, *, candidate, kind, owner, opened, subject="", topic=""
 ) -> HelpRequest:
-    due = add_business_time(opened, timedelta(hours=target_hours(kind)), schedule)
+    due = due_time(kind=kind, opened_at=opened, schedule=schedule)
     hours = _response_hours(rng)
     first = opened + timedelta(hours=hours) if hours is not None else None
     if first is not None and first >= now:
         first = None  # not answered yet
     resolved = None
     if first is not None:
-        if kind == HelpRequest.Kind.MENTOR_INTRO:
+        if kind == MENTOR_INTRO:
             resolved = first
         elif rng.random() < 0.85:
             resolved = min(first + timedelta(hours=rng.uniform(0, 36)), now)
@@ -308,7 +309,7 @@ def _request(
             return False
         if waiting_since is not None and waiting_since <= moment:
             return False
-        return not (kind == HelpRequest.Kind.MENTOR_INTRO and first and first <= moment)
+        return not (kind == MENTOR_INTRO and first and first <= moment)
 
     remind_at = opened + (due - opened) * 0.75
     if title := QUESTIONS.get(topic):
@@ -328,7 +329,7 @@ def _request(
         reminded_at=remind_at if awaiting(remind_at) else None,
         escalated_at=due if awaiting(due) else None,
     )
-    if kind == HelpRequest.Kind.QUESTION:
+    if kind == request_kinds.QUESTION:
         message = RequestMessage.objects.create(
             help_request=request, author=candidate.user, from_helper=False, body=QUESTIONS[topic][1]
         )

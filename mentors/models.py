@@ -16,6 +16,9 @@ from django.urls import reverse
 from candidates.geography import STATE_CHOICES
 from candidates.models import Need, OfficeLevel
 
+# The help-request kind of a new mentorship: the mentor's first contact with the mentee.
+MENTOR_INTRO = "mentor_intro"
+
 
 class Expertise(models.TextChoices):
     CAMPAIGN_PLAN = "campaign_plan", "Campaign plan"

@@ -19,6 +19,7 @@ from candidates.services.help_requests import (
 )
 from mentors.models import (
     EXPERIENCE_RANK,
+    MENTOR_INTRO,
     NEED_EXPERTISE,
     OFFICE_NEEDS_RANK,
     Mentor,
@@ -282,7 +283,7 @@ def confirm_match(*, candidate: Candidate, mentor: Mentor, by, at=None) -> Mento
     )
     open_request(
         candidate=candidate,
-        kind=HelpRequest.Kind.MENTOR_INTRO,
+        kind=MENTOR_INTRO,
         owner=mentor.user if mentor.user_id and mentor.user.is_active else None,
         subject=f"Introduction to {mentor.name}",
         at=at,
@@ -298,10 +299,7 @@ def confirm_match(*, candidate: Candidate, mentor: Mentor, by, at=None) -> Mento
         key=f"mentor:intro:candidate:{mentorship.pk}",
         to=candidate.email,
         template="mentor_intro_candidate",
-        context={
-            "name": candidate.preferred_name or candidate.first_name,
-            "link": reverse("candidates:portal"),
-        },
+        context={"name": candidate.preferred_name or candidate.first_name},
         ref=candidate.ref,
     )
     return mentorship
@@ -333,8 +331,8 @@ def _end(mentorship: Mentorship, *, by, reason: str, at) -> None:
             .exclude(status=HelpRequest.Status.RESOLVED)
             .select_related("candidate")
         )
-        intros = mine.filter(kind=HelpRequest.Kind.MENTOR_INTRO)
-        others = mine.exclude(kind=HelpRequest.Kind.MENTOR_INTRO)
+        intros = mine.filter(kind=MENTOR_INTRO)
+        others = mine.exclude(kind=MENTOR_INTRO)
     for request in intros:
         # The introduction is moot now; closing it unanswered keeps it out of response times.
         HelpRequest.objects.filter(pk=request.pk).update(
@@ -348,7 +346,7 @@ def pending_introduction(mentorship: Mentorship) -> HelpRequest | None:
     """The open introduction request of this mentorship, if first contact is not confirmed."""
     requests = HelpRequest.objects.filter(
         candidate_id=mentorship.candidate_id,
-        kind=HelpRequest.Kind.MENTOR_INTRO,
+        kind=MENTOR_INTRO,
         opened_at__gte=mentorship.started_at,
     ).exclude(status=HelpRequest.Status.RESOLVED)
     return requests.order_by("opened_at").first()

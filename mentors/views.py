@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate, HelpRequest
-from candidates.services.help_requests import visible_requests, with_overdue
-from candidates.services.response_times import mentor_response_times
+from candidates.services.response_times import owner_response_times
 from mentors import services
 from mentors.forms import (
     EndMentorshipForm,
@@ -19,7 +18,8 @@ from mentors.forms import (
     MentorStaffForm,
     StateLeadForm,
 )
-from mentors.models import Mentor, Mentorship, StateLead
+from mentors.models import MENTOR_INTRO, Mentor, Mentorship, StateLead
+from rfs.accounts.models import User
 from rfs.accounts.roles import Role, role_required, staff_required
 
 MENTORS_PER_PAGE = 50
@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         r.candidate_id: r
         for r in HelpRequest.objects.filter(
             candidate__in=[m.candidate_id for m in mentorships],
-            kind=HelpRequest.Kind.MENTOR_INTRO,
+            kind=MENTOR_INTRO,
         )
         .exclude(status=HelpRequest.Status.RESOLVED)
         .order_by("opened_at")
@@ -59,14 +59,14 @@ def home(request: HttpRequest) -> HttpResponse:
         mentorship.pending_intro = (
             intro if intro and intro.opened_at >= mentorship.started_at else None
         )
-    open_requests = with_overdue(
-        visible_requests(request.user)
+    open_requests = (
+        HelpRequest.objects.visible_to(request.user)
         .filter(owner=request.user)
-        .exclude(status=HelpRequest.Status.RESOLVED)
-        .exclude(kind=HelpRequest.Kind.MENTOR_INTRO)
+        .unresolved()
+        .exclude(kind=MENTOR_INTRO)
+        .with_overdue(timezone.now())
         .select_related("candidate", "owner")
-        .order_by("due_at"),
-        now=timezone.now(),
+        .order_by("due_at")
     )
     return render(
         request,
@@ -160,7 +160,11 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def detail(request: HttpRequest, uuid) -> HttpResponse:
     mentor = get_object_or_404(Mentor.objects.with_load().select_related("user"), uuid=uuid)
-    figures = mentor_response_times(user_id=mentor.user_id) if mentor.user_id else []
+    figures = (
+        owner_response_times(owners=User.objects.filter(pk=mentor.user_id))
+        if mentor.user_id
+        else []
+    )
     return render(
         request,
         "mentors/mentor_detail.html",

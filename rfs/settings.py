@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "mentors",
     "partners",
     "endorsements",
+    "rfs.portal",
 ]
 
 MIDDLEWARE = [
@@ -390,17 +391,10 @@ CELERY_BEAT_SCHEDULE["screening-call-reminders"] = {
 RFS_SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 10)
 
 # --- Mentors and help requests ------------------------------------------------
-# Default hours to answer each kind of request; staff override them per kind on
-# /requests/settings/ (ResponseTarget rows win over these).
-RFS_RESPONSE_TARGET_HOURS = {
-    "first_contact": 72,
-    "question": 48,
-    "mentor_intro": 72,
-    "partner_intro": 120,
-    "funding": 120,
-}
+# The time to answer each kind of request is registered with the kind (its owning app's
+# AppConfig.ready); staff change it on /requests/settings/ (ResponseTarget rows).
 # allauth's sign-in-code page also serves candidates who signed up but have no login yet.
-ACCOUNT_FORMS = {"request_login_code": "candidates.forms.portal.CandidateLoginCodeForm"}
+ACCOUNT_FORMS = {"request_login_code": "rfs.portal.forms.CandidateLoginCodeForm"}
 # The owner of a request is reminded once this share of its due window has passed.
 RFS_REQUEST_REMINDER_SHARE = 0.75
 # The sweep that reminds owners and escalates overdue requests to staff.

@@ -32,6 +32,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.geography import STATES
 from candidates.models import (
     ALLOWED_MOVES,
@@ -47,8 +48,10 @@ from candidates.models import (
     StageChange,
     Submission,
 )
-from candidates.services.help_requests import target_hours
-from mentors.models import ExperienceLevel, Expertise, Mentor, Mentorship, StateLead
+from candidates.services.help_requests import response_target
+from endorsements.apps import FUNDING
+from mentors.models import MENTOR_INTRO, ExperienceLevel, Expertise, Mentor, Mentorship, StateLead
+from partners.apps import PARTNER_INTRO
 from rfs.accounts.models import Role, User
 from screening.models import Claim, ContactAttempt, ScreeningCall
 
@@ -416,7 +419,11 @@ class World:
         self.start = self.now - 365 * DAY
         self.n = n
         self.tables: dict[str, Table] = {}
-        self.targets = {kind: target_hours(kind) * HOUR for kind in HelpRequest.Kind.values}
+        self.targets = {}
+        for kind in request_kinds.registered():
+            amount, clock = response_target(kind.name)
+            unit = HOUR if clock == request_kinds.Clock.BUSINESS_HOURS else DAY
+            self.targets[kind.name] = amount * unit
         self.unusable_password = make_password(None)
         self.elections = {
             year: election_day(year).timestamp()
@@ -772,7 +779,7 @@ class Person:
         if at > self.world.now:
             return None
         request = DraftRequest(next(self.world.request_ids), kind, at, owner, topic)
-        if kind == HelpRequest.Kind.QUESTION:
+        if kind == request_kinds.QUESTION:
             request.subject = QUESTIONS[topic]
         self.requests.append(request)
         return request
@@ -857,7 +864,7 @@ class Person:
         """Sign up, wait for a screener, get screened; those who advance go on."""
         world, rng = self.world, self.world.rng
         self.move(Stage.SIGNED_UP, self.signed_up, None, "Signed up")
-        self.first_contact = self.ask(HelpRequest.Kind.FIRST_CONTACT, self.signed_up)
+        self.first_contact = self.ask(request_kinds.FIRST_CONTACT, self.signed_up)
         load = world.load[min(364, int((self.signed_up - world.start) // DAY))]
         for round_ in range(2):
             wait = rng.lognormvariate(math.log(16 * HOUR * load**0.8), 0.9)
@@ -963,7 +970,7 @@ class Person:
             at = min(filing + rng.uniform(10, 40) * DAY, election - DAY)
             if not self.move(Stage.ENDORSED, at, staff, "Endorsed"):
                 return
-            funding = self.ask(HelpRequest.Kind.FUNDING, at + 2 * DAY, topic=Need.FUNDRAISING)
+            funding = self.ask(FUNDING, at + 2 * DAY, topic=Need.FUNDRAISING)
             answered = at + 2 * DAY + rng.lognormvariate(math.log(50 * HOUR), 0.6)
             self.answer(funding, answered, resolve=answered + 5 * DAY)
         if rng.random() < 0.04:
@@ -979,7 +986,7 @@ class Person:
         world, rng = self.world, self.world.rng
         mentor_user = None
         if rng.random() < 0.75 and world.all_mentors:
-            intro = self.ask(HelpRequest.Kind.MENTOR_INTRO, active_at)
+            intro = self.ask(MENTOR_INTRO, active_at)
             started = active_at + rng.lognormvariate(math.log(1.5 * DAY), 0.7)
             if started <= world.now:
                 mentor = rng.choice(world.mentors_by_state.get(self.state) or world.all_mentors)
@@ -988,14 +995,12 @@ class Person:
                 mentor_user = world.mentor_user[mentor]
         for _ in range(rng.choices([0, 1, 2, 3, 4], [25, 30, 25, 12, 8])[0]):
             asked = active_at + rng.uniform(2, 150) * DAY
-            request = self.ask(
-                HelpRequest.Kind.QUESTION, asked, mentor_user, rng.choice(self.needs)
-            )
+            request = self.ask(request_kinds.QUESTION, asked, mentor_user, rng.choice(self.needs))
             answered = asked + rng.lognormvariate(math.log(16 * HOUR), 1.0)
             self.answer(request, answered, resolve=answered + rng.uniform(0.5, 5) * DAY)
         if rng.random() < 0.25:
             asked = active_at + rng.uniform(5, 60) * DAY
-            request = self.ask(HelpRequest.Kind.PARTNER_INTRO, asked)
+            request = self.ask(PARTNER_INTRO, asked)
             answered = asked + rng.lognormvariate(math.log(60 * HOUR), 0.7)
             self.answer(request, answered, resolve=answered + 2 * DAY)
 
@@ -1039,6 +1044,7 @@ class Person:
             "due_at",
             "first_response_at",
             "resolved_at",
+            "answered_by_first_response",
         )
         messages = world.table(
             RequestMessage, "help_request_id", "author_id", "from_helper", "body", "created_at"
@@ -1057,8 +1063,9 @@ class Person:
                 r.opened_at + world.targets[r.kind],
                 r.answered_at,
                 r.resolved_at,
+                request_kinds.get(r.kind).answered_by_first_response,
             )
-            if r.kind == HelpRequest.Kind.QUESTION:
+            if r.kind == request_kinds.QUESTION:
                 messages.add(r.id, None, False, r.subject, r.opened_at)
                 if r.answered_at:
                     messages.add(r.id, r.owner, True, ANSWER, r.answered_at)

@@ -19,5 +19,6 @@ urlpatterns = [
     path("dashboard/", include("rfs.dashboard.urls")),
     path("screening/", include("screening.urls")),
     path("mentors/", include("mentors.urls")),
+    path("portal/", include("rfs.portal.urls")),
     path("", include("candidates.urls")),
 ]

@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Stage, StageChange
 from rfs.accounts.demo import DEMO_PASSWORD
 from rfs.accounts.models import Role, User
@@ -119,7 +120,7 @@ def _seed_candidate(
     answered = (
         HelpRequest.objects.filter(
             candidate=candidate,
-            kind=HelpRequest.Kind.FIRST_CONTACT,
+            kind=request_kinds.FIRST_CONTACT,
             first_response_at__isnull=False,
         )
         .values_list("first_response_at", flat=True)

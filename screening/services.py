@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.geography import time_zone_for
 from candidates.models import Candidate, HelpRequest, Stage
 from candidates.services.help_requests import record_first_response, resolve_request
@@ -275,7 +276,7 @@ def expire_claim(*, claim_id: int, now: datetime | None = None) -> bool:
 
 def _first_contact_request(candidate: Candidate) -> HelpRequest | None:
     return (
-        HelpRequest.objects.filter(candidate=candidate, kind=HelpRequest.Kind.FIRST_CONTACT)
+        HelpRequest.objects.filter(candidate=candidate, kind=request_kinds.FIRST_CONTACT)
         .exclude(status=HelpRequest.Status.RESOLVED)
         .first()
     )
@@ -668,7 +669,7 @@ def log_call(
         template=f"screening_{outcome}",
         context={
             "name": candidate.preferred_name or candidate.first_name,
-            "link": reverse("candidates:portal"),
+            "link": reverse("portal:home"),
         },
         ref=candidate.ref,
     )

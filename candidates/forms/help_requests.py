@@ -2,7 +2,8 @@
 
 from django import forms
 
-from candidates.models import HelpRequest, WorkingHours
+from candidates import request_kinds
+from candidates.models import WorkingHours
 
 WEEKDAYS = WorkingHours._meta.get_field("weekday").choices
 
@@ -32,17 +33,33 @@ class ReplyForm(forms.Form):
 
 
 class ResponseTargetsForm(forms.Form):
-    """Hours allowed per kind of request, one field each."""
+    """The time allowed per kind of request, each an amount and its clock (business hours or
+    calendar days). A clock left out keeps the current one."""
 
-    def __init__(self, *args, current: dict[str, int], **kwargs) -> None:
+    def __init__(self, *args, current: dict[str, tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for kind, label in HelpRequest.Kind.choices:
+        self.current = current
+        for kind, label in request_kinds.choices():
+            amount, clock = current[kind]
             self.fields[kind] = forms.IntegerField(
-                label=f"{label} (hours)",
-                min_value=1,
-                max_value=24 * 60,
-                initial=current[kind],
+                label=label, min_value=1, max_value=24 * 60, initial=amount
             )
+            self.fields[f"{kind}_clock"] = forms.ChoiceField(
+                label=f"{label}: counted in",
+                choices=request_kinds.Clock.choices,
+                initial=clock,
+                required=False,
+            )
+
+    def targets(self) -> dict[str, tuple[int, str]]:
+        data = self.cleaned_data
+        return {
+            kind: (data[kind], data.get(f"{kind}_clock") or self.current[kind][1])
+            for kind, _ in request_kinds.choices()
+        }
+
+    def rows(self) -> list[tuple]:
+        return [(self[kind], self[f"{kind}_clock"]) for kind, _ in request_kinds.choices()]
 
 
 class WorkingHoursForm(forms.Form):

@@ -81,22 +81,22 @@ class StageForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A candidate in screening is held by a volunteer's claim; moving them here would
         # leave the claim open (and the volunteer with their contact details).
-        self.held_in_screening = stage == Stage.SCREENING
+        self.held_by_volunteer = stage == Stage.SCREENING
         allowed = [
             (s.value, s.label)
             for s in Stage
             if s in ALLOWED_MOVES.get(stage, set())
             and s != Stage.SCREENING
-            and not self.held_in_screening
+            and not self.held_by_volunteer
         ]
         self.fields["to"].widget.choices = _any("Choose…", allowed)
         self.has_moves = bool(allowed)
 
     def clean_to(self) -> str:
-        if self.held_in_screening:
+        if self.held_by_volunteer:
             raise forms.ValidationError(
-                "A volunteer is screening this candidate: end their claim on the screening "
-                "page first."
+                "A volunteer is screening this candidate: end their claim in the screening "
+                "panel on this page first."
             )
         # Screening means a volunteer holds the candidate: only a claim from the queue
         # puts someone there, or they would sit in screening with nobody to call them.

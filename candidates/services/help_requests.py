@@ -1,10 +1,12 @@
 """Help requests: opening, routing, conversations, the clock, reminders and escalations.
 
-A request's due time counts business hours (see business_hours). For a first contact
-or a mentor introduction the first response answers it; any other request is due to
-be resolved, or handed back to the candidate with a question, by its due time. While
-it waits on the candidate the clock stops; when they answer, the due time moves on
-by the business time the wait lasted.
+A request's due time counts business hours (see business_hours) or calendar days, as its
+kind and team say (request_kinds, ResponseTarget). For some kinds (a first contact, an
+introduction) the first response answers it; any other request is due to be resolved, or
+handed back to the candidate with a question, by its due time. While it waits on the
+candidate the clock stops; when they answer, the due time moves on by the business time
+the wait lasted. What "overdue", "decided" and "answered" mean is written once, on the
+HelpRequest QuerySet.
 """
 
 from datetime import datetime, timedelta
@@ -12,19 +14,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import (
-    BooleanField,
-    DateTimeField,
-    ExpressionWrapper,
-    F,
-    Q,
-    QuerySet,
-    Value,
-)
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Holiday, RequestMessage, ResponseTarget
 from candidates.models import WorkingHours as WorkingHoursRow
+from candidates.request_kinds import Clock
 from candidates.services.business_hours import (
     Schedule,
     add_business_time,
@@ -34,15 +29,6 @@ from candidates.services.business_hours import (
 from rfs.accounts.models import Role
 from rfs.notify import services as outbox
 
-DEFAULT_TARGET_HOURS = {
-    HelpRequest.Kind.FIRST_CONTACT: 72,
-    HelpRequest.Kind.QUESTION: 48,
-    HelpRequest.Kind.MENTOR_INTRO: 72,
-    HelpRequest.Kind.PARTNER_INTRO: 120,
-    HelpRequest.Kind.FUNDING: 120,
-}
-# Kinds whose first response is the whole answer: the sweep leaves them alone once answered.
-ANSWERED_BY_FIRST_RESPONSE = {HelpRequest.Kind.FIRST_CONTACT, HelpRequest.Kind.MENTOR_INTRO}
 # The same words posted again this soon are a double submit (a double click, a reload that
 # posts again): they are answered with what the first post made, and nobody is emailed twice.
 REPEAT_WINDOW = timedelta(minutes=10)
@@ -55,25 +41,40 @@ class RequestRefused(Exception):
 # --- Due times ------------------------------------------------------------------
 
 
-def target_hours(kind: str) -> int:
-    """Hours the organisation gives itself to answer this kind (staff may change them)."""
-    row = ResponseTarget.objects.filter(kind=kind).first()
-    if row is not None:
-        return row.hours
-    return getattr(settings, "RFS_RESPONSE_TARGET_HOURS", {}).get(kind, DEFAULT_TARGET_HOURS[kind])
+def response_target(kind: str, *, team: str = "") -> tuple[int, str]:
+    """(amount, clock) the organisation gives itself to answer this kind for this team: the
+    team's own target, else the kind's target set by staff, else the kind's default."""
+    rows = {
+        row.team: (row.amount, row.clock)
+        for row in ResponseTarget.objects.filter(kind=kind, team__in={team, ""})
+    }
+    if team in rows:
+        return rows[team]
+    if "" in rows:
+        return rows[""]
+    default = request_kinds.get(kind)
+    return default.amount, default.clock
 
 
-def due_time(*, kind: str, opened_at: datetime, schedule: Schedule | None = None) -> datetime:
-    """When a request of this kind opened at `opened_at` is due, counting business hours."""
-    schedule = schedule or load_schedule()
-    return add_business_time(opened_at, timedelta(hours=target_hours(kind)), schedule)
+def due_time(
+    *, kind: str, opened_at: datetime, team: str = "", schedule: Schedule | None = None
+) -> datetime:
+    """When a request of this kind (for this team) opened at `opened_at` is due: business
+    hours count the organisation's working hours and holidays, calendar days do not."""
+    amount, clock = response_target(kind, team=team)
+    if clock == Clock.CALENDAR_DAYS:
+        return opened_at + timedelta(days=amount)
+    return add_business_time(opened_at, timedelta(hours=amount), schedule or load_schedule())
 
 
 @transaction.atomic
-def set_response_targets(*, hours: dict[str, int]) -> None:
-    """Store the hours per kind; new requests get due times from them."""
-    for kind, value in hours.items():
-        ResponseTarget.objects.update_or_create(kind=kind, defaults={"hours": value})
+def set_response_targets(*, targets: dict[str, tuple[int, str]], team: str = "") -> None:
+    """Store (amount, clock) per kind, for every owner or for one team; new requests get
+    their due times from them."""
+    for kind, (amount, clock) in targets.items():
+        ResponseTarget.objects.update_or_create(
+            kind=kind, team=team, defaults={"amount": amount, "clock": clock}
+        )
 
 
 @transaction.atomic
@@ -101,36 +102,12 @@ def remove_holiday(*, holiday: Holiday) -> None:
     holiday.delete()
 
 
-# --- Who sees and who answers -----------------------------------------------------
-
-
-def visible_requests(user) -> QuerySet[HelpRequest]:
-    """Requests of the candidates the user may see: staff all, a mentor their mentees',
-    a screener their candidates', a candidate their own."""
-    if not user.is_authenticated or not user.is_active:
-        return HelpRequest.objects.none()
-    if user.role == Role.STAFF:
-        return HelpRequest.objects.all()
-    return HelpRequest.objects.filter(candidate__in=Candidate.objects.visible_to(user).values("pk"))
+# --- Who answers ------------------------------------------------------------------
 
 
 def is_helper(*, help_request: HelpRequest, user) -> bool:
-    """True for anyone answering the request (mentor, staff, screener), not the candidate.
-    (A candidate login reaches no request but their own: see visible_requests.)"""
-    return user.role != Role.CANDIDATE
-
-
-def mentor_user_for(candidate: Candidate):
-    """The login of the candidate's current mentor, or None (no mentor, or one without login).
-    Read through the `mentorships` relation, so this app needs not import the mentors app."""
-    if not hasattr(candidate, "mentorships"):
-        return None
-    mentorship = (
-        candidate.mentorships.filter(ended_at__isnull=True, mentor__user__is_active=True)
-        .select_related("mentor__user")
-        .first()
-    )
-    return mentorship.mentor.user if mentorship else None
+    """True for anyone on the helping side of the request: everyone but its candidate."""
+    return help_request.candidate.user_id != user.pk
 
 
 def _org_time(moment: datetime) -> str:
@@ -140,8 +117,11 @@ def _org_time(moment: datetime) -> str:
 
 
 def _owner_email(help_request: HelpRequest) -> tuple[str, str]:
+    """Where the owner hears of the request: the person, else their team, else staff."""
     if help_request.owner_id and help_request.owner.is_active:
         return help_request.owner.email, help_request.owner.get_short_name()
+    if help_request.team and (contact := request_kinds.team_contact(help_request.team)):
+        return contact
     return settings.RFS_STAFF_EMAIL, "team"
 
 
@@ -155,12 +135,20 @@ def _candidate_email(help_request: HelpRequest) -> tuple[str, str]:
 
 @transaction.atomic
 def open_request(
-    *, candidate: Candidate, kind: str, owner=None, subject: str = "", topic: str = "", at=None
+    *,
+    candidate: Candidate,
+    kind: str,
+    owner=None,
+    team: str = "",
+    subject: str = "",
+    topic: str = "",
+    at=None,
 ) -> HelpRequest:
-    """Open a request with its due time. A candidate has at most one open first-contact request:
-    asking again returns the one already open."""
+    """Open a request of a registered kind, owned by `owner` (a person) or `team`, or by the
+    staff pool when neither is given, with its due time. A candidate has at most one open
+    first-contact request: asking again returns the one already open."""
     at = at or timezone.now()
-    if kind == HelpRequest.Kind.FIRST_CONTACT:
+    if kind == request_kinds.FIRST_CONTACT:
         existing = HelpRequest.objects.filter(candidate=candidate, kind=kind).exclude(
             status=HelpRequest.Status.RESOLVED
         )
@@ -170,27 +158,30 @@ def open_request(
         candidate=candidate,
         kind=kind,
         owner=owner,
+        team=team,
+        answered_by_first_response=request_kinds.get(kind).answered_by_first_response,
         subject=subject[:200],
         topic=topic,
         opened_at=at,
-        due_at=due_time(kind=kind, opened_at=at),
+        due_at=due_time(kind=kind, opened_at=at, team=team),
     )
 
 
 @transaction.atomic
 def ask_question(
-    *, candidate: Candidate, topic: str, subject: str, body: str, by, at=None
+    *, candidate: Candidate, topic: str, subject: str, body: str, by, owner=None, at=None
 ) -> HelpRequest:
-    """A candidate's question: routed to their mentor, else to the staff pool, with the
-    question as the first message; the owner hears of it by email (a link only). The same
-    question posted again within REPEAT_WINDOW returns the request it opened."""
+    """A candidate's question, with the question as the first message, for `owner` (whoever
+    the caller routes it to, such as their mentor) or else the staff pool; the owner hears of
+    it by email (a link only). The same question posted again within REPEAT_WINDOW returns
+    the request it opened."""
     at = at or timezone.now()
     # One candidate's questions one at a time, so a second post sees the first one's request.
     Candidate.objects.select_for_update().values("pk").get(pk=candidate.pk)
     repeat = (
         HelpRequest.objects.filter(
             candidate=candidate,
-            kind=HelpRequest.Kind.QUESTION,
+            kind=request_kinds.QUESTION,
             subject=subject[:200],
             opened_at__gte=at - REPEAT_WINDOW,
             messages__from_helper=False,
@@ -203,8 +194,8 @@ def ask_question(
         return repeat
     help_request = open_request(
         candidate=candidate,
-        kind=HelpRequest.Kind.QUESTION,
-        owner=mentor_user_for(candidate),
+        kind=request_kinds.QUESTION,
+        owner=owner,
         subject=subject,
         topic=topic,
         at=at,
@@ -259,7 +250,7 @@ def post_reply(
     )
     if helper:
         _record_first_response(locked, at)
-        if locked.owner_id is None and author.role == Role.STAFF:
+        if locked.owner_id is None and not locked.team and author.has_role(Role.STAFF):
             # Staff who answer a pool request take it: its reminders now reach them.
             locked.owner = author
         if resolve:
@@ -393,52 +384,8 @@ def reassign_request(*, help_request: HelpRequest, owner, by) -> HelpRequest:
 # --- The sweep: reminders before the due time, escalation after it -----------------------
 
 
-def _awaiting_helper() -> Q:
-    """Open requests that still wait on the helping side (not on the candidate)."""
-    return Q(status=HelpRequest.Status.OPEN) & ~(
-        Q(kind__in=ANSWERED_BY_FIRST_RESPONSE) & Q(first_response_at__isnull=False)
-    )
-
-
-def with_overdue(queryset: QuerySet[HelpRequest], *, now: datetime) -> QuerySet[HelpRequest]:
-    """Annotate `overdue`: past the due time and still waiting on the helping side."""
-    return queryset.annotate(
-        overdue=ExpressionWrapper(
-            _awaiting_helper() & Q(due_at__lt=now), output_field=BooleanField()
-        )
-    )
-
-
-def is_overdue(help_request: HelpRequest, *, now: datetime) -> bool:
-    """The same rule as with_overdue, for one loaded request."""
-    answered = help_request.kind in ANSWERED_BY_FIRST_RESPONSE and help_request.first_response_at
-    return (
-        help_request.status == HelpRequest.Status.OPEN
-        and not answered
-        and help_request.due_at < now
-    )
-
-
-def requests_to_remind(*, now: datetime) -> QuerySet[HelpRequest]:
-    """Requests past `settings.RFS_REQUEST_REMINDER_SHARE` of their due window, not yet due,
-    whose owner has not been reminded."""
-    share = getattr(settings, "RFS_REQUEST_REMINDER_SHARE", 0.75)
-    remind_at = ExpressionWrapper(
-        F("opened_at") + (F("due_at") - F("opened_at")) * Value(share),
-        output_field=DateTimeField(),
-    )
-    return (
-        HelpRequest.objects.filter(_awaiting_helper(), reminded_at__isnull=True, due_at__gt=now)
-        .alias(remind_at=remind_at)
-        .filter(remind_at__lte=now)
-    )
-
-
-def requests_to_escalate(*, now: datetime) -> QuerySet[HelpRequest]:
-    """Requests past their due time that staff have not heard about yet."""
-    return HelpRequest.objects.filter(
-        _awaiting_helper(), escalated_at__isnull=True, due_at__lte=now
-    )
+def _reminder_share() -> float:
+    return settings.RFS_REQUEST_REMINDER_SHARE
 
 
 def remind_owner(*, help_request_id: int, now=None) -> bool:
@@ -447,10 +394,8 @@ def remind_owner(*, help_request_id: int, now=None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         claimed = (
-            HelpRequest.objects.filter(
-                _awaiting_helper(), pk=help_request_id, reminded_at__isnull=True
-            )
-            .filter(due_at__gt=now)
+            HelpRequest.objects.to_remind(now, share=_reminder_share())
+            .filter(pk=help_request_id)
             .update(reminded_at=now)
         )
         if not claimed:
@@ -479,11 +424,7 @@ def escalate(*, help_request_id: int, now=None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         claimed = (
-            HelpRequest.objects.filter(
-                _awaiting_helper(), pk=help_request_id, escalated_at__isnull=True
-            )
-            .filter(due_at__lte=now)
-            .update(escalated_at=now)
+            HelpRequest.objects.to_escalate(now).filter(pk=help_request_id).update(escalated_at=now)
         )
         if not claimed:
             return False
@@ -508,10 +449,12 @@ def sweep_requests(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     reminded = sum(
         remind_owner(help_request_id=pk, now=now)
-        for pk in requests_to_remind(now=now).values_list("pk", flat=True)[:5000]
+        for pk in HelpRequest.objects.to_remind(now, share=_reminder_share()).values_list(
+            "pk", flat=True
+        )[:5000]
     )
     escalated = sum(
         escalate(help_request_id=pk, now=now)
-        for pk in requests_to_escalate(now=now).values_list("pk", flat=True)[:5000]
+        for pk in HelpRequest.objects.to_escalate(now).values_list("pk", flat=True)[:5000]
     )
     return {"reminded": reminded, "escalated": escalated}

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
+from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Note, Submission
 from candidates.services.help_requests import open_request
 from candidates.services.pipeline import record_entry
@@ -251,7 +252,7 @@ def _create(*, submission: Submission, data: dict, channel: str, now, by) -> Non
     # A plain INSERT: the unique indexes on email and phone decide a concurrent race.
     candidate.save(force_insert=True)
     record_entry(candidate=candidate, by=by, at=now, reason=ENTRY_REASONS.get(channel, ""))
-    open_request(candidate=candidate, kind=HelpRequest.Kind.FIRST_CONTACT, at=now)
+    open_request(candidate=candidate, kind=request_kinds.FIRST_CONTACT, at=now)
     outbox.record(
         key=f"signup:confirm:{candidate.uuid}",
         to=candidate.email,
@@ -358,7 +359,6 @@ def _show(name: str, value: Any) -> str:
 def _email_context(candidate: Candidate) -> dict:
     return {
         "name": candidate.preferred_name or candidate.first_name,
-        "portal_path": reverse("candidates:portal"),
         "privacy_path": reverse("candidates:privacy"),
     }
 
@@ -518,7 +518,7 @@ def _close_second_first_contact(*, keep: Candidate, duplicate: Candidate) -> Non
     the other unanswered, so response-time figures count the person once."""
     open_requests = list(
         HelpRequest.objects.select_for_update()
-        .filter(candidate__in=[keep, duplicate], kind=HelpRequest.Kind.FIRST_CONTACT)
+        .filter(candidate__in=[keep, duplicate], kind=request_kinds.FIRST_CONTACT)
         .exclude(status=HelpRequest.Status.RESOLVED)
         .order_by("opened_at", "pk")
     )

@@ -102,7 +102,7 @@ def timeline(*, candidate: Candidate) -> list[TimelineEntry]:
             )
         )
     for request in HelpRequest.objects.filter(candidate=candidate).select_related("owner"):
-        name = request.get_kind_display()
+        name = request.kind_label
         subject = request.subject
         owner = str(request.owner) if request.owner else "staff"
         due = timezone.localtime(request.due_at)

@@ -1,64 +1,33 @@
-"""Response-time figures, computed by PostgreSQL: percentiles per week, per kind, per mentor.
+"""Response-time figures: percentiles per week, per kind, per owner, for the requests page.
 
-Plain functions returning lists of dicts, for the requests page and the dashboard.
-Times are hours (floats). Weeks start on Monday in the organisation's zone and are
-keyed by the week a request was opened. "Within due" counts requests whose first
-response came by their due time, out of those already decided: answered, or
-unanswered past their due time. A request still inside its window is undecided, and
-so is one the candidate closed unanswered before it was due.
+Plain functions returning lists of dicts. Times are hours (floats). Weeks start on Monday
+in the organisation's zone and are keyed by the week a request was opened. The figures
+themselves, and what "answered", "within due", "decided" and "overdue" mean, are the
+HelpRequest QuerySet's (HelpRequestQuerySet.figures and the rules beside it): this module
+only chooses the period and the grouping.
 """
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
+from django.db.models import CharField, DateTimeField, F, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trunc
 from django.utils import timezone
 
-from candidates.models import Candidate, HelpRequest
-from rfs.accounts.models import Role, User
-
-_TABLE = HelpRequest._meta.db_table
-
-# The figures every grouping shares; %(now)s decides which open requests are overdue.
-_FIGURES = """
-    count(*) AS opened,
-    count(r.first_response_at) AS answered,
-    count(r.resolved_at) AS resolved,
-    percentile_cont(0.5) WITHIN GROUP (
-        ORDER BY extract(epoch FROM r.first_response_at - r.opened_at)) / 3600
-        AS median_first_response_hours,
-    percentile_cont(0.9) WITHIN GROUP (
-        ORDER BY extract(epoch FROM r.first_response_at - r.opened_at)) / 3600
-        AS p90_first_response_hours,
-    percentile_cont(0.5) WITHIN GROUP (
-        ORDER BY extract(epoch FROM r.resolved_at - r.opened_at)) / 3600
-        AS median_resolution_hours,
-    percentile_cont(0.9) WITHIN GROUP (
-        ORDER BY extract(epoch FROM r.resolved_at - r.opened_at)) / 3600
-        AS p90_resolution_hours,
-    count(*) FILTER (WHERE r.first_response_at <= r.due_at) AS within_due,
-    count(*) FILTER (
-        WHERE r.first_response_at IS NOT NULL
-           OR (r.due_at < %(now)s AND (r.resolved_at IS NULL OR r.resolved_at > r.due_at)))
-        AS decided,
-    count(*) FILTER (
-        WHERE r.status = 'open' AND r.due_at < %(now)s
-          AND (r.first_response_at IS NULL OR r.kind NOT IN %(by_first)s)) AS overdue
-"""
+from candidates import request_kinds
+from candidates.models import HelpRequest, HelpRequestQuerySet
 
 
-def _zone() -> str:
-    return settings.RFS_TIME_ZONE
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.RFS_TIME_ZONE)
 
 
 def week_start(moment: datetime) -> datetime:
     """The instant the organisation's week (Monday 00:00 local) containing `moment` began."""
-    zone = ZoneInfo(_zone())
-    local = moment.astimezone(zone)
+    local = moment.astimezone(_zone())
     monday = local.date() - timedelta(days=local.weekday())
-    return datetime.combine(monday, datetime.min.time(), tzinfo=zone)
+    return datetime.combine(monday, datetime.min.time(), tzinfo=_zone())
 
 
 def default_period(*, weeks: int = 12, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -70,34 +39,30 @@ def default_period(*, weeks: int = 12, now: datetime | None = None) -> tuple[dat
     return datetime.combine(first_monday, datetime.min.time(), tzinfo=this_week.tzinfo), now
 
 
-def _params(since, until, now, kind) -> dict:
-    from candidates.services.help_requests import ANSWERED_BY_FIRST_RESPONSE
-
-    return {
-        "tz": _zone(),
-        "since": since,
-        "until": until,
-        "now": now,
-        "kind": kind,
-        "by_first": tuple(str(k) for k in ANSWERED_BY_FIRST_RESPONSE),
-    }
-
-
-def _rows(sql: str, params: dict) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [col.name for col in cursor.description]
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    for row in rows:
-        row["share_within_due"] = row["within_due"] / row["decided"] if row["decided"] else None
-    return rows
-
-
-def _period(since, until, weeks, now) -> tuple[datetime, datetime, datetime]:
+def _opened_in(since, until, weeks, now) -> tuple[HelpRequestQuerySet, datetime]:
     now = now or timezone.now()
     if since is None:
         since, _ = default_period(weeks=weeks, now=now)
-    return since, until or now, now
+    period = HelpRequest.objects.filter(opened_at__gte=since, opened_at__lt=until or now)
+    return period, now
+
+
+def _name(user: str) -> Coalesce:
+    """A user's name, or their email when they gave none."""
+    return Coalesce(NullIf(f"{user}__name", Value("")), f"{user}__email", output_field=CharField())
+
+
+def _rows(queryset: HelpRequestQuerySet, now: datetime) -> list[dict]:
+    """The figures of each group, with the percentile pairs unpacked and the share added."""
+    rows = []
+    for row in queryset.figures(now):
+        first = row.pop("first_response_hours") or [None, None]
+        resolution = row.pop("resolution_hours") or [None, None]
+        row["median_first_response_hours"], row["p90_first_response_hours"] = first
+        row["median_resolution_hours"], row["p90_resolution_hours"] = resolution
+        row["share_within_due"] = row["within_due"] / row["decided"] if row["decided"] else None
+        rows.append(row)
+    return rows
 
 
 def weekly_response_times(
@@ -113,19 +78,17 @@ def weekly_response_times(
     week (date of its Monday), kind ("" when all kinds), opened, answered, resolved,
     median/p90 first response and resolution hours, within_due, decided, share_within_due,
     overdue (still open past due)."""
-    since, until, now = _period(since, until, weeks, now)
-    kind_column = "r.kind" if by_kind else "''"
-    sql = f"""
-        SELECT (date_trunc('week', r.opened_at AT TIME ZONE %(tz)s))::date AS week,
-               {kind_column} AS kind,
-               {_FIGURES}
-        FROM {_TABLE} r
-        WHERE r.opened_at >= %(since)s AND r.opened_at < %(until)s
-          AND (%(kind)s::text IS NULL OR r.kind = %(kind)s::text)
-        GROUP BY 1, 2
-        ORDER BY 1, 2
-    """  # noqa: S608 - table and column names are ours; values are parameters
-    return _rows(sql, _params(since, until, now, kind))
+    period, now = _opened_in(since, until, weeks, now)
+    if kind is not None:
+        period = period.filter(kind=kind)
+    week = Trunc("opened_at", "week", tzinfo=_zone(), output_field=DateTimeField())
+    grouped = period.annotate(week_of=week)
+    grouped = grouped.values("week_of", "kind") if by_kind else grouped.values("week_of")
+    rows = _rows(grouped.order_by(), now)
+    for row in rows:
+        row["week"] = row.pop("week_of").astimezone(_zone()).date()
+        row.setdefault("kind", "")
+    return sorted(rows, key=lambda row: (row["week"], row["kind"]))
 
 
 def response_times_by_kind(
@@ -135,93 +98,75 @@ def response_times_by_kind(
     weeks: int = 12,
     now: datetime | None = None,
 ) -> list[dict]:
-    """The same figures per kind over the whole period, kinds in the order of HelpRequest.Kind."""
-    since, until, now = _period(since, until, weeks, now)
-    sql = f"""
-        SELECT r.kind AS kind, {_FIGURES}
-        FROM {_TABLE} r
-        WHERE r.opened_at >= %(since)s AND r.opened_at < %(until)s
-        GROUP BY 1
-    """  # noqa: S608 - table and column names are ours; values are parameters
-    order = {kind: n for n, kind in enumerate(HelpRequest.Kind.values)}
-    rows = _rows(sql, _params(since, until, now, None))
-    labels = dict(HelpRequest.Kind.choices)
+    """The same figures per kind over the whole period, registered kinds in their order."""
+    period, now = _opened_in(since, until, weeks, now)
+    rows = _rows(period.values("kind").order_by(), now)
+    order = {kind.name: n for n, kind in enumerate(request_kinds.registered())}
     for row in rows:
-        row["kind_label"] = labels.get(row["kind"], row["kind"])
-    return sorted(rows, key=lambda row: order.get(row["kind"], 99))
+        row["kind_label"] = request_kinds.label(row["kind"])
+    return sorted(rows, key=lambda row: (order.get(row["kind"], len(order)), row["kind"]))
 
 
-def mentor_response_times(
+def owner_response_times(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
     weeks: int = 12,
     now: datetime | None = None,
-    user_id: int | None = None,
+    owners=None,
 ) -> list[dict]:
-    """The same figures per mentor, for requests owned by a mentor's login: mentor_user_id,
-    mentor_name, mentor_uuid (their profile, if any) and the figures; slowest median first
-    response first. `user_id` narrows it to one mentor's login."""
-    since, until, now = _period(since, until, weeks, now)
-    # The profile table is found through the relation, so this app imports no mentors code.
-    profile = _mentor_profile_table()
-    profile_join = f"LEFT JOIN {profile} m ON m.user_id = u.id" if profile else ""
-    profile_uuid = "m.uuid" if profile else "NULL::uuid"
-    profile_name = "m.name, " if profile else ""
-    sql = f"""
-        SELECT u.id AS mentor_user_id,
-               coalesce({profile_name}nullif(u.name, ''), u.email) AS mentor_name,
-               {profile_uuid} AS mentor_uuid,
-               {_FIGURES}
-        FROM {_TABLE} r
-        JOIN {User._meta.db_table} u ON u.id = r.owner_id AND u.role = %(mentor_role)s
-        {profile_join}
-        WHERE r.opened_at >= %(since)s AND r.opened_at < %(until)s
-          AND (%(user_id)s::bigint IS NULL OR u.id = %(user_id)s::bigint)
-        GROUP BY 1, 2, 3
-        ORDER BY median_first_response_hours DESC NULLS LAST, 2
-    """  # noqa: S608 - table and column names are ours; values are parameters
-    params = {
-        **_params(since, until, now, None),
-        "mentor_role": str(Role.MENTOR),
-        "user_id": user_id,
-    }
-    return _rows(sql, params)
-
-
-def _mentor_profile_table() -> str | None:
-    try:
-        return User._meta.get_field("mentor_profile").related_model._meta.db_table
-    except FieldDoesNotExist:
-        return None
+    """The same figures per person who owns requests: owner_id, owner_name and the figures,
+    slowest median first response first. `owners` (a queryset of users) narrows it to
+    those people, such as the mentors."""
+    period, now = _opened_in(since, until, weeks, now)
+    period = period.filter(owner__isnull=False)
+    if owners is not None:
+        period = period.filter(owner__in=owners)
+    named = period.annotate(owner_name=_name("owner"))
+    rows = _rows(named.values("owner_id", "owner_name").order_by(), now)
+    slowest_first = sorted(rows, key=lambda row: row["owner_name"])
+    return sorted(
+        slowest_first,
+        key=lambda row: (
+            row["median_first_response_hours"] is None,
+            -(row["median_first_response_hours"] or 0),
+        ),
+    )
 
 
 def overdue_requests(*, now: datetime | None = None, limit: int = 200) -> list[dict]:
     """Open requests past their due time that still wait on the helping side, most overdue
-    first: uuid, kind, candidate_uuid, candidate_name, owner_name (None: staff pool),
-    opened_at, due_at, hours_overdue, escalated_at."""
+    first: uuid, kind, kind_label, candidate_uuid, candidate_name, owner_name (None: staff
+    pool or a team), team, opened_at, due_at, hours_overdue, escalated_at."""
     now = now or timezone.now()
-    sql = f"""
-        SELECT r.uuid, r.kind, c.uuid AS candidate_uuid,
-               coalesce(nullif(c.preferred_name, ''), c.first_name) || ' ' || c.last_name
-                   AS candidate_name,
-               coalesce(nullif(u.name, ''), u.email) AS owner_name,
-               r.opened_at, r.due_at, r.escalated_at,
-               extract(epoch FROM %(now)s - r.due_at) / 3600 AS hours_overdue
-        FROM {_TABLE} r
-        JOIN {Candidate._meta.db_table} c ON c.id = r.candidate_id
-        LEFT JOIN {User._meta.db_table} u ON u.id = r.owner_id
-        WHERE r.status = 'open' AND r.due_at < %(now)s
-          AND (r.first_response_at IS NULL OR r.kind NOT IN %(by_first)s)
-        ORDER BY r.due_at, r.id
-        LIMIT %(limit)s
-    """  # noqa: S608 - table and column names are ours; values are parameters
-    params = {**_params(None, None, now, None), "limit": limit}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [col.name for col in cursor.description]
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    labels = dict(HelpRequest.Kind.choices)
+    rows = (
+        HelpRequest.objects.overdue(now)
+        .annotate(
+            candidate_uuid=F("candidate__uuid"),
+            candidate_name=Concat(
+                Coalesce(NullIf("candidate__preferred_name", Value("")), "candidate__first_name"),
+                Value(" "),
+                "candidate__last_name",
+                output_field=CharField(),
+            ),
+            owner_name=_name("owner"),
+        )
+        .order_by("due_at", "pk")
+        .values(
+            "uuid",
+            "kind",
+            "candidate_uuid",
+            "candidate_name",
+            "owner_name",
+            "team",
+            "opened_at",
+            "due_at",
+            "escalated_at",
+        )[:limit]
+    )
+    result = []
     for row in rows:
-        row["kind_label"] = labels.get(row["kind"], row["kind"])
-    return rows
+        row["kind_label"] = request_kinds.label(row["kind"])
+        row["hours_overdue"] = (now - row["due_at"]).total_seconds() / 3600
+        result.append(row)
+    return result

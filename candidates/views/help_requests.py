@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from candidates import request_kinds
 from candidates.forms.help_requests import (
     HolidayForm,
     ReplyForm,
@@ -18,7 +19,7 @@ from candidates.services import help_requests as services
 from candidates.services import response_times
 from rfs.accounts.roles import Role, role_required, staff_required
 
-# Everyone who can take part in a conversation; visible_requests narrows it per person.
+# Everyone who can take part in a conversation; HelpRequest.objects.visible_to narrows it.
 PARTICIPANTS = (Role.CANDIDATE, Role.MENTOR, Role.SCREENER, Role.STAFF)
 OPEN_PER_PAGE = 50
 
@@ -26,7 +27,10 @@ OPEN_PER_PAGE = 50
 def _load(request: HttpRequest, uuid) -> HelpRequest:
     """The request if the user may see it; anything else is a 404."""
     return get_object_or_404(
-        services.visible_requests(request.user).select_related("candidate", "owner"), uuid=uuid
+        HelpRequest.objects.visible_to(request.user)
+        .with_overdue(timezone.now())
+        .select_related("candidate", "owner"),
+        uuid=uuid,
     )
 
 
@@ -47,7 +51,7 @@ def _render_detail(request: HttpRequest, help_request: HelpRequest, form) -> Htt
             "messages_list": help_request.messages.select_related("author"),
             "form": form,
             "helper": helper,
-            "overdue": services.is_overdue(help_request, now=timezone.now()),
+            "overdue": help_request.overdue,
         },
     )
 
@@ -107,14 +111,14 @@ def take(request: HttpRequest, uuid) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     """Open and overdue requests with their owners, and the response-time figures."""
     now = timezone.now()
-    open_requests = services.with_overdue(
-        HelpRequest.objects.exclude(status=HelpRequest.Status.RESOLVED)
+    open_requests = (
+        HelpRequest.objects.unresolved()
+        .with_overdue(now)
         .select_related("candidate", "owner")
-        .order_by("due_at", "pk"),
-        now=now,
+        .order_by("due_at", "pk")
     )
     kind = request.GET.get("kind", "")
-    if kind in HelpRequest.Kind.values:
+    if kind in dict(request_kinds.choices()):
         open_requests = open_requests.filter(kind=kind)
     page = Paginator(open_requests, OPEN_PER_PAGE).get_page(request.GET.get("page"))
     since, _ = response_times.default_period(weeks=12, now=now)
@@ -125,12 +129,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": page,
             "now": now,
             "kind": kind,
-            "kinds": HelpRequest.Kind.choices,
+            "kinds": request_kinds.choices(),
             "since": since,
             "overdue": response_times.overdue_requests(now=now),
             "by_kind": response_times.response_times_by_kind(since=since, now=now),
             "weekly": response_times.weekly_response_times(since=since, now=now, by_kind=False),
-            "by_mentor": response_times.mentor_response_times(since=since, now=now),
+            "by_owner": response_times.owner_response_times(since=since, now=now),
         },
     )
 
@@ -138,7 +142,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @staff_required
 def response_settings(request: HttpRequest) -> HttpResponse:
     """Staff set the hours allowed per kind, the working hours and the holidays."""
-    current_targets = {kind: services.target_hours(kind) for kind in HelpRequest.Kind.values}
+    current_targets = {kind: services.response_target(kind) for kind, _ in request_kinds.choices()}
     current_hours = {row.weekday: (row.opens, row.closes) for row in WorkingHours.objects.all()}
     section = request.POST.get("section")
     targets_form = ResponseTargetsForm(
@@ -150,7 +154,7 @@ def response_settings(request: HttpRequest) -> HttpResponse:
     holiday_form = HolidayForm(request.POST if section == "holiday" else None)
     if request.method == "POST":
         if section == "targets" and targets_form.is_valid():
-            services.set_response_targets(hours=targets_form.cleaned_data)
+            services.set_response_targets(targets=targets_form.targets())
             messages.success(request, "Response times saved. New requests use them.")
             return redirect("candidates:request_settings")
         if section == "hours" and hours_form.is_valid():

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from candidates import panels
 from candidates.forms.staff import CandidateFilterForm, NoteForm, StageForm
 from candidates.models import Candidate, Need
 from candidates.services import records
@@ -84,6 +85,7 @@ def _detail(request: HttpRequest, candidate: Candidate, **forms) -> HttpResponse
     context = {
         "candidate": candidate,
         "timeline": records.timeline(candidate=candidate),
+        "panel_urls": panels.urls_for(candidate),
         "note_form": forms.get("note_form") or NoteForm(),
         "stage_form": forms.get("stage_form") or StageForm(stage=candidate.stage),
         "needs": [Need(need).label for need in candidate.needs if need in Need.values],

@@ -5,21 +5,14 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from rfs.accounts import places
+
 
 class Role(models.TextChoices):
     STAFF = "staff", "Staff"
     SCREENER = "screener", "Volunteer screener"
     MENTOR = "mentor", "Mentor"
     CANDIDATE = "candidate", "Candidate"
-
-
-# Where each role starts its work; the home page sends people here.
-ROLE_START = {
-    Role.STAFF: "dashboard:index",
-    Role.SCREENER: "screening:queue",
-    Role.MENTOR: "mentors:home",
-    Role.CANDIDATE: "candidates:portal",
-}
 
 
 class UserManager(BaseUserManager["User"]):
@@ -81,7 +74,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def start_url(self) -> str:
-        return reverse(ROLE_START[Role(self.role)])
+        """Where this person's work starts (each app registers its role's start page)."""
+        return reverse(places.start(self.role))
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import PIPELINE, Candidate, HelpRequest, StageChange
 from rfs.dashboard.forms import FILTER_FIELDS, DashboardForm, Period, organisation_zone
 from screening.models import Claim
@@ -37,7 +38,7 @@ class ListForm(DashboardForm):
 
     show = forms.ChoiceField(choices=[(key, kind.title) for key, kind in LISTS.items()])
     stage = forms.ChoiceField(choices=[(s.value, s.label) for s in PIPELINE], required=False)
-    kind = forms.ChoiceField(choices=HelpRequest.Kind.choices, required=False)
+    kind = forms.ChoiceField(choices=request_kinds.choices(), required=False)
 
     def clean(self) -> dict:
         data = super(DashboardForm, self).clean()
@@ -66,7 +67,7 @@ def _filtered(queryset: QuerySet, filters: dict, prefix: str = "") -> QuerySet:
 
 def _first_contact_at():
     return Subquery(
-        HelpRequest.objects.filter(candidate=OuterRef("pk"), kind=HelpRequest.Kind.FIRST_CONTACT)
+        HelpRequest.objects.filter(candidate=OuterRef("pk"), kind=request_kinds.FIRST_CONTACT)
         .order_by("opened_at")
         .values("first_response_at")[:1]
     )
@@ -113,7 +114,7 @@ def rows(form: ListForm, now: datetime | None = None) -> QuerySet:
     if show == "waiting":
         return (
             _filtered(HelpRequest.objects.all(), filters, "candidate__")
-            .filter(kind=HelpRequest.Kind.FIRST_CONTACT, first_response_at__isnull=True)
+            .filter(kind=request_kinds.FIRST_CONTACT, first_response_at__isnull=True)
             .exclude(status=HelpRequest.Status.RESOLVED)
             .select_related("candidate", "candidate__owner")
             .order_by("opened_at", "pk")

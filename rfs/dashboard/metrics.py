@@ -13,8 +13,8 @@ from datetime import date, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import PIPELINE, Candidate, HelpRequest, StageChange
-from candidates.services.help_requests import ANSWERED_BY_FIRST_RESPONSE
 from mentors.models import Mentor, StateLead
 from rfs.dashboard.forms import FILTER_FIELDS, Period
 from screening.models import Claim, ScreeningCall
@@ -222,7 +222,7 @@ def screening_per_week(scope: Scope) -> dict[date, ScreeningWeek]:
 _DECIDED = """(r.first_response_at IS NOT NULL OR (r.due_at < %(now)s
     AND (r.resolved_at IS NULL OR r.resolved_at > r.due_at)))"""
 _OVERDUE = """(r.status = 'open' AND r.due_at < %(now)s
-    AND (r.first_response_at IS NULL OR r.kind NOT IN %(by_first)s))"""
+    AND (r.first_response_at IS NULL OR NOT r.answered_by_first_response))"""
 _HOURS = "extract(epoch FROM r.first_response_at - r.opened_at) / 3600"
 
 
@@ -257,8 +257,7 @@ class ResponseTimes:
 
 def _response_params(scope: Scope) -> dict:
     return scope.params(
-        by_first=tuple(str(kind) for kind in ANSWERED_BY_FIRST_RESPONSE),
-        first_contact=HelpRequest.Kind.FIRST_CONTACT.value,
+        first_contact=request_kinds.FIRST_CONTACT,
     )
 
 
@@ -295,7 +294,7 @@ def response_figures(scope: Scope) -> ResponseTimes:
             by_kind[row["kind"]] = _stats(row)
         elif row["all_kinds"]:
             by_week[_monday(scope, row["week"])] = _stats(row)
-        elif row["kind"] == HelpRequest.Kind.FIRST_CONTACT:
+        elif row["kind"] == request_kinds.FIRST_CONTACT:
             first_contact[_monday(scope, row["week"])] = _stats(row)
     kinds = by_kind.values()
     total = ResponseStats(

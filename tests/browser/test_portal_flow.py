@@ -72,4 +72,4 @@ def test_candidate_asks_mentor_answers_staff_see_the_response_time(
     page.goto("/requests/")
     row = page.locator("table.response-times tbody tr", has_text="Question")
     assert re.search(r"\d+\.\d h", row.inner_text())
-    assert "Mia Mentor" in page.locator("table.mentor-response-times").inner_text()
+    assert "Mia Mentor" in page.locator("table.owner-response-times").inner_text()

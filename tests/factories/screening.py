@@ -3,7 +3,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from candidates.models import Candidate, HelpRequest
+from candidates import request_kinds
+from candidates.models import Candidate
 from candidates.services.help_requests import open_request
 from rfs.accounts.models import Role
 from screening.models import ScreeningCall
@@ -18,7 +19,7 @@ def waiting_candidate(*, signed_up_ago: timedelta = timedelta(days=1), **fields)
     signed_up = timezone.now() - signed_up_ago
     Candidate.objects.filter(pk=candidate.pk).update(created_at=signed_up)
     candidate.created_at = signed_up
-    open_request(candidate=candidate, kind=HelpRequest.Kind.FIRST_CONTACT, at=signed_up)
+    open_request(candidate=candidate, kind=request_kinds.FIRST_CONTACT, at=signed_up)
     return candidate
 
 

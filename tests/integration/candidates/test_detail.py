@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from candidates.models import HelpRequest, Lgbtq, Note, Stage, StageChange, Submission
+from candidates import request_kinds
+from candidates.models import Lgbtq, Note, Stage, StageChange, Submission
 from candidates.services.help_requests import open_request, resolve_request
 from candidates.services.pipeline import move_stage
 from candidates.services.records import timeline
@@ -52,7 +53,7 @@ def history(candidate, staff):
     StageChange.objects.filter(candidate=candidate).update(at=at[0])
     submission = SubmissionFactory(candidate=candidate, payload={"email": "ada@example.org"})
     Submission.objects.filter(pk=submission.pk).update(received_at=at[1])
-    request = open_request(candidate=candidate, kind=HelpRequest.Kind.FIRST_CONTACT, at=at[2])
+    request = open_request(candidate=candidate, kind=request_kinds.FIRST_CONTACT, at=at[2])
     _email(candidate, key="confirm:ada", subject="Thanks for signing up", at=at[3])
     move_stage(candidate=candidate, to=Stage.SCREENING, by=staff, reason="Claimed", at=at[4])
     resolve_request(help_request=request, at=at[5])

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.forms.intake import SignupForm
 from candidates.models import Candidate, HelpRequest, Note, StageChange, Submission
 from candidates.services.intake import resolve_submission
@@ -39,7 +40,7 @@ def test_new_person_creates_candidate_history_request_and_email():
     assert candidate.needs == ["campaign_plan", "fundraising"]
     assert StageChange.objects.filter(candidate=candidate).count() == 1
     assert HelpRequest.objects.filter(
-        candidate=candidate, kind=HelpRequest.Kind.FIRST_CONTACT
+        candidate=candidate, kind=request_kinds.FIRST_CONTACT
     ).exists()
     email = Notification.objects.get()
     assert email.key == f"signup:confirm:{candidate.uuid}"

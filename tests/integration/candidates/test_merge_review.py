@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.forms.intake import SignupForm, answers_from_payload
 from candidates.models import Candidate, HelpRequest, Note, StageChange, Submission
 from candidates.services.help_requests import open_request
@@ -32,7 +33,7 @@ def waiting_submission(**overrides) -> Submission:
         email="lovelace@example.org", phone="+12025550142", first_name="Augusta", city=""
     )
     for candidate in (first, second):
-        open_request(candidate=candidate, kind=HelpRequest.Kind.FIRST_CONTACT)
+        open_request(candidate=candidate, kind=request_kinds.FIRST_CONTACT)
         Note.objects.create(candidate=candidate, body=f"Note on {candidate.first_name}")
     posted = signup_form_data(**overrides)
     form = SignupForm(data=posted)

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Stage, StageChange, Submission
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory, signup_form_data
@@ -50,7 +51,7 @@ def test_signup_creates_a_candidate_and_shows_the_thank_you_page(client):
     assert candidate.consent_at is not None
     assert list(StageChange.objects.values_list("from_stage", "to_stage")) == [("", "signed_up")]
     first_contact = HelpRequest.objects.get(candidate=candidate)
-    assert first_contact.kind == HelpRequest.Kind.FIRST_CONTACT
+    assert first_contact.kind == request_kinds.FIRST_CONTACT
     assert (first_contact.due_at - first_contact.opened_at).total_seconds() == 72 * 3600
     [email] = Notification.objects.all()
     assert email.to_email == "ada@example.org"

@@ -107,8 +107,9 @@ def test_a_candidate_held_in_screening_is_moved_through_their_claim(client_for, 
     candidate = CandidateFactory(stage=Stage.SCREENING)
     client = client_for(staff)
     page = client.get(candidate.get_absolute_url()).content.decode()
-    assert "end the claim on" in page
-    assert f"/screening/candidates/{candidate.uuid}/" in page
+    assert "end the claim in the" in page
+    # The screening panel, registered by the screening app, loads on the page itself.
+    assert f"/screening/candidates/{candidate.uuid}/panel/" in page
     response = _move(client, candidate, Stage.WITHDRAWN)
     assert response.status_code == 400
     assert Candidate.objects.get(pk=candidate.pk).stage == Stage.SCREENING

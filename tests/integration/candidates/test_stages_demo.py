@@ -3,7 +3,7 @@ from itertools import pairwise
 
 import pytest
 
-from candidates import demo
+from candidates import demo, request_kinds
 from candidates.models import (
     ALLOWED_MOVES,
     Candidate,
@@ -43,7 +43,7 @@ def test_demo_candidates_span_states_stages_and_levels_with_valid_histories(seed
         assert changes[-1].at == candidate.stage_changed_at
 
     # First-contact requests: answered for everyone past signed up, some answered before.
-    requests = HelpRequest.objects.filter(kind=HelpRequest.Kind.FIRST_CONTACT)
+    requests = HelpRequest.objects.filter(kind=request_kinds.FIRST_CONTACT)
     assert requests.count() == demo.COUNT
     assert not (
         requests.exclude(candidate__stage=Stage.SIGNED_UP)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from candidates import request_kinds
 from candidates.models import PIPELINE, Candidate, HelpRequest, Stage, StageChange
 from mentors.models import StateLead
 from rfs.dashboard import metrics
@@ -218,7 +219,7 @@ def test_time_to_first_contact_median_and_90th_percentile(db):
     for hours in range(1, 11):
         candidate = CandidateFactory()
         opened = at(4, 7)
-        request(candidate, HelpRequest.Kind.FIRST_CONTACT, opened, opened + hours * HOUR)
+        request(candidate, request_kinds.FIRST_CONTACT, opened, opened + hours * HOUR)
     figures = metrics.response_figures(scope())
     week = figures.first_contact_by_week[date(2026, 4, 6)]
     assert week.opened == 10

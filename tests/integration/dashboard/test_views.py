@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import HelpRequest, Stage, StageChange
+from candidates import request_kinds
+from candidates.models import Stage, StageChange
 from candidates.services.help_requests import open_request
 from candidates.services.pipeline import move_stage
 from screening.models import Claim
@@ -27,7 +28,7 @@ def grow(count: int, *, state: str = "DC") -> None:
     for i in range(count):
         candidate = CandidateFactory(state=state)
         open_request(
-            candidate=candidate, kind=HelpRequest.Kind.FIRST_CONTACT, at=now - timedelta(days=3)
+            candidate=candidate, kind=request_kinds.FIRST_CONTACT, at=now - timedelta(days=3)
         )
         move_stage(candidate=candidate, to=Stage.SCREENING, at=now - timedelta(hours=20 - i))
         ScreeningCallFactory(candidate=candidate, screener=screener)

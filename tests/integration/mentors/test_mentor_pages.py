@@ -157,7 +157,12 @@ def test_mentor_home_query_count_does_not_grow_with_mentees(client_for, django_a
     for _ in range(4):
         mentorship = MentorshipFactory(mentor=mentor)
         ask_question(
-            candidate=mentorship.candidate, topic="field", subject="Doors", body="?", by=None
+            candidate=mentorship.candidate,
+            topic="field",
+            subject="Doors",
+            body="?",
+            by=None,
+            owner=mentor.user,
         )
     client = client_for(mentor.user)
     client.get(reverse("mentors:home"))

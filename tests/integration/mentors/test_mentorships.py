@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from candidates.models import HelpRequest
 from candidates.services.help_requests import ask_question
-from mentors.models import Mentorship
+from mentors.models import MENTOR_INTRO, Mentorship
 from mentors.services import (
     MatchRefused,
     confirm_first_contact,
@@ -32,7 +32,7 @@ def test_confirming_a_match_creates_the_mentorship_intro_request_and_two_emails(
         mentorship = confirm_match(candidate=candidate, mentor=mentor, by=staff)
 
     assert mentorship.is_active and mentorship.created_by == staff
-    intro = HelpRequest.objects.get(candidate=candidate, kind=HelpRequest.Kind.MENTOR_INTRO)
+    intro = HelpRequest.objects.get(candidate=candidate, kind=MENTOR_INTRO)
     assert intro.owner == mentor.user
     assert intro.first_response_at is None
     emails = {n.to_email: n for n in Notification.objects.filter(ref=candidate.ref)}
@@ -57,7 +57,7 @@ def test_first_contact_answers_and_resolves_the_introduction(candidate, staff):
     mentor = MentorFactory()
     mentorship = confirm_match(candidate=candidate, mentor=mentor, by=staff)
     confirm_first_contact(mentorship=mentorship, by=mentor.user)
-    intro = HelpRequest.objects.get(kind=HelpRequest.Kind.MENTOR_INTRO)
+    intro = HelpRequest.objects.get(kind=MENTOR_INTRO)
     assert intro.first_response_at is not None
     assert intro.status == HelpRequest.Status.RESOLVED and intro.resolved_at is not None
     assert pending_introduction(mentorship) is None
@@ -67,7 +67,12 @@ def test_changing_mentor_keeps_history_and_hands_open_questions_to_staff(candida
     first, second = MentorFactory(name="First One"), MentorFactory(name="Second Two")
     old = confirm_match(candidate=candidate, mentor=first, by=staff)
     question = ask_question(
-        candidate=candidate, topic="fundraising", subject="Money?", body="How?", by=None
+        candidate=candidate,
+        topic="fundraising",
+        subject="Money?",
+        body="How?",
+        by=None,
+        owner=first.user,
     )
     assert question.owner == first.user
 

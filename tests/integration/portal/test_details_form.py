@@ -11,6 +11,6 @@ def test_details_form_asks_city_state_zip_in_the_signup_forms_order(client_for):
     user = UserFactory(email="ada@example.org", role="candidate")
     CandidateFactory(email="ada@example.org", user=user)
 
-    page = client_for(user).get(reverse("candidates:portal_details")).content.decode()
+    page = client_for(user).get(reverse("portal:details")).content.decode()
 
     assert page.index('id="id_city"') < page.index('id="id_state"') < page.index('id="id_zip_code"')

@@ -30,7 +30,7 @@ def candidate():
 
 
 def ask_for_code(client, email: str, **extra):
-    return client.post(reverse("candidates:portal_login"), {"email": email, **extra})
+    return client.post(reverse("portal:login"), {"email": email, **extra})
 
 
 def test_a_signed_up_candidate_logs_in_with_an_emailed_code(client, candidate):
@@ -49,14 +49,14 @@ def test_a_signed_up_candidate_logs_in_with_an_emailed_code(client, candidate):
     response = client.post(
         reverse("account_confirm_login_code"), {"code": code_from(mail.outbox[0])}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("candidates:portal")
+    assert response.redirect_chain[-1][0] == reverse("portal:home")
     assert "Welcome, Ada" in response.content.decode()
 
 
 def test_the_account_is_made_once(client, candidate):
     ask_for_code(client, candidate.email)
     first = User.objects.get(email=candidate.email)
-    client.get(reverse("candidates:portal_login"))
+    client.get(reverse("portal:login"))
     ask_for_code(client, candidate.email)
     assert User.objects.filter(email=candidate.email).count() == 1
     candidate.refresh_from_db()
@@ -92,9 +92,9 @@ def test_a_staff_address_is_never_turned_into_a_candidate_login(client, staff):
 
 
 def test_next_page_is_kept_through_the_code(client, candidate):
-    target = reverse("candidates:portal_ask")
+    target = reverse("portal:ask")
     response = client.get(target)
-    assert response["Location"] == f"{reverse('candidates:portal_login')}?next=%2Fportal%2Fask%2F"
+    assert response["Location"] == f"{reverse('portal:login')}?next=%2Fportal%2Fask%2F"
     response = ask_for_code(client, candidate.email, next=target)
     confirm_url = response["Location"]
     assert confirm_url.startswith(reverse("account_confirm_login_code"))
@@ -111,7 +111,7 @@ def test_bad_input_is_shown_beside_the_field(client):
 
 
 def test_logged_in_people_skip_the_login_page(client_for, staff):
-    response = client_for(staff).get(reverse("candidates:portal_login"))
+    response = client_for(staff).get(reverse("portal:login"))
     assert response.status_code == 302
 
 

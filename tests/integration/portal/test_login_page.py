@@ -10,12 +10,12 @@ pytestmark = pytest.mark.django_db
 def test_login_page_sends_candidates_to_the_portal_code_login(client):
     page = client.get(reverse("account_login"), {"next": "/portal/ask/"}).content.decode()
 
-    assert f'href="{reverse("candidates:portal_login")}?next=/portal/ask/"' in page
+    assert f'href="{reverse("portal:login")}?next=/portal/ask/"' in page
 
 
 def test_account_emails_greet_in_the_organisations_name(client):
     candidate = CandidateFactory(email="ada@example.org")
-    client.post(reverse("candidates:portal_login"), {"email": candidate.email})
+    client.post(reverse("portal:login"), {"email": candidate.email})
 
     body = Notification.objects.get(to_email="ada@example.org").body_text
     assert body.startswith("Hello from Run for Something,")

@@ -36,7 +36,7 @@ def test_portal_shows_stage_helpers_and_next_step(portal, candidate, screener):
     candidate.owner = screener
     candidate.save()
     MentorshipFactory(candidate=candidate, mentor=MentorFactory(name="Mo Mentor"))
-    body = portal.get(reverse("candidates:portal")).content.decode()
+    body = portal.get(reverse("portal:home")).content.decode()
     assert "You have talked with one of our volunteers." in body
     assert "We are finding the right mentor" in body
     assert "Bob Screener" in body and "Mo Mentor" in body
@@ -57,13 +57,13 @@ def test_portal_lists_only_their_own_requests(portal, candidate):
         opened_at="2026-01-01T10:00Z",
         due_at="2026-01-03T10:00Z",
     )
-    body = portal.get(reverse("candidates:portal")).content.decode()
+    body = portal.get(reverse("portal:home")).content.decode()
     assert "Mine" in body and "Not mine" not in body
 
 
 def test_candidate_corrects_details_and_the_change_is_on_their_timeline(portal, candidate):
     response = portal.post(
-        reverse("candidates:portal_details"),
+        reverse("portal:details"),
         {
             "preferred_name": "Ada L",
             "pronouns": "she/her",
@@ -92,7 +92,7 @@ def test_candidate_corrects_details_and_the_change_is_on_their_timeline(portal, 
 def test_bad_details_keep_what_was_typed(portal, candidate):
     other = CandidateFactory(phone="+12025550123")
     response = portal.post(
-        reverse("candidates:portal_details"),
+        reverse("portal:details"),
         {
             "zip_code": "abc",
             "phone": other.phone.as_e164,
@@ -111,35 +111,33 @@ def test_bad_details_keep_what_was_typed(portal, candidate):
 
 def test_asking_a_question_opens_a_request(portal, candidate):
     response = portal.post(
-        reverse("candidates:portal_ask"),
+        reverse("portal:ask"),
         {"topic": "treasurer", "subject": "Treasurer?", "body": "Who can be my treasurer?"},
     )
     request = HelpRequest.objects.get(candidate=candidate)
     assert response["Location"] == request.get_absolute_url()
     assert request.kind == "question" and request.topic == "treasurer"
-    response = portal.post(reverse("candidates:portal_ask"), {"topic": "nope", "body": ""})
+    response = portal.post(reverse("portal:ask"), {"topic": "nope", "body": ""})
     assert response.status_code == 200
     assert "Write your question." in response.content.decode()
 
 
 def test_a_candidate_login_without_a_record(client_for, outsider):
     client = client_for(outsider)
-    assert (
-        "We could not find your signup" in client.get(reverse("candidates:portal")).content.decode()
-    )
-    assert client.get(reverse("candidates:portal_ask")).status_code == 404
+    assert "We could not find your signup" in client.get(reverse("portal:home")).content.decode()
+    assert client.get(reverse("portal:ask")).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["staff", "screener", "mentor"])
 def test_the_portal_is_for_candidates(request, client_for, persona):
     client = client_for(request.getfixturevalue(persona))
-    assert client.get(reverse("candidates:portal")).status_code == 403
+    assert client.get(reverse("portal:home")).status_code == 403
 
 
 def test_anonymous_visitors_go_to_the_portal_login(client):
     client.logout()
-    response = client.get(reverse("candidates:portal"))
-    assert response["Location"].startswith(reverse("candidates:portal_login"))
+    response = client.get(reverse("portal:home"))
+    assert response["Location"].startswith(reverse("portal:login"))
 
 
 def test_portal_home_query_count(portal, candidate, django_assert_num_queries):
@@ -152,8 +150,20 @@ def test_portal_home_query_count(portal, candidate, django_assert_num_queries):
             opened_at="2026-01-01T10:00Z",
             due_at="2026-01-03T10:00Z",
         )
-    portal.get(reverse("candidates:portal"))
+    portal.get(reverse("portal:home"))
     # user, candidate with owner, current mentorship, requests
     with django_assert_num_queries(4):
-        response = portal.get(reverse("candidates:portal"))
+        response = portal.get(reverse("portal:home"))
     assert response.content.decode().count("portal-request") == 3
+
+
+def test_a_question_goes_to_the_current_mentor(portal, candidate, mentor):
+    MentorshipFactory(candidate=candidate, mentor=MentorFactory(user=mentor, name="Mia Mentor"))
+    portal.post(reverse("portal:ask"), {"topic": "field", "subject": "Canvass", "body": "How?"})
+    assert HelpRequest.objects.get(candidate=candidate).owner == mentor
+
+
+def test_a_mentor_without_a_login_leaves_the_question_with_staff(portal, candidate):
+    MentorshipFactory(candidate=candidate, mentor=MentorFactory(user=None, name="No Login"))
+    portal.post(reverse("portal:ask"), {"topic": "field", "subject": "Canvass", "body": "How?"})
+    assert HelpRequest.objects.get(candidate=candidate).owner is None

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import HelpRequest
-from candidates.services.help_requests import ask_question
+from candidates.services.help_requests import ask_question, open_request
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
 from tests.factories.mentors import MentorFactory, MentorshipFactory
@@ -11,9 +11,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def question(candidate, candidate_user, mentorship):
+def question(candidate, candidate_user, mentorship, mentor):
     return ask_question(
-        candidate=candidate, topic="field", subject="Doors", body="How many?", by=candidate_user
+        candidate=candidate,
+        topic="field",
+        subject="Doors",
+        body="How many?",
+        by=candidate_user,
+        owner=mentor,
     )
 
 
@@ -47,12 +52,17 @@ def test_another_candidates_request_is_404(client_for, candidate_user, someone_e
     assert someone_elses_question.messages.count() == 1
 
 
-def test_mentor_sees_only_their_mentees_requests(
-    client_for, mentor, question, someone_elses_question
+def test_mentor_sees_only_the_requests_they_own(
+    client_for, mentor, candidate, question, someone_elses_question
 ):
+    staffs_question = ask_question(
+        candidate=candidate, topic="policy", subject="Pool", body="For staff", by=None
+    )
     client = client_for(mentor)
     assert client.get(question.get_absolute_url()).status_code == 200
     assert client.get(someone_elses_question.get_absolute_url()).status_code == 404
+    # Their own mentee's request for the staff pool is not theirs to see.
+    assert client.get(staffs_question.get_absolute_url()).status_code == 404
 
 
 def test_a_former_mentor_loses_access(client_for, question, mentorship, mentor):
@@ -74,13 +84,15 @@ def test_staff_see_every_request(client_for, staff, question, someone_elses_ques
     assert client.get(someone_elses_question.get_absolute_url()).status_code == 200
 
 
-def test_screener_sees_requests_of_the_candidates_they_hold(
+def test_a_screener_sees_the_requests_they_own_not_others_of_the_candidates_they_hold(
     client_for, screener, other_screener, candidate, question
 ):
     candidate.owner = screener
     candidate.save()
-    assert client_for(screener).get(question.get_absolute_url()).status_code == 200
-    assert client_for(other_screener).get(question.get_absolute_url()).status_code == 404
+    theirs = open_request(candidate=candidate, kind="question", owner=screener)
+    assert client_for(screener).get(question.get_absolute_url()).status_code == 404
+    assert client_for(screener).get(theirs.get_absolute_url()).status_code == 200
+    assert client_for(other_screener).get(theirs.get_absolute_url()).status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, question):

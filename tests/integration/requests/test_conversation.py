@@ -19,13 +19,14 @@ OPENED = datetime(2026, 6, 1, 9, tzinfo=NY)  # a Monday
 
 
 @pytest.fixture
-def question(candidate, candidate_user, mentorship):
+def question(candidate, candidate_user, mentorship, mentor):
     return ask_question(
         candidate=candidate,
         topic="fundraising",
         subject="Money",
         body="How do I ask my aunt?",
         by=candidate_user,
+        owner=mentor,
         at=OPENED,
     )
 

@@ -4,6 +4,7 @@ email, not two."""
 import pytest
 from django.urls import reverse
 
+from candidates import request_kinds
 from candidates.models import HelpRequest, RequestMessage
 from candidates.services.help_requests import ask_question
 from rfs.notify.models import Notification
@@ -16,10 +17,10 @@ QUESTION = {"topic": "fundraising", "subject": "First donors", "body": "Whom do 
 def test_a_question_posted_twice_is_asked_once(client_for, candidate_user, candidate):
     client = client_for(candidate_user)
 
-    first = client.post(reverse("candidates:portal_ask"), QUESTION)
-    second = client.post(reverse("candidates:portal_ask"), QUESTION)
+    first = client.post(reverse("portal:ask"), QUESTION)
+    second = client.post(reverse("portal:ask"), QUESTION)
 
-    request = HelpRequest.objects.get(kind=HelpRequest.Kind.QUESTION)
+    request = HelpRequest.objects.get(kind=request_kinds.QUESTION)
     assert first.url == second.url == request.get_absolute_url()
     assert request.messages.count() == 1
     assert Notification.objects.filter(template="request_new").count() == 1
@@ -28,10 +29,10 @@ def test_a_question_posted_twice_is_asked_once(client_for, candidate_user, candi
 def test_a_different_question_is_a_new_request(client_for, candidate_user, candidate):
     client = client_for(candidate_user)
 
-    client.post(reverse("candidates:portal_ask"), QUESTION)
-    client.post(reverse("candidates:portal_ask"), {**QUESTION, "body": "And then whom?"})
+    client.post(reverse("portal:ask"), QUESTION)
+    client.post(reverse("portal:ask"), {**QUESTION, "body": "And then whom?"})
 
-    assert HelpRequest.objects.filter(kind=HelpRequest.Kind.QUESTION).count() == 2
+    assert HelpRequest.objects.filter(kind=request_kinds.QUESTION).count() == 2
 
 
 def test_a_reply_posted_twice_is_sent_once(client_for, staff, candidate, candidate_user):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import HelpRequest, Holiday, RequestMessage, ResponseTarget, WorkingHours
 from candidates.services.help_requests import ask_question, open_request, post_reply
 from tests.factories.candidates import CandidateFactory
@@ -68,17 +69,23 @@ def test_staff_set_response_times(client_for, staff):
     client = client_for(staff)
     url = reverse("candidates:request_settings")
     assert client.get(url).status_code == 200
-    data = {"section": "targets", **{kind: "24" for kind in HelpRequest.Kind.values}}
+    data = {
+        "section": "targets",
+        **{kind: "24" for kind, _ in request_kinds.choices()},
+    }
     data["question"] = "12"
+    data["first_contact_clock"] = "calendar_days"
     response = client.post(url, data)
     assert response.status_code == 302
-    assert ResponseTarget.objects.get(kind="question").hours == 12
+    question = ResponseTarget.objects.get(kind="question")
+    assert (question.amount, question.clock) == (12, "business_hours")
+    assert ResponseTarget.objects.get(kind="first_contact").clock == "calendar_days"
 
     data["question"] = "0"
     response = client.post(url, data)
     assert response.status_code == 200
     assert "Ensure this value is greater than or equal to 1." in response.content.decode()
-    assert ResponseTarget.objects.get(kind="question").hours == 12
+    assert ResponseTarget.objects.get(kind="question").amount == 12
 
 
 def test_staff_set_working_hours_and_holidays(client_for, staff):

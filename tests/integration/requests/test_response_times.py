@@ -26,14 +26,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytest import approx
 
+from candidates import request_kinds
 from candidates.models import HelpRequest
 from candidates.services.response_times import (
     default_period,
-    mentor_response_times,
     overdue_requests,
+    owner_response_times,
     response_times_by_kind,
     weekly_response_times,
 )
+from rfs.accounts.models import User
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
 from tests.factories.mentors import MentorFactory
@@ -63,7 +65,7 @@ def fixture_requests():
     a = MentorFactory(name="Mentor A")
     b = MentorFactory(name="Mentor B")
     screener = UserFactory(role="screener")
-    q, f = HelpRequest.Kind.QUESTION, HelpRequest.Kind.FIRST_CONTACT
+    q, f = request_kinds.QUESTION, request_kinds.FIRST_CONTACT
     rows = {
         "Q1": make(
             q, datetime(2026, 6, 1, 10, tzinfo=NY), due=48, first=2, resolved=10, owner=a.user
@@ -159,18 +161,25 @@ def test_figures_per_kind_over_the_period(fixture_requests):
     assert first["kind_label"] == "First contact"
 
 
-def test_figures_per_mentor(fixture_requests):
-    rows = mentor_response_times(since=SINCE, now=NOW)
-    assert [row["mentor_name"] for row in rows] == ["Mentor B", "Mentor A"]
-    b, a = rows
+def test_figures_per_owner(fixture_requests):
+    rows = owner_response_times(since=SINCE, now=NOW)
+    # Slowest median first: B (10 h), A (4 h), the screener's first contacts (1 h, 3 h: 2 h).
+    assert [row["owner_id"] for row in rows] == [
+        fixture_requests["b"].user_id,
+        fixture_requests["a"].user_id,
+        fixture_requests["F1"].owner_id,
+    ]
+    b, a, screener = rows
+    assert b["owner_name"] == "Mentor B"
     assert b["median_first_response_hours"] == approx(10) and b["overdue"] == 1
-    assert b["mentor_uuid"] == fixture_requests["b"].uuid
     # 2, 4, 60: median 4; p90 at 1.8: 4 + 0.8 * 56.
     assert a["median_first_response_hours"] == approx(4)
     assert a["p90_first_response_hours"] == approx(48.8)
     assert (a["within_due"], a["decided"], a["overdue"]) == (2, 3, 0)
-    only_a = mentor_response_times(since=SINCE, now=NOW, user_id=fixture_requests["a"].user_id)
-    assert [row["mentor_name"] for row in only_a] == ["Mentor A"]
+    assert screener["median_first_response_hours"] == approx(2)
+    mentors = User.objects.filter(pk__in=[fixture_requests["a"].user_id])
+    only_a = owner_response_times(since=SINCE, now=NOW, owners=mentors)
+    assert [row["owner_name"] for row in only_a] == ["Mentor A"]
 
 
 def test_overdue_list(fixture_requests):

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import HelpRequest
 from candidates.services.help_requests import open_request, post_reply, sweep_requests
 from candidates.tasks import sweep_requests as sweep_task
+from mentors.models import MENTOR_INTRO
 from rfs.notify.models import Notification
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
@@ -19,7 +21,7 @@ def opened():
     return timezone.now().replace(microsecond=0) - timedelta(days=30)
 
 
-def ask(candidate, owner, opened, kind=HelpRequest.Kind.QUESTION) -> HelpRequest:
+def ask(candidate, owner, opened, kind=request_kinds.QUESTION) -> HelpRequest:
     return open_request(candidate=candidate, kind=kind, owner=owner, subject="Help", at=opened)
 
 
@@ -36,10 +38,13 @@ def test_reminder_at_75_percent_then_escalation_after_due_each_once(mentor, open
     assert reminder.to_email == mentor.email
     assert request.get_absolute_url() in reminder.body_text
 
-    assert sweep_requests(now=opened + timedelta(hours=48)) == {"reminded": 0, "escalated": 1}
+    # Due at 48 hours: overdue (and escalated) only once the due time has passed.
+    assert sweep_requests(now=opened + timedelta(hours=48)) == {"reminded": 0, "escalated": 0}
+    late = opened + timedelta(hours=48, seconds=1)
+    assert sweep_requests(now=late) == {"reminded": 0, "escalated": 1}
     assert sweep_requests(now=opened + timedelta(hours=60)) == {"reminded": 0, "escalated": 0}
     request.refresh_from_db()
-    assert request.escalated_at == opened + timedelta(hours=48)
+    assert request.escalated_at == late
     escalation = Notification.objects.get(template="request_escalation")
     assert escalation.to_email == settings.RFS_STAFF_EMAIL
     assert Notification.objects.filter(template__startswith="request_").count() == 2
@@ -83,7 +88,7 @@ def test_waiting_and_resolved_requests_are_left_alone(opened, mentor):
 
 @pytest.mark.django_db
 def test_answered_introduction_is_done_but_answered_question_is_due_to_be_resolved(opened, mentor):
-    intro = ask(CandidateFactory(), mentor, opened, kind=HelpRequest.Kind.MENTOR_INTRO)
+    intro = ask(CandidateFactory(), mentor, opened, kind=MENTOR_INTRO)
     question = ask(CandidateFactory(), mentor, opened)
     for request in (intro, question):
         post_reply(
@@ -139,15 +144,13 @@ def test_two_concurrent_sweeps_remind_and_escalate_each_request_once(transaction
 
 @pytest.mark.django_db
 def test_overdue_means_past_due_and_still_waiting_on_the_helpers(opened, mentor):
-    from candidates.services.help_requests import is_overdue, with_overdue
-
     late = ask(CandidateFactory(), mentor, opened)
-    intro = ask(CandidateFactory(), mentor, opened, kind=HelpRequest.Kind.MENTOR_INTRO)
+    intro = ask(CandidateFactory(), mentor, opened, kind=MENTOR_INTRO)
     post_reply(help_request=intro, author=mentor, body="Hi", at=opened + timedelta(hours=1))
     waiting = ask(CandidateFactory(), mentor, opened)
     post_reply(help_request=waiting, author=mentor, body="?", wait_for_candidate=True, at=opened)
     now = timezone.now()
-    flags = dict(with_overdue(HelpRequest.objects.all(), now=now).values_list("pk", "overdue"))
+    flags = dict(HelpRequest.objects.with_overdue(now).values_list("pk", "overdue"))
     assert flags == {late.pk: True, intro.pk: False, waiting.pk: False}
-    for request in HelpRequest.objects.all():
-        assert is_overdue(request, now=now) == flags[request.pk]
+    assert set(HelpRequest.objects.overdue(now)) == {late}
+    assert set(HelpRequest.objects.to_escalate(now)) == {late}

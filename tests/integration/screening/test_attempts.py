@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import HelpRequest, Stage
 from rfs.notify.models import Notification
 from screening import services
@@ -21,7 +22,7 @@ def claimed(screener):
 
 
 def _first_contact(candidate) -> HelpRequest:
-    return HelpRequest.objects.get(candidate=candidate, kind=HelpRequest.Kind.FIRST_CONTACT)
+    return HelpRequest.objects.get(candidate=candidate, kind=request_kinds.FIRST_CONTACT)
 
 
 def test_first_attempt_is_the_first_response_to_the_signup(client_for, screener, claimed):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import request_kinds
 from candidates.models import HelpRequest, Need, Stage
 from rfs.notify.models import Notification
 from screening import services
@@ -148,7 +149,7 @@ def test_outcome_moves_the_stage_and_sends_its_follow_up_once_even_if_posted_twi
     # The email never carries the private notes.
     assert "tenants" not in email.body_text and "tenants" not in email.body_html
     assert Claim.objects.get(candidate=claimed).release_reason == Claim.ReleaseReason.COMPLETED
-    request = HelpRequest.objects.get(candidate=claimed, kind=HelpRequest.Kind.FIRST_CONTACT)
+    request = HelpRequest.objects.get(candidate=claimed, kind=request_kinds.FIRST_CONTACT)
     assert request.status == HelpRequest.Status.RESOLVED
 
 

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from candidates.forms.portal import AskForm, PortalDetailsForm, PortalLoginForm
-from candidates.models import Candidate
-from candidates.services import portal as services
-from candidates.services.help_requests import ask_question, visible_requests
+from candidates.models import Candidate, HelpRequest
+from candidates.services.help_requests import ask_question
+from candidates.services.self_service import ensure_candidate_login, update_candidate_details
 from rfs.accounts.models import Role
+from rfs.portal import services
+from rfs.portal.forms import AskForm, PortalDetailsForm, PortalLoginForm
 
 
 def candidate_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -27,7 +28,7 @@ def candidate_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('candidates:portal_login')}?{query}")
+            return redirect(f"{reverse('portal:login')}?{query}")
         if not request.user.has_role(Role.CANDIDATE):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -52,34 +53,34 @@ def login(request: HttpRequest) -> HttpResponse:
         next_url = ""
     form = PortalLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.ensure_portal_user(email=form.cleaned_data["email"])
+        ensure_candidate_login(email=form.cleaned_data["email"])
         # allauth's own view sends the code (or, for an unknown address, the same kind of
         # email saying there is no account), rate-limits, and shows the code page.
         return request_login_code(request)
-    return render(request, "candidates/portal_login.html", {"form": form, "next": next_url})
+    return render(request, "portal/login.html", {"form": form, "next": next_url})
 
 
 @candidate_required
 def home(request: HttpRequest) -> HttpResponse:
     candidate = services.candidate_for(request.user)
     if candidate is None:
-        return render(request, "candidates/portal_missing.html")
+        return render(request, "portal/missing.html")
     where, next_step = services.STAGE_WORDS.get(candidate.stage, ("", ""))
-    requests = (
-        visible_requests(request.user)
+    help_requests = (
+        HelpRequest.objects.visible_to(request.user)
         .filter(candidate=candidate)
         .select_related("owner")
         .order_by("-opened_at")
     )
     return render(
         request,
-        "candidates/portal.html",
+        "portal/home.html",
         {
             "candidate": candidate,
             "where": where,
             "next_step": next_step,
             "helpers": services.current_helpers(candidate),
-            "requests": requests,
+            "help_requests": help_requests,
         },
     )
 
@@ -89,14 +90,14 @@ def details(request: HttpRequest) -> HttpResponse:
     candidate = _own_record(request)
     form = PortalDetailsForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
-        changed = services.update_candidate_details(
+        changed = update_candidate_details(
             candidate=candidate, data=form.cleaned_data, by=request.user
         )
         messages.success(
             request, "Thank you, your details are updated." if changed else "Nothing changed."
         )
-        return redirect("candidates:portal")
-    return render(request, "candidates/portal_details.html", {"form": form})
+        return redirect("portal:home")
+    return render(request, "portal/details.html", {"form": form})
 
 
 @candidate_required
@@ -110,7 +111,8 @@ def ask(request: HttpRequest) -> HttpResponse:
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
             by=request.user,
+            owner=services.mentor_login(candidate),
         )
         messages.success(request, "Your question is on its way. We email you when we answer.")
         return redirect(help_request)
-    return render(request, "candidates/portal_ask.html", {"form": form})
+    return render(request, "portal/ask.html", {"form": form})

@@ -6,7 +6,7 @@ from django import forms
 from candidates.forms.intake import CandidateFieldsForm
 from candidates.models import Candidate, Need
 from candidates.services.intake import normalise_phone
-from candidates.services.portal import PORTAL_FIELDS, ensure_portal_user
+from candidates.services.self_service import SELF_SERVICE_FIELDS, ensure_candidate_login
 
 
 class PortalLoginForm(forms.Form):
@@ -28,7 +28,7 @@ class CandidateLoginCodeForm(RequestLoginCodeForm):
     def clean_email(self) -> str:
         email = self.cleaned_data.get("email")
         if email:
-            ensure_portal_user(email=email)
+            ensure_candidate_login(email=email)
         return super().clean_email()
 
 
@@ -39,11 +39,11 @@ class PortalDetailsForm(CandidateFieldsForm):
         self.candidate = candidate
         kwargs.setdefault(
             "initial",
-            {name: getattr(candidate, name) for name in PORTAL_FIELDS},
+            {name: getattr(candidate, name) for name in SELF_SERVICE_FIELDS},
         )
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
-            if name not in PORTAL_FIELDS:
+            if name not in SELF_SERVICE_FIELDS:
                 del self.fields[name]
         self.fields["needs"].label = "What help do you need now?"
         # The address reads as on the signup form: city, state, ZIP.

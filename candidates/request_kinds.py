@@ -1,0 +1,83 @@
+"""The kinds of help request, registered by the app that owns each one.
+
+A kind says what the candidate asked for (a first contact, a question, a mentor
+introduction, a partner's answer to a referral ...), how long the organisation gives
+itself to answer by default, on which clock (business hours or calendar days), and
+what counts as the answer: the first response, or the request's resolution.
+
+The candidates app registers its own kinds below; any other app registers its kinds in
+its AppConfig.ready(), so this app never needs to know them. Staff change the due times
+per kind, and per team, on the requests settings page (ResponseTarget rows).
+
+Teams own requests that no single person answers (a partner organisation, say). An app
+that names teams registers how to reach one (`register_team`), so reminders find the
+team's address without this app knowing what a team is.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Clock(models.TextChoices):
+    BUSINESS_HOURS = "business_hours", "business hours"
+    CALENDAR_DAYS = "calendar_days", "calendar days"
+
+
+@dataclass(frozen=True)
+class RequestKind:
+    name: str
+    label: str
+    # The default time to answer, in units of `clock`.
+    amount: int
+    clock: str = Clock.BUSINESS_HOURS
+    # True: the first response is the whole answer (a first contact, an introduction).
+    # False: the request is due to be resolved, or handed back to the candidate.
+    answered_by_first_response: bool = False
+
+
+FIRST_CONTACT = "first_contact"
+QUESTION = "question"
+
+_KINDS: dict[str, RequestKind] = {}
+# Team prefix ("partner") -> a function giving (email, greeting name) for a team name.
+_TEAMS: dict[str, Callable[[str], tuple[str, str] | None]] = {}
+
+
+def register(kind: RequestKind) -> RequestKind:
+    """Add a kind; registering the same kind again replaces it (apps reload in tests)."""
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> RequestKind:
+    """The registered kind, or a plain stand-in for rows of a kind no app registers any more."""
+    return _KINDS.get(name) or RequestKind(name, name.replace("_", " ").capitalize(), 48)
+
+
+def registered() -> list[RequestKind]:
+    return list(_KINDS.values())
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(kind.name, kind.label) for kind in _KINDS.values()]
+
+
+def label(name: str) -> str:
+    return get(name).label
+
+
+def register_team(prefix: str, contact: Callable[[str], tuple[str, str] | None]) -> None:
+    """Teams named "<prefix>:<id>" are reached through `contact(team)`: (email, name)."""
+    _TEAMS[prefix] = contact
+
+
+def team_contact(team: str) -> tuple[str, str] | None:
+    """The address and greeting of a team, if the app that names it says so."""
+    contact = _TEAMS.get(team.split(":", 1)[0])
+    return contact(team) if contact else None
+
+
+register(RequestKind(FIRST_CONTACT, "First contact", 72, answered_by_first_response=True))
+register(RequestKind(QUESTION, "Question", 48))

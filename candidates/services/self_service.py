@@ -1,0 +1,93 @@
+"""What a candidate does to their own record: their login by emailed code, and corrections."""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, transaction
+from phonenumber_field.phonenumber import PhoneNumber
+
+from candidates.models import Candidate, Note
+from candidates.services.intake import describe_changes, normalise_email
+from rfs.accounts.models import Role, User
+
+# The fields a candidate may correct themselves: contact details and office plans.
+SELF_SERVICE_FIELDS = (
+    "preferred_name",
+    "pronouns",
+    "phone",
+    "zip_code",
+    "state",
+    "city",
+    "office_level",
+    "office",
+    "district",
+    "election_year",
+    "has_filed",
+    "needs",
+)
+
+
+@transaction.atomic
+def ensure_candidate_login(*, email: str) -> User | None:
+    """The login of the candidate with this email, made on first use (role candidate, no
+    password: they log in by emailed code). None when no candidate has this email, or the
+    address already belongs to someone in another role."""
+    email = normalise_email(email)
+    candidate = Candidate.objects.select_for_update().filter(email=email).first()
+    if candidate is None:
+        return None
+    if candidate.user_id is not None:
+        user = candidate.user
+    else:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, name=candidate.display_name, role=Role.CANDIDATE)
+            user.set_unusable_password()
+            try:
+                with transaction.atomic():
+                    user.save(force_insert=True)
+            except IntegrityError:  # made a moment ago by a concurrent request
+                user = User.objects.get(email=email)
+        if user.role != Role.CANDIDATE or Candidate.objects.filter(user=user).exists():
+            return None
+        Candidate.objects.filter(pk=candidate.pk).update(user=user)
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _comparable(name: str, value: Any) -> Any:
+    if name == "phone":
+        return value.as_e164 if isinstance(value, PhoneNumber) and value else None
+    if name == "needs":
+        return sorted(value or [])
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+@transaction.atomic
+def update_candidate_details(*, candidate: Candidate, data: dict, by) -> list[str]:
+    """Apply a candidate's corrections to their contact details and office plans; the earlier
+    values go to a Note on their timeline. Returns the names of the fields that changed."""
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    changes = {}
+    for name in SELF_SERVICE_FIELDS:
+        if name not in data:
+            continue
+        old, new = _comparable(name, getattr(locked, name)), _comparable(name, data[name])
+        if name == "election_year" and new == "":
+            new = None
+        if old != new:
+            changes[name] = (old, new)
+            setattr(locked, name, new)
+    if changes:
+        locked.save(update_fields=[*changes, "updated_at"])
+        Note.objects.create(
+            candidate=locked,
+            author=by,
+            body=describe_changes(changes, heading="Corrected by the candidate in the portal:"),
+        )
+        candidate.refresh_from_db()
+    return list(changes)

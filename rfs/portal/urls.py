@@ -1,0 +1,12 @@
+from django.urls import path
+
+from rfs.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login, name="login"),
+    path("details/", views.details, name="details"),
+    path("ask/", views.ask, name="ask"),
+]
