@@ -287,7 +287,7 @@ class StageChange(models.Model):
         indexes = [
             models.Index(fields=["candidate", "at"], name="stagechange_candidate_at_idx"),
             models.Index(fields=["to_stage", "at"], name="stagechange_to_at_idx"),
-            # The dashboard's funnel (rfs.dashboard.metrics.funnel): each candidate's moves in
+            # The staff dashboard's funnel: each candidate's moves in
             # order, read from the index alone.
             models.Index(
                 fields=["candidate", "at", "id"],
@@ -563,7 +563,7 @@ class HelpRequest(models.Model):
             models.Index(
                 fields=["team", "status"], condition=~Q(team=""), name="request_team_status_idx"
             ),
-            # The dashboard's response times (rfs.dashboard.metrics.response_figures): the
+            # The staff dashboard's response times: the
             # requests opened in a period, every kind, read from the index alone.
             models.Index(
                 fields=["opened_at"],

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Need, RequestMessage, Stage, StageChange
-from candidates.services.business_hours import load_schedule
-from candidates.services.help_requests import due_time
+from candidates.services.help_requests import due_time, load_schedule
 from mentors.models import MENTOR_INTRO, ExperienceLevel, Expertise, Mentor, Mentorship, StateLead
 from rfs.accounts.models import Role, User
 

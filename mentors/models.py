@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from candidates.geography import STATE_CHOICES
 from candidates.models import Need, OfficeLevel
+from rfs.accounts.models import Role
 
 # The help-request kind of a new mentorship: the mentor's first contact with the mentee.
 MENTOR_INTRO = "mentor_intro"
@@ -75,8 +76,6 @@ class MentorQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "MentorQuerySet":
         """Staff see every mentor; a mentor, their own profile."""
-        from rfs.accounts.models import Role
-
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.role == Role.STAFF:

@@ -16,12 +16,11 @@ from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.urls import reverse
 
 from candidates.models import Candidate, Need, Stage, Submission
+from rfs.accounts.models import Role
 
 
 def _visible_to(queryset: models.QuerySet, user, field: str = "screener") -> models.QuerySet:
     """Staff see every row; a screener sees their own; everyone else sees none."""
-    from rfs.accounts.models import Role
-
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.role == Role.STAFF:

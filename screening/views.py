@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from candidates.csv_files import csv_lines
 from candidates.models import Candidate, Need
-from candidates.services import records
 from rfs.accounts.models import Role
 from rfs.accounts.roles import role_required, staff_required
 from screening import services
@@ -466,7 +466,7 @@ def calls(request: HttpRequest) -> HttpResponse:
 
 
 def _csv_rows(rows):
-    """The export's rows; records.csv_lines writes them with formula-like cells neutralised."""
+    """The export's rows; csv_lines writes them with formula-like cells neutralised."""
     yield [
         "happened_at",
         "screener",
@@ -501,7 +501,7 @@ def calls_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{reverse('screening:calls')}?{request.GET.urlencode()}")
     response = StreamingHttpResponse(
-        records.csv_lines(_csv_rows(rows.defer("notes"))), content_type="text/csv; charset=utf-8"
+        csv_lines(_csv_rows(rows.defer("notes"))), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="screening-calls-{stamp}.csv"'

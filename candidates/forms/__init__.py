@@ -1,1 +1,1 @@
-"""Forms of the candidates app, one module per area: intake, staff, portal."""
+"""Forms of the candidates app, one module per area: intake, staff, help requests."""

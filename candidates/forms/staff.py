@@ -6,10 +6,10 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from candidates.csv_files import guess_mapping, read_csv
 from candidates.forms.intake import CandidateFieldsForm
 from candidates.geography import STATE_CHOICES
 from candidates.models import ALLOWED_MOVES, Need, Note, OfficeLevel, Source, Stage
-from candidates.services.records import guess_mapping, read_csv
 from candidates.services.search import DEFAULT_SORT, SORTS
 
 
@@ -173,7 +173,7 @@ class ImportMappingForm(forms.Form):
 
     def __init__(self, *args, header: list[str], fields: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        guess = guess_mapping(header=header, field_names=[name for name, _ in fields])
+        guess = guess_mapping(header=header, fields=fields)
         columns = [("", "— not in the file —")] + [
             (str(index), name or f"Column {index + 1}") for index, name in enumerate(header)
         ]

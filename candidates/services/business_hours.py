@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
 # A schedule that has no open period in this many days is a configuration error.
 _MAX_DAYS = 3 * 366
 
@@ -48,15 +46,6 @@ class Schedule:
             start = datetime.combine(day, time.min, tzinfo=self.zone)
             end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.zone)
         return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def load_schedule() -> Schedule:
-    """The organisation's schedule from the WorkingHours and Holiday rows."""
-    from candidates.models import Holiday, WorkingHours
-
-    hours = {row.weekday: (row.opens, row.closes) for row in WorkingHours.objects.all()}
-    holidays = frozenset(Holiday.objects.values_list("date", flat=True))
-    return Schedule(zone=ZoneInfo(settings.RFS_TIME_ZONE), hours=hours, holidays=holidays)
 
 
 def add_business_time(start: datetime, amount: timedelta, schedule: Schedule) -> datetime:

@@ -20,12 +20,7 @@ from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Holiday, RequestMessage, ResponseTarget
 from candidates.models import WorkingHours as WorkingHoursRow
 from candidates.request_kinds import Clock
-from candidates.services.business_hours import (
-    Schedule,
-    add_business_time,
-    business_time_between,
-    load_schedule,
-)
+from candidates.services.business_hours import Schedule, add_business_time, business_time_between
 from rfs.accounts.models import Role
 from rfs.notify import services as outbox
 
@@ -39,6 +34,13 @@ class RequestRefused(Exception):
 
 
 # --- Due times ------------------------------------------------------------------
+
+
+def load_schedule() -> Schedule:
+    """The organisation's schedule from the WorkingHours and Holiday rows."""
+    hours = {row.weekday: (row.opens, row.closes) for row in WorkingHoursRow.objects.all()}
+    holidays = frozenset(Holiday.objects.values_list("date", flat=True))
+    return Schedule(zone=ZoneInfo(settings.RFS_TIME_ZONE), hours=hours, holidays=holidays)
 
 
 def response_target(kind: str, *, team: str = "") -> tuple[int, str]:

@@ -117,7 +117,7 @@ def owner_response_times(
 ) -> list[dict]:
     """The same figures per person who owns requests: owner_id, owner_name and the figures,
     slowest median first response first. `owners` (a queryset of users) narrows it to
-    those people, such as the mentors."""
+    those people."""
     period, now = _opened_in(since, until, weeks, now)
     period = period.filter(owner__isnull=False)
     if owners is not None:

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from candidates.csv_files import column_names, iter_csv
 from candidates.forms.staff import ImportMappingForm, ImportUploadForm
 from candidates.models import CandidateImport
-from candidates.services import records
+from candidates.services import imports
+from candidates.tasks import queue_import
 from rfs.accounts.roles import staff_required
 
 PREVIEW_ROWS = 5
@@ -19,7 +21,7 @@ PREVIEW_ROWS = 5
 def upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else None
     if form is not None and form.is_valid():
-        candidate_import = records.create_import(
+        candidate_import = imports.create_import(
             by=request.user, file_name=form.cleaned_data["file"].name, text=form.text
         )
         return redirect(candidate_import)
@@ -44,20 +46,21 @@ def status(request: HttpRequest, uuid) -> HttpResponse:
         )
     context: dict = {"candidate_import": candidate_import}
     if waiting:
-        header, rows = records.iter_csv(candidate_import.content)
+        header, rows = iter_csv(candidate_import.content)
         form = ImportMappingForm(
             request.POST if request.method == "POST" else None,
             header=header,
-            fields=records.import_fields(),
+            fields=imports.import_fields(),
         )
         if form.is_bound and form.is_valid():
-            if records.start_import(candidate_import=candidate_import, mapping=form.mapping()):
+            if imports.start_import(candidate_import=candidate_import, mapping=form.mapping()):
+                queue_import(import_id=candidate_import.pk, start=0)
                 messages.success(request, "The import has started.")
             return redirect(candidate_import)
         preview = [cells for _, cells in islice(rows, PREVIEW_ROWS)]
         context.update(
             form=form,
-            header=records.column_names(header),
+            header=column_names(header),
             preview=[(cells + [""] * len(header))[: len(header)] for cells in preview],
         )
     elif request.method == "POST":
@@ -70,7 +73,7 @@ def status(request: HttpRequest, uuid) -> HttpResponse:
 def report(request: HttpRequest, uuid) -> HttpResponse:
     candidate_import = get_object_or_404(CandidateImport, uuid=uuid)
     response = StreamingHttpResponse(
-        records.rejection_report(candidate_import=candidate_import),
+        imports.rejection_report(candidate_import=candidate_import),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (

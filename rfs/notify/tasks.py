@@ -3,20 +3,20 @@ import time
 from celery import shared_task
 from django.core.cache import cache
 
-from rfs.notify import services
+from rfs.notify import delivery
 
 HEARTBEAT_KEY = "worker-heartbeat"
 
 
 @shared_task
 def deliver(notification_id: int) -> bool:
-    return services.deliver(notification_id=notification_id)
+    return delivery.deliver(notification_id=notification_id)
 
 
 @shared_task
 def requeue_pending() -> int:
     """Beat: hand every row that is due (or was left behind) to a worker."""
-    ids = services.due_for_delivery()
+    ids = delivery.due_for_delivery()
     for pk in ids:
         deliver.delay(pk)
     return len(ids)

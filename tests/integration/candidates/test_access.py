@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from candidates.models import CandidateExport, CandidateImport, Note, Stage
-from candidates.services.records import create_import
+from candidates.services.imports import create_import
 from tests.factories.candidates import CandidateFactory
 
 

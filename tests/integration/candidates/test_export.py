@@ -4,8 +4,9 @@ import io
 import pytest
 from django.http import StreamingHttpResponse
 
+from candidates.csv_files import neutralise
 from candidates.models import Candidate, CandidateExport, Stage
-from candidates.services.records import export_csv, neutralise, record_export
+from candidates.services.records import export_csv, record_export
 from tests.factories.candidates import CandidateFactory
 
 EXPORT = "/candidates/export.csv"

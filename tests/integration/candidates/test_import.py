@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from candidates.models import Candidate, CandidateImport, Source, Submission
-from candidates.services.records import create_import, run_import_batch
+from candidates.services.imports import create_import, run_import_batch
 from tests.factories.candidates import CandidateFactory
 
 UPLOAD = "/candidates/import/"
@@ -232,8 +232,8 @@ def test_import_counts_every_row_with_a_real_worker(client_for, staff, celery_wo
     assert 'value="11"' in html
 
     # Running the task again changes nothing.
-    assert run_import_batch(import_id=job.pk, start=0) is False
-    assert run_import_batch(import_id=job.pk, start=9) is False
+    assert run_import_batch(import_id=job.pk, start=0) is None
+    assert run_import_batch(import_id=job.pk, start=9) is None
     job.refresh_from_db()
     assert (job.imported, job.merged, job.rejected) == (4, 3, 4)
 
@@ -258,13 +258,13 @@ def test_a_batch_runs_once_however_often_its_task_arrives(staff, db, settings):
         "First,Last,Email,Zip,State,City,Level\n"
         + "".join(f"P{n},Q,p{n}@example.org,20001,DC,Washington,Other\n" for n in range(5)),
     )
-    assert run_import_batch(import_id=job.pk, start=0) is True
+    assert run_import_batch(import_id=job.pk, start=0) == 2
     # A second delivery of the same task: its batch is done, so it does nothing.
-    assert run_import_batch(import_id=job.pk, start=0) is False
+    assert run_import_batch(import_id=job.pk, start=0) is None
     job.refresh_from_db()
     assert (job.status, job.processed_rows, job.imported) == ("running", 2, 2)
-    assert run_import_batch(import_id=job.pk, start=2) is True
-    assert run_import_batch(import_id=job.pk, start=4) is False
+    assert run_import_batch(import_id=job.pk, start=2) == 4
+    assert run_import_batch(import_id=job.pk, start=4) is None
     job.refresh_from_db()
     assert (job.status, job.processed_rows, job.imported, job.rejected) == ("done", 5, 5, 0)
     assert job.finished_at is not None
@@ -273,7 +273,7 @@ def test_a_batch_runs_once_however_often_its_task_arrives(staff, db, settings):
 
 def test_an_import_still_waiting_for_its_mapping_is_not_run(staff, db):
     job = create_import(by=staff, file_name="list.csv", text="Email\na@example.org\n")
-    assert run_import_batch(import_id=job.pk) is False
+    assert run_import_batch(import_id=job.pk) is None
     job.refresh_from_db()
     assert (job.status, job.processed_rows) == ("mapping", 0)
 

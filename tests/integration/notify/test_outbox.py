@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from rfs.notify import services
+from rfs.notify import delivery, services
 from rfs.notify.models import Notification
 
 
@@ -107,7 +107,7 @@ def test_gives_up_after_the_last_attempt_and_keeps_the_error(db, settings, flaky
     flaky_smtp["count"] = 5
     row = record_notice()
     Notification.objects.filter(pk=row.pk).update(attempts=1)
-    assert services.deliver(notification_id=row.pk) is False
+    assert delivery.deliver(notification_id=row.pk) is False
     row.refresh_from_db()
     assert row.status == Notification.Status.FAILED
     assert row.attempts == 2
@@ -172,7 +172,7 @@ def test_concurrent_deliveries_of_one_row_send_once(transactional_db):
     def deliver_once():
         barrier.wait()
         try:
-            results.append(services.deliver(notification_id=row.pk))
+            results.append(delivery.deliver(notification_id=row.pk))
         finally:
             connection.close()
 
@@ -196,7 +196,7 @@ def test_stuck_sending_rows_are_handed_back(db):
         claimed_at=timezone.now() - timedelta(minutes=30),
         attempts=1,
     )
-    assert services.due_for_delivery() == [row.pk]
+    assert delivery.due_for_delivery() == [row.pk]
     assert Notification.objects.get(pk=row.pk).status == Notification.Status.PENDING
 
 

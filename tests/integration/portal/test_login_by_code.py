@@ -6,8 +6,8 @@ from django.core import mail
 from django.urls import reverse
 
 from rfs.accounts.models import Role, User
+from rfs.notify.delivery import deliver
 from rfs.notify.models import Notification
-from rfs.notify.services import deliver
 from tests.factories.candidates import CandidateFactory
 
 pytestmark = pytest.mark.django_db

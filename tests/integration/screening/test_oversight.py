@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.services.records import neutralise as csv_cell
+from candidates.csv_files import neutralise as csv_cell
 from screening import services
 from screening.models import ContactAttempt, ScreeningCall
 from tests.factories.candidates import CandidateFactory

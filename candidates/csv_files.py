@@ -1,0 +1,128 @@
+"""CSV files: reading what staff upload (delimiter, header, rows, column names, a guess at
+which column holds which field) and writing cells that spreadsheet programs never run as
+formulas. Plain text in, plain text out: no models, no forms."""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+
+# --- CSV: cells a spreadsheet never runs ------------------------------------
+
+# A cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value) -> str:
+    """Cell text that a spreadsheet shows as typed: a formula-like start gets an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Line:
+    """A write-only file for csv.writer that hands back what was written."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
+    """Neutralised CSV text for `rows`, a few hundred rows per piece."""
+    writer = csv.writer(_Line())
+    chunk: list[str] = []
+    for row in rows:
+        chunk.append(writer.writerow([neutralise(cell) for cell in row]))
+        if len(chunk) >= 500:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+# --- Reading a file -------------------------------------------------------------
+
+
+def _delimiter(text: str) -> str:
+    first_line = text.split("\n", 1)[0]
+    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def iter_csv(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and an iterator of (row number, cells) for every non-blank row. Row numbers
+    are what a spreadsheet shows: the header is row 1."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    header = [cell.strip() for cell in next(reader, [])]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in enumerate(reader, start=2):
+            if any(cell.strip() for cell in cells):
+                yield number, cells
+
+    return header, rows()
+
+
+def read_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    header, rows = iter_csv(text)
+    return header, list(rows)
+
+
+def column_names(header: list[str]) -> list[str]:
+    """Unique, non-blank names for the file's columns (blank ones become "Column 3")."""
+    names: list[str] = []
+    for index, name in enumerate(header):
+        name = name or f"Column {index + 1}"
+        candidate, n = name, 2
+        while candidate in names:
+            candidate, n = f"{name} ({n})", n + 1
+        names.append(candidate)
+    return names
+
+
+# --- Guessing the mapping -----------------------------------------------------------
+
+# Other names earlier forms used for each field (compared without case or punctuation).
+ALIASES: dict[str, set[str]] = {
+    "first_name": {"first", "firstname", "givenname", "fname", "forename"},
+    "last_name": {"last", "lastname", "surname", "familyname", "lname"},
+    "preferred_name": {"preferredname", "nickname", "goesby"},
+    "pronouns": {"pronoun", "pronouns"},
+    "email": {"email", "emailaddress", "mail"},
+    "phone": {"phone", "phonenumber", "mobile", "mobilephone", "cell", "cellphone", "telephone"},
+    "zip_code": {"zip", "zipcode", "postalcode", "postcode", "zip5"},
+    "state": {"state", "st", "statecode"},
+    "city": {"city", "town", "cityortown"},
+    "birth_year": {"birthyear", "yearofbirth", "yob", "born"},
+    "office_level": {"officelevel", "level", "levelofoffice"},
+    "office": {"office", "officesought", "position", "seat"},
+    "district": {"district", "ward"},
+    "election_year": {"electionyear", "year", "electiondate"},
+    "has_filed": {"hasfiled", "filed", "alreadyfiled"},
+    "party": {"party", "partyregistration"},
+    "source": {"source", "howdidyouhearaboutus", "howheard", "heardabout", "referral"},
+    "source_detail": {"sourcedetail", "referraldetail"},
+    "why_run": {"whyrun", "why", "whydoyouwanttorun", "motivation"},
+    "needs": {"needs", "help", "helpneeded", "whathelpdoyouneed"},
+    "gender": {"gender"},
+    "race_ethnicity": {"race", "ethnicity", "raceethnicity", "raceandethnicity"},
+    "lgbtq": {"lgbtq", "lgbt", "lgbtqplus", "lgbtqia"},
+}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def guess_mapping(*, header: list[str], fields: list[tuple[str, str]]) -> dict[str, int]:
+    """For each (name, label) field, the column whose heading names it (by field name, label
+    or a common alias), each column used once."""
+    squashed = [_squash(name) for name in header]
+    guess: dict[str, int] = {}
+    for name, label in fields:
+        known = {_squash(name), _squash(label), *ALIASES.get(name, set())}
+        for index, heading in enumerate(squashed):
+            if heading in known and index not in guess.values():
+                guess[name] = index
+                break
+    return guess

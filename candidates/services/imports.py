@@ -1,0 +1,213 @@
+"""CSV import of an earlier signup list: kept, mapped by staff, then resolved row by row
+through intake like any other signup, one batch per Celery task (candidates.tasks)."""
+
+import logging
+import re
+from collections.abc import Iterator
+from itertools import islice
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from candidates.csv_files import column_names, csv_lines, iter_csv
+from candidates.forms.staff import ImportRowForm
+from candidates.models import Candidate, CandidateImport, Source, Submission
+from candidates.services.intake import resolve_submission
+
+logger = logging.getLogger(__name__)
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Candidate._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a form-only field
+        return name.replace("_", " ")
+
+
+# --- Import: the form each row must pass ----------------------------------------
+
+
+def import_fields() -> list[tuple[str, str]]:
+    """(name, label) of every field a file's column can fill, in the signup form's order."""
+    return [(name, capfirst(_field_label(name))) for name in ImportRowForm.base_fields]
+
+
+_TRUE = {"yes", "y", "true", "t", "1", "x", "on", "filed"}
+_SPLIT = re.compile(r"\s*[;,|/]\s*")
+
+
+def _choice_value(field: forms.ChoiceField, text: str) -> str:
+    """The choice `text` names by value or by label, ignoring case; else `text` unchanged
+    (so the form reports it)."""
+    wanted = text.strip().lower()
+    for value, label in field.choices:
+        if isinstance(label, list | tuple):  # an option group
+            continue
+        if wanted in (str(value).lower(), str(label).lower()):
+            return value
+    return text.strip()
+
+
+def row_data(*, form_class: type[forms.Form], mapping: dict[str, int], cells: list[str]) -> dict:
+    """Form data for one file row: each mapped column's text, read the way the form expects
+    (choices by value or label, several needs in one cell, yes/no for ticks)."""
+    fields = form_class.base_fields
+    data: dict = {}
+    for name, index in mapping.items():
+        if name not in fields:
+            continue
+        text = cells[index].strip() if index < len(cells) else ""
+        formfield = fields[name]
+        if isinstance(formfield, forms.MultipleChoiceField):
+            data[name] = [_choice_value(formfield, part) for part in _SPLIT.split(text) if part]
+        elif isinstance(formfield, forms.ChoiceField):
+            data[name] = _choice_value(formfield, text) if text else ""
+        elif isinstance(formfield, forms.BooleanField):
+            data[name] = "true" if text.lower() in _TRUE else "false"
+        else:
+            data[name] = text
+    return data
+
+
+def describe_errors(form: forms.Form) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        # The names the mapping page uses, so staff can find the column to fix.
+        label = _field_label(name).capitalize() if name in form.fields else ""
+        text = " ".join(str(error) for error in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return "; ".join(parts)[:1000]
+
+
+# --- Import: the run ------------------------------------------------------------
+
+
+def create_import(*, by, file_name: str, text: str) -> CandidateImport:
+    """Keep an uploaded file's text, waiting for its column mapping."""
+    _, rows = iter_csv(text)
+    return CandidateImport.objects.create(
+        by=by, file_name=file_name[:255], content=text, total_rows=sum(1 for _ in rows)
+    )
+
+
+def start_import(*, candidate_import: CandidateImport, mapping: dict[str, int]) -> bool:
+    """Save the mapping and mark the import queued, once: False if it had already started.
+    The caller hands the first batch to a worker (candidates.tasks.queue_import)."""
+    started = CandidateImport.objects.filter(
+        pk=candidate_import.pk, status=CandidateImport.Status.MAPPING
+    ).update(mapping=mapping, status=CandidateImport.Status.QUEUED)
+    candidate_import.refresh_from_db()
+    return bool(started)
+
+
+def unfinished_imports() -> list[tuple[int, int]]:
+    """(import id, rows done) of every import still queued or running: the sweep queues each
+    one's next batch, so an import whose task was lost (a broker outage, a worker killed)
+    goes on. A batch already under way ignores the extra task."""
+    return list(
+        CandidateImport.objects.filter(
+            status__in=[CandidateImport.Status.QUEUED, CandidateImport.Status.RUNNING]
+        ).values_list("pk", "processed_rows")
+    )
+
+
+def run_import_batch(*, import_id: int, start: int = 0) -> int | None:
+    """Resolve the import's rows from `start` on, one batch in one transaction. Returns where
+    the next batch starts if rows remain (the task queues it), else None. Safe to run twice:
+    a batch runs only if the import's processed count is still `start`."""
+    # First run: claim the import. A second delivery of the same task finds it running.
+    CandidateImport.objects.filter(pk=import_id, status=CandidateImport.Status.QUEUED).update(
+        status=CandidateImport.Status.RUNNING
+    )
+    try:
+        with transaction.atomic():
+            job = (
+                CandidateImport.objects.select_for_update(skip_locked=True)
+                .filter(pk=import_id, status=CandidateImport.Status.RUNNING, processed_rows=start)
+                .first()
+            )
+            if job is None:
+                return None  # done, failed, or this batch is in other hands or already done
+            form_class = ImportRowForm
+            header, rows = iter_csv(job.content)
+            names = column_names(header)
+            batch = list(islice(rows, start, start + settings.RFS_IMPORT_BATCH_ROWS))
+            for number, cells in batch:
+                outcome, reason = _import_row(job=job, form_class=form_class, cells=cells)
+                if outcome == "imported":
+                    job.imported += 1
+                elif outcome == "merged":
+                    job.merged += 1
+                else:
+                    job.rejected += 1
+                    job.rejections.append(
+                        {
+                            "row": number,
+                            "reason": reason,
+                            "values": dict(zip(names, cells, strict=False)),
+                        }
+                    )
+            job.processed_rows = start + len(batch)
+            more = bool(batch) and job.processed_rows < job.total_rows
+            if not more:
+                job.status = CandidateImport.Status.DONE
+                job.finished_at = timezone.now()
+            job.save()
+            return job.processed_rows if more else None
+    except Exception as exc:
+        # Each row's own failure is a rejection; this is the batch itself failing.
+        logger.exception("import %s failed", import_id)
+        CandidateImport.objects.filter(pk=import_id).update(
+            status=CandidateImport.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        return None
+
+
+def _import_row(*, job: CandidateImport, form_class, cells: list[str]) -> tuple[str, str]:
+    """Validate and resolve one row: ("imported" | "merged" | "rejected", reason)."""
+    data = row_data(form_class=form_class, mapping=job.mapping, cells=cells)
+    form = form_class(data=data)
+    if not form.is_valid():
+        return "rejected", describe_errors(form)
+    cleaned = dict(form.cleaned_data)
+    if not cleaned.get("source"):
+        cleaned["source"] = Source.IMPORT
+    payload = {**data, "import": str(job.uuid)}
+    try:
+        with transaction.atomic():
+            submission = resolve_submission(
+                data=cleaned, channel=Submission.Channel.IMPORT, payload=payload, by=job.by
+            )
+    except Exception as exc:
+        logger.warning("import %s: a row could not be saved: %s", job.pk, exc)
+        return "rejected", f"Could not be saved: {type(exc).__name__}"
+    if submission.outcome == Submission.Outcome.CREATED:
+        return "imported", ""
+    if submission.outcome in (
+        Submission.Outcome.UPDATED,
+        Submission.Outcome.MERGE_REVIEW,
+        Submission.Outcome.MERGED,
+    ):
+        return "merged", ""
+    return "rejected", submission.reason or submission.get_outcome_display()
+
+
+def rejection_report(*, candidate_import: CandidateImport) -> Iterator[str]:
+    """The rejected rows as CSV: row number, reason, then the row as it was in the file."""
+    header, _ = iter_csv(candidate_import.content)
+    names = column_names(header)
+
+    def rows() -> Iterator[list]:
+        yield ["Row", "Reason", *names]
+        for rejection in candidate_import.rejections:
+            values = rejection.get("values", {})
+            yield [rejection["row"], rejection["reason"], *(values.get(n, "") for n in names)]
+
+    yield "\ufeff"
+    yield from csv_lines(rows())
