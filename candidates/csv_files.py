@@ -63,6 +63,33 @@ def iter_csv(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     return header, rows()
 
 
+def header_end(text: str) -> int:
+    """Where the first data row starts: the character after the header row."""
+    stream = io.StringIO(text, newline="")
+    next(csv.reader(stream, delimiter=_delimiter(text)), None)
+    return stream.tell()
+
+
+def read_rows(
+    text: str, *, offset: int, number: int, limit: int
+) -> tuple[list[tuple[int, list[str]]], int, int]:
+    """Up to `limit` non-blank rows starting at character `offset`, where the row numbered
+    `number` begins: (rows, the offset after them, the next row's number). A batch reads
+    only its own rows, however far into a long file it starts."""
+    stream = io.StringIO(text, newline="")
+    stream.seek(offset)
+    reader = csv.reader(stream, delimiter=_delimiter(text))
+    rows: list[tuple[int, list[str]]] = []
+    while len(rows) < limit:
+        cells = next(reader, None)
+        if cells is None:
+            break
+        if any(cell.strip() for cell in cells):
+            rows.append((number, cells))
+        number += 1
+    return rows, stream.tell(), number
+
+
 def read_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     header, rows = iter_csv(text)
     return header, list(rows)

@@ -181,7 +181,7 @@ class Candidate(models.Model):
     race_ethnicity = models.CharField("race and ethnicity", max_length=200, blank=True)
     lgbtq = models.CharField("LGBTQ+", max_length=8, choices=Lgbtq.choices, blank=True)
 
-    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_at = models.DateTimeField("consent to be contacted", null=True, blank=True)
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.SIGNED_UP)
     stage_changed_at = models.DateTimeField(auto_now_add=True)
     # Who holds the candidate now: the screener who claimed them, later a staff owner.
@@ -310,6 +310,9 @@ class Submission(models.Model):
 
     class Outcome(models.TextChoices):
         CREATED = "created", "New candidate"
+        # A known person: nothing changed by itself; differences wait as a proposed update.
+        MATCHED = "matched", "Matched a known person"
+        # Staff's own list (an import) changed the record directly.
         UPDATED = "updated", "Updated a candidate"
         MERGE_REVIEW = "merge_review", "Waiting for merge review"
         MERGED = "merged", "Merged by staff"
@@ -326,7 +329,7 @@ class Submission(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     reason = models.CharField(max_length=500, blank=True)
     candidate = models.ForeignKey(
-        Candidate, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+        Candidate, null=True, blank=True, on_delete=models.CASCADE, related_name="submissions"
     )
     # Merge review: the email matched `candidate`, the phone matched `phone_match`.
     phone_match = models.ForeignKey(
@@ -350,6 +353,51 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M} ({self.outcome})"
+
+
+class ProposedUpdate(models.Model):
+    """What a public submission would change on a person we already knew. Nothing changes
+    until the person confirms it through a link sent to the address on file, or staff apply
+    it: anyone can post a form with someone else's phone number."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the person to confirm"
+        CONFIRMED = "confirmed", "Confirmed by the person"
+        APPLIED = "applied", "Applied by staff"
+        DISMISSED = "dismissed", "Dismissed by staff"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="proposed_updates"
+    )
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="proposed_update"
+    )
+    # {field: [as stored, as submitted]}, values as candidates.details stores them.
+    changes = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["candidate", "created_at"],
+                condition=Q(status="pending"),
+                name="proposed_update_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposed update of {self.candidate_id} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class Note(models.Model):
@@ -714,7 +762,13 @@ class CandidateImport(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
+    # The file's text, deleted once the import has finished: its rows are candidates now.
     content = models.TextField()
+    # The file's column names, kept for the report of rejected rows.
+    columns = models.JSONField(default=list)
+    # Where the next batch starts reading: a character offset and that row's number.
+    read_offset = models.PositiveIntegerField(default=0)
+    read_row = models.PositiveIntegerField(default=2)
     mapping = models.JSONField(default=dict)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.MAPPING)
     total_rows = models.PositiveIntegerField(default=0)
@@ -722,8 +776,6 @@ class CandidateImport(models.Model):
     imported = models.PositiveIntegerField(default=0)
     merged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    # [{"row": n, "reason": "...", "values": {...}}, ...] for the downloadable report.
-    rejections = models.JSONField(default=list)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -735,3 +787,22 @@ class CandidateImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("candidates:import", args=[self.uuid])
+
+
+class ImportRejection(models.Model):
+    """A row of an import that could not be resolved, as it was in the file, for the report
+    staff download; purged settings.RFS_IMPORT_KEEP_REJECTED_DAYS after the import ends."""
+
+    candidate_import = models.ForeignKey(
+        CandidateImport, on_delete=models.CASCADE, related_name="rejections"
+    )
+    row = models.PositiveIntegerField()
+    reason = models.CharField(max_length=1000)
+    # {column name: cell text}
+    values = models.JSONField()
+
+    class Meta:
+        ordering = ["candidate_import", "row"]
+
+    def __str__(self) -> str:
+        return f"Row {self.row} of import {self.candidate_import_id}"

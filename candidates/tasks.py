@@ -44,6 +44,12 @@ def resume_imports() -> int:
     return len(unfinished)
 
 
+@shared_task
+def purge_import_rejections() -> int:
+    """Beat: rejected import rows past their keeping time are deleted."""
+    return imports.purge_rejections()
+
+
 # --- Help requests: reminders and escalations -------------------------------
 
 

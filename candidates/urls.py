@@ -12,6 +12,7 @@ app_name = "candidates"
 intake_patterns = [
     path("signup/", intake_views.signup, name="signup"),
     path("signup/thanks/", intake_views.thanks, name="thanks"),
+    path("signup/confirm/<str:token>/", intake_views.confirm_update, name="confirm_update"),
     path("privacy/", intake_views.privacy, name="privacy"),
     path("candidates/merge-review/", review_views.merge_review, name="merge_review"),
     path(
@@ -33,6 +34,11 @@ staff_patterns = [
     path("candidates/<uuid:uuid>/", staff_views.detail, name="detail"),
     path("candidates/<uuid:uuid>/notes/", staff_views.add_note, name="add_note"),
     path("candidates/<uuid:uuid>/stage/", staff_views.change_stage, name="change_stage"),
+    path(
+        "candidates/<uuid:uuid>/updates/<uuid:update>/<str:decision>/",
+        staff_views.decide_update,
+        name="decide_update",
+    ),
 ]
 
 # Help requests: /requests/ ...

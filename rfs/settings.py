@@ -363,6 +363,16 @@ CELERY_BEAT_SCHEDULE["resume-imports"] = {
     "task": "candidates.tasks.resume_imports",
     "schedule": timedelta(minutes=1),
 }
+# The rows an import rejected are kept this many days after it finishes, for staff to fix
+# and import again; then they are deleted (the import keeps its counts).
+RFS_IMPORT_KEEP_REJECTED_DAYS = env_int("IMPORT_KEEP_REJECTED_DAYS", 30)
+CELERY_BEAT_SCHEDULE["purge-import-rejections"] = {
+    "task": "candidates.tasks.purge_import_rejections",
+    "schedule": timedelta(hours=6),
+}
+# Form posts are small; a larger body is refused before it is read (uploaded files are
+# capped by IMPORT_MAX_MB; the proxy in front should cap request bodies at that size too).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 
 # --- Screening ----------------------------------------------------------------
 # A claim with no logged contact (attempt or call) this many hours after it was taken
@@ -389,6 +399,9 @@ CELERY_BEAT_SCHEDULE["screening-call-reminders"] = {
 # --- Intake: the public signup form ------------------------------------------
 # Signups accepted from one internet address per hour; past it the form answers 429.
 RFS_SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 10)
+# A known person confirms the changes a public submission proposed through a link emailed
+# to the address on file; the link works for this many days.
+RFS_UPDATE_CONFIRM_DAYS = env_int("UPDATE_CONFIRM_DAYS", 7)
 
 # --- Mentors and help requests ------------------------------------------------
 # The time to answer each kind of request is registered with the kind (its owning app's

@@ -4,7 +4,7 @@ through intake like any other signup, one batch per Celery task (candidates.task
 import logging
 import re
 from collections.abc import Iterator
-from itertools import islice
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from candidates.csv_files import column_names, csv_lines, iter_csv
+from candidates.csv_files import column_names, csv_lines, header_end, iter_csv, read_rows
 from candidates.forms.staff import ImportRowForm
-from candidates.models import Candidate, CandidateImport, Source, Submission
+from candidates.models import Candidate, CandidateImport, ImportRejection, Source, Submission
 from candidates.services.intake import resolve_submission
 
 logger = logging.getLogger(__name__)
@@ -88,9 +88,14 @@ def describe_errors(form: forms.Form) -> str:
 
 def create_import(*, by, file_name: str, text: str) -> CandidateImport:
     """Keep an uploaded file's text, waiting for its column mapping."""
-    _, rows = iter_csv(text)
+    header, rows = iter_csv(text)
     return CandidateImport.objects.create(
-        by=by, file_name=file_name[:255], content=text, total_rows=sum(1 for _ in rows)
+        by=by,
+        file_name=file_name[:255],
+        content=text,
+        columns=column_names(header),
+        read_offset=header_end(text),
+        total_rows=sum(1 for _ in rows),
     )
 
 
@@ -132,41 +137,61 @@ def run_import_batch(*, import_id: int, start: int = 0) -> int | None:
             )
             if job is None:
                 return None  # done, failed, or this batch is in other hands or already done
-            form_class = ImportRowForm
-            header, rows = iter_csv(job.content)
-            names = column_names(header)
-            batch = list(islice(rows, start, start + settings.RFS_IMPORT_BATCH_ROWS))
+            batch, job.read_offset, job.read_row = read_rows(
+                job.content,
+                offset=job.read_offset,
+                number=job.read_row,
+                limit=settings.RFS_IMPORT_BATCH_ROWS,
+            )
+            rejected = []
             for number, cells in batch:
-                outcome, reason = _import_row(job=job, form_class=form_class, cells=cells)
+                outcome, reason = _import_row(job=job, form_class=ImportRowForm, cells=cells)
                 if outcome == "imported":
                     job.imported += 1
                 elif outcome == "merged":
                     job.merged += 1
                 else:
                     job.rejected += 1
-                    job.rejections.append(
-                        {
-                            "row": number,
-                            "reason": reason,
-                            "values": dict(zip(names, cells, strict=False)),
-                        }
+                    values = dict(zip(job.columns, cells, strict=False))
+                    rejected.append(
+                        ImportRejection(
+                            candidate_import=job, row=number, reason=reason, values=values
+                        )
                     )
+            ImportRejection.objects.bulk_create(rejected)
             job.processed_rows = start + len(batch)
             more = bool(batch) and job.processed_rows < job.total_rows
+            fields = ["read_offset", "read_row", "processed_rows", "imported", "merged", "rejected"]
             if not more:
-                job.status = CandidateImport.Status.DONE
-                job.finished_at = timezone.now()
-            job.save()
+                _finish(job, status=CandidateImport.Status.DONE)
+                fields += ["status", "finished_at", "content"]
+            job.save(update_fields=fields)
             return job.processed_rows if more else None
     except Exception as exc:
-        # Each row's own failure is a rejection; this is the batch itself failing.
-        logger.exception("import %s failed", import_id)
+        # Each row's own failure is a rejection; this is the batch itself failing. Its message
+        # may quote a row (an address in a database error), so only its kind is kept.
+        logger.error("import %s failed: %s", import_id, type(exc).__name__)
         CandidateImport.objects.filter(pk=import_id).update(
             status=CandidateImport.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
+            error=f"{type(exc).__name__}: the import stopped; rows before it were saved.",
             finished_at=timezone.now(),
+            content="",
         )
         return None
+
+
+def _finish(job: CandidateImport, *, status: str) -> None:
+    # The file's rows are candidates (or rejections) now: its text is not kept.
+    job.status, job.finished_at, job.content = status, timezone.now(), ""
+
+
+def purge_rejections(*, now=None) -> int:
+    """Delete the rejected rows of imports finished more than the set days ago (the counts
+    stay on the import). Returns how many rows went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RFS_IMPORT_KEEP_REJECTED_DAYS)
+    deleted, _ = ImportRejection.objects.filter(candidate_import__finished_at__lt=cutoff).delete()
+    return deleted
 
 
 def _import_row(*, job: CandidateImport, form_class, cells: list[str]) -> tuple[str, str]:
@@ -185,7 +210,8 @@ def _import_row(*, job: CandidateImport, form_class, cells: list[str]) -> tuple[
                 data=cleaned, channel=Submission.Channel.IMPORT, payload=payload, by=job.by
             )
     except Exception as exc:
-        logger.warning("import %s: a row could not be saved: %s", job.pk, exc)
+        # Not the message: a database error quotes the row's values (an address).
+        logger.warning("import %s: a row could not be saved: %s", job.pk, type(exc).__name__)
         return "rejected", f"Could not be saved: {type(exc).__name__}"
     if submission.outcome == Submission.Outcome.CREATED:
         return "imported", ""
@@ -200,14 +226,13 @@ def _import_row(*, job: CandidateImport, form_class, cells: list[str]) -> tuple[
 
 def rejection_report(*, candidate_import: CandidateImport) -> Iterator[str]:
     """The rejected rows as CSV: row number, reason, then the row as it was in the file."""
-    header, _ = iter_csv(candidate_import.content)
-    names = column_names(header)
+    names = candidate_import.columns
 
     def rows() -> Iterator[list]:
         yield ["Row", "Reason", *names]
-        for rejection in candidate_import.rejections:
-            values = rejection.get("values", {})
-            yield [rejection["row"], rejection["reason"], *(values.get(n, "") for n in names)]
+        for rejection in candidate_import.rejections.all().iterator(chunk_size=1000):
+            values = rejection.values
+            yield [rejection.row, rejection.reason, *(values.get(n, "") for n in names)]
 
     yield "\ufeff"
     yield from csv_lines(rows())

@@ -6,8 +6,8 @@ from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from phonenumber_field.phonenumber import PhoneNumber
 
+from candidates.details import describe_changes, normalise_email
 from candidates.models import Candidate, Note
-from candidates.services.intake import describe_changes, normalise_email
 from rfs.accounts.models import Role, User
 
 # The fields a candidate may correct themselves: contact details and office plans.
@@ -29,32 +29,49 @@ SELF_SERVICE_FIELDS = (
 
 @transaction.atomic
 def ensure_candidate_login(*, email: str) -> User | None:
-    """The login of the candidate with this email, made on first use (role candidate, no
-    password: they log in by emailed code). None when no candidate has this email, or the
-    address already belongs to someone in another role."""
+    """A login for the candidate with this email, made on first use (role candidate, no
+    password: they log in by a code emailed to that address). It opens their record only
+    once they have entered the code (link_confirmed_login). None when no candidate has this
+    email, or the address already belongs to someone in another role."""
     email = normalise_email(email)
-    candidate = Candidate.objects.select_for_update().filter(email=email).first()
+    candidate = Candidate.objects.filter(email=email).first()
     if candidate is None:
         return None
     if candidate.user_id is not None:
-        user = candidate.user
-    else:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User(email=email, name=candidate.display_name, role=Role.CANDIDATE)
-            user.set_unusable_password()
-            try:
-                with transaction.atomic():
-                    user.save(force_insert=True)
-            except IntegrityError:  # made a moment ago by a concurrent request
-                user = User.objects.get(email=email)
-        if user.role != Role.CANDIDATE or Candidate.objects.filter(user=user).exists():
-            return None
-        Candidate.objects.filter(pk=candidate.pk).update(user=user)
+        return candidate.user
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, name=candidate.display_name, role=Role.CANDIDATE)
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save(force_insert=True)
+        except IntegrityError:  # made a moment ago by a concurrent request
+            user = User.objects.get(email=email)
+    if user.role != Role.CANDIDATE:
+        return None
+    # Unverified until the code sent to it is entered: that proves the address is theirs.
     EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
+        user=user, email=user.email, defaults={"verified": False, "primary": True}
     )
     return user
+
+
+@transaction.atomic
+def link_confirmed_login(*, user: User) -> Candidate | None:
+    """Link a candidate login to the record whose email its owner has confirmed (by entering
+    a code sent there). Returns that record, or None."""
+    if not user.has_role(Role.CANDIDATE) or Candidate.objects.filter(user=user).exists():
+        return None
+    confirmed = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    candidate = (
+        Candidate.objects.select_for_update().filter(email__in=confirmed, user__isnull=True).first()
+    )
+    if candidate is None:
+        return None
+    Candidate.objects.filter(pk=candidate.pk).update(user=user)
+    candidate.user = user
+    return candidate
 
 
 def _comparable(name: str, value: Any) -> Any:

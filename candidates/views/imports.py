@@ -25,7 +25,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             by=request.user, file_name=form.cleaned_data["file"].name, text=form.text
         )
         return redirect(candidate_import)
-    recent = CandidateImport.objects.select_related("by").defer("content", "rejections")[:10]
+    recent = CandidateImport.objects.select_related("by").defer("content")[:10]
     return render(
         request,
         "candidates/import_upload.html",
@@ -35,9 +35,9 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def status(request: HttpRequest, uuid) -> HttpResponse:
-    # Polled every second while it runs: leave the file and the rejections in the database.
+    # Polled every second while it runs: leave the file in the database.
     candidate_import = get_object_or_404(
-        CandidateImport.objects.select_related("by").defer("content", "rejections"), uuid=uuid
+        CandidateImport.objects.select_related("by").defer("content"), uuid=uuid
     )
     waiting = candidate_import.status == CandidateImport.Status.MAPPING
     if request.headers.get("HX-Request"):

@@ -1,14 +1,16 @@
-"""The public front door: the signup form, its thank-you page and the privacy notice."""
+"""The public front door: the signup form, its thank-you page, the privacy notice, and the
+link a known person follows to confirm the changes a submission proposed."""
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from candidates.forms.intake import SignupForm
 from candidates.models import Submission
-from candidates.services import intake
+from candidates.services import intake, proposed_updates
 
 
 def _posted(request: HttpRequest) -> dict:
@@ -59,3 +61,30 @@ def thanks(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "candidates/privacy.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_update(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the email to the address on file. Opening it shows the changes; only the
+    button applies them (mail scanners open links, they do not press buttons)."""
+    proposal = proposed_updates.proposal_for_token(token)
+    if proposal is None or not proposal.is_pending:
+        status = 400 if proposal is None else 200
+        return render(
+            request, "candidates/update_confirm.html", {"proposal": proposal}, status=status
+        )
+    if request.method == "POST":
+        try:
+            skipped = proposed_updates.confirm_update(proposal=proposal)
+        except proposed_updates.UpdateRefused:  # confirmed a moment ago (a double click)
+            proposal.refresh_from_db()
+            return render(request, "candidates/update_confirm.html", {"proposal": proposal})
+        return render(
+            request, "candidates/update_confirm.html", {"proposal": proposal, "skipped": skipped}
+        )
+    return render(
+        request,
+        "candidates/update_confirm.html",
+        {"proposal": proposal, "changes": proposed_updates.described(proposal)},
+    )

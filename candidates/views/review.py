@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from candidates.forms.intake import MergeForm, answers_from_payload
 from candidates.models import Candidate, Submission
-from candidates.services import intake
+from candidates.services import merges
 from rfs.accounts.roles import staff_required
 
 PAGE_SIZE = 20
@@ -20,12 +20,12 @@ PAGE_SIZE = 20
 
 def _waiting(uuid) -> Submission:
     """A submission still waiting for review, or 404 (it was merged or split meanwhile)."""
-    return get_object_or_404(intake.waiting_for_review(), uuid=uuid)
+    return get_object_or_404(merges.waiting_for_review(), uuid=uuid)
 
 
 @staff_required
 def merge_review(request: HttpRequest) -> HttpResponse:
-    page = Paginator(intake.waiting_for_review(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(merges.waiting_for_review(), PAGE_SIZE).get_page(request.GET.get("page"))
     items = [
         {
             "submission": submission,
@@ -54,13 +54,13 @@ def merge(request: HttpRequest, uuid) -> HttpResponse:
         return redirect("candidates:merge_review")
     keep = form.cleaned_data["keep"]
     try:
-        intake.merge_candidates(
+        merges.merge_candidates(
             submission=submission,
             keep=keep,
             by=request.user,
             data=answers_from_payload(submission.payload),
         )
-    except intake.MergeRefused as refusal:
+    except merges.MergeRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("candidates:merge_review")
     messages.success(request, f"Merged into {keep.display_name}. All history was kept.")
@@ -72,8 +72,8 @@ def merge(request: HttpRequest, uuid) -> HttpResponse:
 def split(request: HttpRequest, uuid) -> HttpResponse:
     submission = _waiting(uuid)
     try:
-        intake.split_submission(submission=submission, by=request.user)
-    except intake.MergeRefused as refusal:
+        merges.split_submission(submission=submission, by=request.user)
+    except merges.MergeRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("candidates:merge_review")
     messages.success(request, "Kept as two people. Nothing from the submission was applied.")

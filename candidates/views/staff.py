@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from candidates import panels
 from candidates.forms.staff import CandidateFilterForm, NoteForm, StageForm
 from candidates.models import Candidate, Need
-from candidates.services import records
+from candidates.services import proposed_updates, records
 from candidates.services.pipeline import StageMoveRefused, move_stage
 from candidates.services.search import filter_candidates
 from rfs.accounts.roles import staff_required
@@ -86,6 +86,10 @@ def _detail(request: HttpRequest, candidate: Candidate, **forms) -> HttpResponse
         "candidate": candidate,
         "timeline": records.timeline(candidate=candidate),
         "panel_urls": panels.urls_for(candidate),
+        "proposals": [
+            (proposal, proposed_updates.described(proposal))
+            for proposal in proposed_updates.pending_updates(candidate)
+        ],
         "note_form": forms.get("note_form") or NoteForm(),
         "stage_form": forms.get("stage_form") or StageForm(stage=candidate.stage),
         "needs": [Need(need).label for need in candidate.needs if need in Need.values],
@@ -141,4 +145,28 @@ def change_stage(request: HttpRequest, uuid) -> HttpResponse:
         form.add_error("to", str(refusal))
         return _detail(request, candidate, stage_form=form)
     messages.success(request, f"Moved to {change.get_to_stage_display()}.")
+    return redirect(candidate)
+
+
+@staff_required
+@require_POST
+def decide_update(request: HttpRequest, uuid, update, decision: str) -> HttpResponse:
+    """Staff apply or dismiss a change a public submission proposed for this person."""
+    candidate = _load(request, uuid)
+    proposal = get_object_or_404(candidate.proposed_updates, uuid=update)
+    try:
+        if decision == "apply":
+            skipped = proposed_updates.apply_update(proposal=proposal, by=request.user)
+            messages.success(request, "The proposed changes are applied.")
+            if skipped:
+                messages.warning(
+                    request, f"Not changed, already on another record: {', '.join(skipped)}."
+                )
+        elif decision == "dismiss":
+            proposed_updates.dismiss_update(proposal=proposal, by=request.user)
+            messages.success(request, "The proposed changes are dismissed.")
+        else:
+            raise Http404("No such decision.")
+    except proposed_updates.UpdateRefused as refusal:
+        messages.info(request, str(refusal))
     return redirect(candidate)

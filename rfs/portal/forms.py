@@ -3,9 +3,9 @@
 from allauth.account.forms import RequestLoginCodeForm
 from django import forms
 
+from candidates.details import normalise_phone
 from candidates.forms.intake import CandidateFieldsForm
 from candidates.models import Candidate, Need
-from candidates.services.intake import normalise_phone
 from candidates.services.self_service import SELF_SERVICE_FIELDS, ensure_candidate_login
 
 
@@ -54,8 +54,8 @@ class PortalDetailsForm(CandidateFieldsForm):
         e164 = normalise_phone(phone)
         if e164 and Candidate.objects.filter(phone=e164).exclude(pk=self.candidate.pk).exists():
             raise forms.ValidationError(
-                "We have this number on another record. Ask us in a question and we will sort "
-                "it out.",
+                "We could not save this number. Check it, or ask us in a question and we will "
+                "sort it out.",
                 code="taken",
             )
         return phone

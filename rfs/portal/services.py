@@ -5,6 +5,7 @@ and their requests, which no single domain app may do.
 """
 
 from candidates.models import Candidate, Stage
+from candidates.services.self_service import link_confirmed_login
 from mentors.services import current_mentorship
 from rfs.accounts.models import Role
 
@@ -56,8 +57,12 @@ STAGE_WORDS: dict[str, tuple[str, str]] = {
 
 
 def candidate_for(user) -> Candidate | None:
-    """The candidate record a portal user may see, if any."""
-    return Candidate.objects.visible_to(user).select_related("owner").first()
+    """The candidate record a portal user may see, if any: on their first visit after
+    entering a login code, the record with the address they confirmed."""
+    candidate = Candidate.objects.visible_to(user).select_related("owner").first()
+    if candidate is None and link_confirmed_login(user=user):
+        candidate = Candidate.objects.visible_to(user).select_related("owner").first()
+    return candidate
 
 
 def mentor_login(candidate: Candidate):

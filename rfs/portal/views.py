@@ -15,9 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from candidates.models import Candidate, HelpRequest
 from candidates.services.help_requests import ask_question
 from candidates.services.self_service import ensure_candidate_login, update_candidate_details
+from rfs.accounts.limits import within_limit
 from rfs.accounts.models import Role
 from rfs.portal import services
 from rfs.portal.forms import AskForm, PortalDetailsForm, PortalLoginForm
+
+DETAILS_SAVES_PER_HOUR = 10
 
 
 def candidate_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -89,6 +92,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def details(request: HttpRequest) -> HttpResponse:
     candidate = _own_record(request)
     form = PortalDetailsForm(request.POST or None, candidate=candidate)
+    # Each save checks a phone number against every record: a few an hour, so the form is
+    # no way to find out who is on file.
+    if request.method == "POST" and not within_limit(
+        f"portal-details:{request.user.pk}", limit=DETAILS_SAVES_PER_HOUR, window_seconds=3600
+    ):
+        messages.error(request, "You have changed your details many times this hour. Try later.")
+        return render(request, "portal/details.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         changed = update_candidate_details(
             candidate=candidate, data=form.cleaned_data, by=request.user

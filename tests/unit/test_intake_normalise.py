@@ -5,7 +5,8 @@ import hashlib
 import pytest
 from django.conf import settings
 
-from candidates.services.intake import _storable, hash_ip, normalise_email, normalise_phone
+from candidates.details import normalise_email, normalise_phone
+from candidates.services.intake import _storable, hash_ip
 
 
 @pytest.mark.parametrize("value", ["Ada@Example.org", "  ada@example.ORG\t", "ADA@EXAMPLE.ORG"])

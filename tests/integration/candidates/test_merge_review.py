@@ -8,12 +8,8 @@ from candidates import request_kinds
 from candidates.forms.intake import SignupForm, answers_from_payload
 from candidates.models import Candidate, HelpRequest, Note, StageChange, Submission
 from candidates.services.help_requests import open_request
-from candidates.services.intake import (
-    MergeRefused,
-    merge_candidates,
-    resolve_submission,
-    split_submission,
-)
+from candidates.services.intake import resolve_submission
+from candidates.services.merges import MergeRefused, merge_candidates, split_submission
 from candidates.services.pipeline import move_stage
 from rfs.notify import services as outbox
 from rfs.notify.models import Notification

@@ -105,7 +105,10 @@ def test_update_post_uses_a_fixed_number_of_queries(client, django_assert_max_nu
     post(client)
     with django_assert_max_num_queries(SIGNUP_QUERIES):
         post(client, city="Baltimore", state="MD", zip_code="21201")
-    assert Candidate.objects.get().city == "Baltimore"
+    assert Candidate.objects.get().proposed_updates.get().changes["city"] == [
+        "Washington",
+        "Baltimore",
+    ]
 
 
 def test_thanks_page_says_what_happens_next(client):
@@ -127,7 +130,7 @@ def test_thank_you_is_identical_for_known_and_unknown_people(client):
     pages = {client.get(r["Location"]).content for r in responses}
     assert len(pages) == 1
     outcomes = list(Submission.objects.order_by("received_at").values_list("outcome", flat=True))
-    assert outcomes == ["created", "updated", "updated", "merge_review"]
+    assert outcomes == ["created", "matched", "matched", "merge_review"]
 
 
 def test_invalid_post_shows_errors_beside_fields_keeps_values_and_stores_nothing(client):

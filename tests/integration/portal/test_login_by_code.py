@@ -8,6 +8,7 @@ from django.urls import reverse
 from rfs.accounts.models import Role, User
 from rfs.notify.delivery import deliver
 from rfs.notify.models import Notification
+from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +39,13 @@ def test_a_signed_up_candidate_logs_in_with_an_emailed_code(client, candidate):
     assert response.status_code == 302
     assert response["Location"] == reverse("account_confirm_login_code")
 
-    candidate.refresh_from_db()
-    user = candidate.user
-    assert user.role == Role.CANDIDATE and user.email == "ada@example.org"
+    user = User.objects.get(email="ada@example.org")
+    assert user.role == Role.CANDIDATE
     assert not user.has_usable_password()
-    assert EmailAddress.objects.get(user=user).verified
+    # Until the code is entered, the address is not confirmed and the record is not linked.
+    assert not EmailAddress.objects.get(user=user).verified
+    candidate.refresh_from_db()
+    assert candidate.user is None
     deliver_outbox()
     assert [m.to for m in mail.outbox] == [["ada@example.org"]]
 
@@ -51,6 +54,18 @@ def test_a_signed_up_candidate_logs_in_with_an_emailed_code(client, candidate):
     )
     assert response.redirect_chain[-1][0] == reverse("portal:home")
     assert "Welcome, Ada" in response.content.decode()
+    assert EmailAddress.objects.get(user=user).verified
+    candidate.refresh_from_db()
+    assert candidate.user == user
+
+
+def test_a_login_whose_address_was_never_confirmed_opens_no_record(client_for, candidate):
+    user = UserFactory(email=candidate.email, role=Role.CANDIDATE)
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    response = client_for(user).get(reverse("portal:home"))
+    assert "We could not find your signup" in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.user is None
 
 
 def test_the_account_is_made_once(client, candidate):
@@ -59,8 +74,7 @@ def test_the_account_is_made_once(client, candidate):
     client.get(reverse("portal:login"))
     ask_for_code(client, candidate.email)
     assert User.objects.filter(email=candidate.email).count() == 1
-    candidate.refresh_from_db()
-    assert candidate.user == first
+    assert EmailAddress.objects.get(email=candidate.email).user == first
 
 
 def test_wrong_code_does_not_log_in(client, candidate):
@@ -118,8 +132,7 @@ def test_logged_in_people_skip_the_login_page(client_for, staff):
 def test_allauths_own_code_page_works_for_a_candidate_without_a_login(client, candidate):
     response = client.post(reverse("account_request_login_code"), {"email": candidate.email})
     assert response.status_code == 302
-    candidate.refresh_from_db()
-    assert candidate.user is not None
+    assert User.objects.filter(email=candidate.email).exists()
     deliver_outbox()
     response = client.post(
         reverse("account_confirm_login_code"), {"code": code_from(mail.outbox[0])}, follow=True

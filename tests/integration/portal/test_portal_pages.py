@@ -104,7 +104,9 @@ def test_bad_details_keep_what_was_typed(portal, candidate):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Enter a 5-digit ZIP code" in body
-    assert "We have this number on another record" in body
+    # The same words as for any number we cannot save: nothing says it is on file.
+    assert "We could not save this number" in body
+    assert "another record" not in body
     assert "Typed City" in body
     assert not Note.objects.exists()
 
@@ -167,3 +169,13 @@ def test_a_mentor_without_a_login_leaves_the_question_with_staff(portal, candida
     MentorshipFactory(candidate=candidate, mentor=MentorFactory(user=None, name="No Login"))
     portal.post(reverse("portal:ask"), {"topic": "field", "subject": "Canvass", "body": "How?"})
     assert HelpRequest.objects.get(candidate=candidate).owner is None
+
+
+def test_the_details_form_cannot_be_used_to_probe_numbers_quickly(portal, candidate):
+    url = reverse("portal:details")
+    data = {"state": "DC", "zip_code": "20001", "city": "Washington", "office_level": "county"}
+    statuses = [
+        portal.post(url, {**data, "phone": f"202-555-01{n:02d}"}).status_code for n in range(12)
+    ]
+    assert statuses[:10] == [302] * 10
+    assert statuses[10:] == [429, 429]
