@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 
-from screening import services
 from screening.models import (
     Claim,
     ContactAttempt,
@@ -8,6 +7,7 @@ from screening.models import (
     ScreeningCall,
     ScreeningCallRevision,
 )
+from screening.services import claims
 
 
 @admin.register(Claim)
@@ -30,7 +30,7 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.action(description="Release the selected claims back to the queue")
     def release(self, request, queryset) -> None:
         released = sum(
-            services.release_claim(claim=claim, by=request.user) for claim in queryset.open()
+            claims.release_claim(claim=claim, by=request.user) for claim in queryset.open()
         )
         self.message_user(request, f"{released} claim(s) released.", messages.SUCCESS)
 

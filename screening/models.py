@@ -1,7 +1,7 @@
 """Facts about screening: who holds which candidate, every attempt to reach them, the calls
 booked and the calls logged with their rubric.
 
-Use-cases (claiming, logging, scheduling, releasing) live in screening/services.py.
+Use-cases (claiming, logging, scheduling, releasing) live in screening/services/.
 """
 
 import uuid

@@ -2,16 +2,16 @@
 
 from celery import shared_task
 
-from screening import services
+from screening.services import booking, claims
 
 
 @shared_task
 def expire_claims() -> int:
     """Beat: release claims left without any logged contact, and tell screener and staff."""
-    return services.expire_claims()
+    return claims.expire_claims()
 
 
 @shared_task
 def send_call_reminders() -> int:
     """Beat: record the reminders of booked calls that have fallen due."""
-    return services.send_due_reminders()
+    return booking.send_due_reminders()

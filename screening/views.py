@@ -19,7 +19,6 @@ from candidates.csv_files import csv_lines
 from candidates.models import Candidate, Need
 from rfs.accounts.models import Role
 from rfs.accounts.roles import role_required, staff_required
-from screening import services
 from screening.forms import (
     CallFilterForm,
     ContactAttemptForm,
@@ -37,7 +36,9 @@ from screening.models import (
     ScreeningCallRevision,
     awaiting_contact,
 )
-from screening.services import ScreeningError
+from screening.services import booking, claims, contact, zones
+from screening.services import calls as call_logs
+from screening.services.guards import ScreeningError
 
 worker_required = role_required(Role.SCREENER, Role.STAFF)
 
@@ -78,7 +79,7 @@ def claim_next(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.POST)
     filters = form.cleaned_data if form.is_valid() else {}
     try:
-        claim = services.claim_next(
+        claim = claims.claim_next(
             screener=request.user,
             state=filters.get("state", ""),
             office_level=filters.get("office_level", ""),
@@ -100,7 +101,7 @@ def claim(request: HttpRequest, uuid) -> HttpResponse:
     try:
         if candidate is None:
             raise ScreeningError("Someone else has just claimed this candidate.")
-        services.claim_candidate(candidate=candidate, screener=request.user)
+        claims.claim_candidate(candidate=candidate, screener=request.user)
     except ScreeningError as exc:
         messages.error(request, str(exc))
         return redirect("screening:queue")
@@ -119,8 +120,8 @@ def _load(request: HttpRequest, uuid) -> Candidate:
 def _schedule_form(request: HttpRequest, candidate: Candidate, data=None) -> ScheduleCallForm:
     return ScheduleCallForm(
         data,
-        screener_zone=services.user_zone(request.user),
-        candidate_zone=services.candidate_zone(candidate),
+        screener_zone=zones.user_zone(request.user),
+        candidate_zone=zones.candidate_zone(candidate),
     )
 
 
@@ -133,13 +134,13 @@ def _work_page(
 ) -> HttpResponse:
     claim = Claim.objects.open().filter(candidate=candidate).select_related("screener").first()
     held = claim is not None and claim.screener_id == request.user.pk
-    zone = services.candidate_zone(candidate)
+    zone = zones.candidate_zone(candidate)
     context = {
         "candidate": candidate,
         "claim": claim,
         "held": held,
         "candidate_zone": zone,
-        "screener_zone": services.user_zone(request.user),
+        "screener_zone": zones.user_zone(request.user),
         "local_now": timezone.now().astimezone(zone),
         "attempts": ContactAttempt.objects.filter(candidate=candidate).select_related("screener"),
         "booked": ScheduledCall.objects.upcoming().filter(candidate=candidate).first(),
@@ -147,7 +148,7 @@ def _work_page(
         "needs": [Need(n).label for n in candidate.needs if n in Need.values],
         "attempt_form": attempt_form or ContactAttemptForm(candidate=candidate),
         "schedule_form": schedule_form or _schedule_form(request, candidate),
-        "unresponsive": services.unresponsive_check(candidate=candidate) if held else None,
+        "unresponsive": contact.unresponsive_check(candidate=candidate) if held else None,
         "unresponsive_rule": {
             "attempts": settings.RFS_UNRESPONSIVE_ATTEMPTS,
             "days": settings.RFS_UNRESPONSIVE_DAYS,
@@ -170,7 +171,7 @@ def log_attempt(request: HttpRequest, uuid) -> HttpResponse:
     if not form.is_valid():
         return _work_page(request, candidate, attempt_form=form)
     try:
-        attempt = services.log_attempt(
+        attempt = contact.log_attempt(
             candidate=candidate,
             by=request.user,
             kind=form.cleaned_data["kind"],
@@ -195,12 +196,12 @@ def schedule(request: HttpRequest, uuid) -> HttpResponse:
     booked = ScheduledCall.objects.upcoming().filter(candidate=candidate).first()
     try:
         if booked is None:
-            services.schedule_call(
+            booking.schedule_call(
                 candidate=candidate, by=request.user, starts_at=form.cleaned_data["starts_at"]
             )
             messages.success(request, "Call booked; the candidate has been sent a confirmation.")
         else:
-            services.reschedule_call(
+            booking.reschedule_call(
                 scheduled=booked, by=request.user, starts_at=form.cleaned_data["starts_at"]
             )
             messages.success(request, "Call moved; the candidate has been sent the new time.")
@@ -216,7 +217,7 @@ def cancel_scheduled(request: HttpRequest, uuid) -> HttpResponse:
         ScheduledCall.objects.visible_to(request.user).select_related("candidate"), uuid=uuid
     )
     try:
-        services.cancel_call(scheduled=booked, by=request.user)
+        booking.cancel_call(scheduled=booked, by=request.user)
     except ScreeningError as exc:
         messages.error(request, str(exc))
     else:
@@ -231,7 +232,7 @@ def release(request: HttpRequest, uuid) -> HttpResponse:
         Claim.objects.visible_to(request.user).select_related("candidate"), uuid=uuid
     )
     try:
-        released = services.release_claim(claim=claim, by=request.user)
+        released = claims.release_claim(claim=claim, by=request.user)
     except ScreeningError as exc:
         messages.error(request, str(exc))
         return redirect("screening:mine")
@@ -249,7 +250,7 @@ def release(request: HttpRequest, uuid) -> HttpResponse:
 def unresponsive(request: HttpRequest, uuid) -> HttpResponse:
     candidate = _load(request, uuid)
     try:
-        services.mark_unresponsive(candidate=candidate, by=request.user)
+        contact.mark_unresponsive(candidate=candidate, by=request.user)
     except ScreeningError as exc:
         messages.error(request, str(exc))
         return redirect("screening:candidate", uuid=candidate.uuid)
@@ -284,7 +285,7 @@ def log_call(request: HttpRequest, uuid) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                call, created = services.log_call(
+                call, created = call_logs.log_call(
                     candidate=candidate,
                     by=request.user,
                     happened_at=data["happened_at"],
@@ -356,7 +357,7 @@ def call_detail(request: HttpRequest, uuid) -> HttpResponse:
         {
             "call": call,
             "needs": [Need(n).label for n in call.needs if n in Need.values],
-            "can_edit": services.can_edit_call(call=call, user=request.user),
+            "can_edit": call_logs.can_edit_call(call=call, user=request.user),
             "revisions": _revision_rows(revisions),
         },
     )
@@ -365,7 +366,7 @@ def call_detail(request: HttpRequest, uuid) -> HttpResponse:
 @worker_required
 def call_edit(request: HttpRequest, uuid) -> HttpResponse:
     call = _load_call(request, uuid)
-    if not services.can_edit_call(call=call, user=request.user):
+    if not call_logs.can_edit_call(call=call, user=request.user):
         messages.error(
             request,
             f"A call log can be edited for {settings.RFS_CALL_EDIT_HOURS} hours; "
@@ -377,18 +378,18 @@ def call_edit(request: HttpRequest, uuid) -> HttpResponse:
         if form.is_valid():
             changes = {
                 name: form.cleaned_data[name]
-                for name in services.EDITABLE_FIELDS
+                for name in call_logs.EDITABLE_FIELDS
                 if name in form.fields
             }
             try:
-                revision = services.edit_call(call=call, by=request.user, changes=changes)
+                revision = call_logs.edit_call(call=call, by=request.user, changes=changes)
             except ScreeningError as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, "Call log saved." if revision else "Nothing changed.")
             return redirect(call)
     else:
-        initial = {name: getattr(call, name) for name in services.EDITABLE_FIELDS}
+        initial = {name: getattr(call, name) for name in call_logs.EDITABLE_FIELDS}
         initial["happened_at"] = timezone.localtime(call.happened_at)
         form = ScreeningCallForm(candidate=call.candidate, editing=call, initial=initial)
     return render(
@@ -409,7 +410,7 @@ def _month_start() -> datetime:
 @worker_required
 def mine(request: HttpRequest) -> HttpResponse:
     user = request.user
-    claims = (
+    held = (
         Claim.objects.open()
         .filter(screener=user)
         .select_related("candidate")
@@ -429,7 +430,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         request,
         "screening/screener_home.html",
         {
-            "claims": claims,
+            "claims": held,
             "page": calls,
             "minutes": ScreeningCall.objects.filter(screener=user).minutes_summary(
                 since=_month_start()

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Stage
-from screening import services
 from screening.models import RUBRIC, ContactAttempt, ScreeningCall
+from screening.services import booking, calls, claims, contact
 from tests.factories.screening import waiting_candidate
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,13 @@ DEMOGRAPHICS = {
 def held_by_other(other_screener):
     """A candidate another screener holds, with a logged call."""
     candidate = waiting_candidate(**DEMOGRAPHICS)
-    services.claim_candidate(candidate=candidate, screener=other_screener)
-    services.log_attempt(candidate=candidate, by=other_screener, kind="no_answer")
+    claims.claim_candidate(candidate=candidate, screener=other_screener)
+    contact.log_attempt(candidate=candidate, by=other_screener, kind="no_answer")
     return candidate
 
 
 def _call(screener, candidate) -> ScreeningCall:
-    call, _ = services.log_call(
+    call, _ = calls.log_call(
         candidate=candidate,
         by=screener,
         happened_at=timezone.now() - timedelta(minutes=30),
@@ -46,7 +46,7 @@ def test_a_screener_cannot_see_or_work_another_screeners_candidate(
 ):
     client = client_for(screener)
     uuid = held_by_other.uuid
-    booked = services.schedule_call(
+    booked = booking.schedule_call(
         candidate=held_by_other, by=other_screener, starts_at=timezone.now() + timedelta(days=2)
     )
     claim = held_by_other.claims.get()

@@ -7,8 +7,8 @@ from django.utils import timezone
 from candidates import request_kinds
 from candidates.models import HelpRequest, Stage
 from rfs.notify.models import Notification
-from screening import services
 from screening.models import Claim, ContactAttempt
+from screening.services import claims, contact
 from tests.factories.screening import waiting_candidate
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def claimed(screener):
     candidate = waiting_candidate(signed_up_ago=timedelta(days=10))
-    services.claim_candidate(candidate=candidate, screener=screener)
+    claims.claim_candidate(candidate=candidate, screener=screener)
     return candidate
 
 
@@ -44,13 +44,13 @@ def test_first_attempt_is_the_first_response_to_the_signup(client_for, screener,
 
 
 def test_later_attempts_leave_the_first_response_time_alone(screener, claimed):
-    first = services.log_attempt(
+    first = contact.log_attempt(
         candidate=claimed,
         by=screener,
         kind=ContactAttempt.Kind.EMAILED,
         at=timezone.now() - timedelta(days=2),
     )
-    services.log_attempt(candidate=claimed, by=screener, kind=ContactAttempt.Kind.VOICEMAIL)
+    contact.log_attempt(candidate=claimed, by=screener, kind=ContactAttempt.Kind.VOICEMAIL)
 
     assert _first_contact(claimed).first_response_at == first.at
 
@@ -68,7 +68,7 @@ def test_an_attempt_in_the_future_is_refused_beside_the_field(client_for, screen
 
 def _attempts(candidate, screener, days_ago: list[float], kind=ContactAttempt.Kind.NO_ANSWER):
     for days in days_ago:
-        services.log_attempt(
+        contact.log_attempt(
             candidate=candidate,
             by=screener,
             kind=kind,
@@ -91,7 +91,7 @@ def test_unresponsive_needs_three_failed_attempts(client_for, screener, claimed)
 def test_unresponsive_needs_the_attempts_spread_over_five_days(screener, claimed):
     _attempts(claimed, screener, [3, 2, 0.5])
 
-    check = services.unresponsive_check(candidate=claimed)
+    check = contact.unresponsive_check(candidate=claimed)
 
     assert not check.allowed
     assert "at least 5 days" in check.message
@@ -102,7 +102,7 @@ def test_an_answered_call_starts_the_count_again(screener, claimed):
     _attempts(claimed, screener, [6], kind=ContactAttempt.Kind.ANSWERED)
     _attempts(claimed, screener, [5, 1])
 
-    assert services.unresponsive_check(candidate=claimed).failed_attempts == 2
+    assert contact.unresponsive_check(candidate=claimed).failed_attempts == 2
 
 
 def test_unresponsive_after_three_failures_over_five_days_sends_a_kind_email(

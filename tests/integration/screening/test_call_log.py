@@ -10,7 +10,6 @@ from django.utils import timezone
 from candidates import request_kinds
 from candidates.models import HelpRequest, Need, Stage
 from rfs.notify.models import Notification
-from screening import services
 from screening.models import (
     RUBRIC,
     Claim,
@@ -19,6 +18,7 @@ from screening.models import (
     ScreeningCall,
     ScreeningCallRevision,
 )
+from screening.services import booking, calls, claims
 from tests.factories.screening import waiting_candidate
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def local(moment) -> str:
 @pytest.fixture
 def claimed(screener):
     candidate = waiting_candidate(signed_up_ago=timedelta(days=4))
-    services.claim_candidate(candidate=candidate, screener=screener)
+    claims.claim_candidate(candidate=candidate, screener=screener)
     return candidate
 
 
@@ -178,18 +178,18 @@ def test_the_service_guards_against_double_logging_by_form_token(screener, claim
         next_step=ScreeningCall.NextStep.NONE,
         form_token=token,
     )
-    call, created = services.log_call(**values)
-    again, created_again = services.log_call(**values)
+    call, created = calls.log_call(**values)
+    again, created_again = calls.log_call(**values)
 
     assert created and not created_again and again.pk == call.pk
     assert Notification.objects.count() == 1
 
 
 def test_a_call_logged_marks_the_booked_call_done(screener, claimed):
-    booked = services.schedule_call(
+    booked = booking.schedule_call(
         candidate=claimed, by=screener, starts_at=timezone.now() + timedelta(days=1)
     )
-    call, _ = services.log_call(
+    call, _ = calls.log_call(
         candidate=claimed,
         by=screener,
         happened_at=timezone.now(),
@@ -202,11 +202,11 @@ def test_a_call_logged_marks_the_booked_call_done(screener, claimed):
     booked.refresh_from_db()
     assert booked.status == ScheduledCall.Status.DONE
     assert call.scheduled_call == booked
-    assert services.send_due_reminders(now=booked.starts_at - timedelta(minutes=1)) == 0
+    assert booking.send_due_reminders(now=booked.starts_at - timedelta(minutes=1)) == 0
 
 
 def _logged(screener, candidate) -> ScreeningCall:
-    call, _ = services.log_call(
+    call, _ = calls.log_call(
         candidate=candidate,
         by=screener,
         happened_at=timezone.now() - timedelta(hours=2),
@@ -288,6 +288,6 @@ def test_editing_the_time_moves_the_attempt_it_recorded(screener, claimed):
     call = _logged(screener, claimed)
     earlier = call.happened_at - timedelta(hours=3)
 
-    services.edit_call(call=call, by=screener, changes={"happened_at": earlier})
+    calls.edit_call(call=call, by=screener, changes={"happened_at": earlier})
 
     assert ContactAttempt.objects.get(call=call).at == earlier

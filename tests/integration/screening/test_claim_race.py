@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 
-from screening import services
 from screening.models import Claim
+from screening.services import claims
+from screening.services.guards import ScreeningError
 from tests.factories.screening import ScreenerFactory, waiting_candidate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,14 +36,14 @@ def test_a_claim_in_progress_is_skipped_not_shared():
 
     def alice_claims() -> None:
         with transaction.atomic():
-            results["alice"] = services.claim_next(screener=alice).candidate
+            results["alice"] = claims.claim_next(screener=alice).candidate
             claimed.set()
             # Alice's transaction stays open (her row stays locked) while Bob claims.
             may_commit.wait(timeout=10)
 
     def bob_claims() -> None:
         claimed.wait(timeout=10)
-        results["bob"] = services.claim_next(screener=bob).candidate
+        results["bob"] = claims.claim_next(screener=bob).candidate
         may_commit.set()
 
     threads = [_in_thread(alice_claims), _in_thread(bob_claims)]
@@ -63,7 +64,7 @@ def test_many_screeners_at_once_never_get_the_same_candidate():
 
     def press(screener) -> None:
         start.wait()
-        claim = services.claim_next(screener=screener)
+        claim = claims.claim_next(screener=screener)
         with lock:
             got.append(claim.candidate.pk if claim else None)
 
@@ -87,9 +88,9 @@ def test_the_same_row_claimed_twice_at_once_goes_to_one_screener():
     def press(screener) -> None:
         start.wait()
         try:
-            services.claim_candidate(candidate=candidate, screener=screener)
+            claims.claim_candidate(candidate=candidate, screener=screener)
             outcomes.append("claimed")
-        except services.ScreeningError:
+        except ScreeningError:
             outcomes.append("refused")
 
     threads = [_in_thread(lambda s=s: press(s)) for s in screeners]

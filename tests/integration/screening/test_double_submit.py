@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from screening import services
 from screening.models import ContactAttempt
+from screening.services import claims, contact
 from tests.factories.screening import waiting_candidate
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def claimed(screener):
     candidate = waiting_candidate(signed_up_ago=timedelta(days=3))
-    services.claim_candidate(candidate=candidate, screener=screener)
+    claims.claim_candidate(candidate=candidate, screener=screener)
     return candidate
 
 
@@ -36,7 +36,7 @@ def test_an_attempt_posted_twice_is_logged_once(client_for, screener, claimed, w
 
 def test_attempts_at_different_times_are_each_logged(screener, claimed):
     for hours in (50, 26, 2):
-        services.log_attempt(
+        contact.log_attempt(
             candidate=claimed,
             by=screener,
             kind=ContactAttempt.Kind.NO_ANSWER,
@@ -47,7 +47,7 @@ def test_attempts_at_different_times_are_each_logged(screener, claimed):
 
 
 def test_a_different_outcome_right_after_is_its_own_attempt(screener, claimed):
-    services.log_attempt(candidate=claimed, by=screener, kind=ContactAttempt.Kind.NO_ANSWER)
-    services.log_attempt(candidate=claimed, by=screener, kind=ContactAttempt.Kind.EMAILED)
+    contact.log_attempt(candidate=claimed, by=screener, kind=ContactAttempt.Kind.NO_ANSWER)
+    contact.log_attempt(candidate=claimed, by=screener, kind=ContactAttempt.Kind.EMAILED)
 
     assert ContactAttempt.objects.filter(candidate=claimed).count() == 2

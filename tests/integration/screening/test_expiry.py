@@ -5,15 +5,16 @@ from django.utils import timezone
 
 from candidates.models import Stage
 from rfs.notify.models import Notification
-from screening import services, tasks
+from screening import tasks
 from screening.models import Claim, ContactAttempt
+from screening.services import booking, claims, contact
 from tests.factories.screening import waiting_candidate
 
 pytestmark = pytest.mark.django_db
 
 
 def _claim_aged(candidate, screener, hours: float) -> Claim:
-    claim = services.claim_candidate(candidate=candidate, screener=screener)
+    claim = claims.claim_candidate(candidate=candidate, screener=screener)
     Claim.objects.filter(pk=claim.pk).update(claimed_at=timezone.now() - timedelta(hours=hours))
     return claim
 
@@ -50,7 +51,7 @@ def test_a_young_claim_or_one_with_contact_is_kept(screener, other_screener):
     young = _claim_aged(waiting_candidate(), screener, hours=47)
     contacted_candidate = waiting_candidate()
     contacted = _claim_aged(contacted_candidate, other_screener, hours=100)
-    services.log_attempt(
+    contact.log_attempt(
         candidate=contacted_candidate,
         by=other_screener,
         kind=ContactAttempt.Kind.VOICEMAIL,
@@ -87,7 +88,7 @@ def test_a_candidate_moved_elsewhere_meanwhile_stays_where_staff_put_them(screen
 def test_a_claim_with_a_booked_call_is_kept(screener):
     candidate = waiting_candidate()
     _claim_aged(candidate, screener, hours=60)
-    services.schedule_call(
+    booking.schedule_call(
         candidate=candidate, by=screener, starts_at=timezone.now() + timedelta(days=1)
     )
 

@@ -4,8 +4,8 @@ message beside the field, never a server error."""
 import pytest
 from django.urls import reverse
 
-from screening import services
 from screening.models import ScheduledCall
+from screening.services import claims
 from tests.factories.screening import ScreeningCallFactory, waiting_candidate
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def claimed(screener):
     candidate = waiting_candidate()
-    services.claim_candidate(candidate=candidate, screener=screener)
+    claims.claim_candidate(candidate=candidate, screener=screener)
     return candidate
 
 

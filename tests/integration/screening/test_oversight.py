@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.csv_files import neutralise as csv_cell
-from screening import services
 from screening.models import ContactAttempt, ScreeningCall
+from screening.services import claims
 from tests.factories.candidates import CandidateFactory
 from tests.factories.screening import ScreenerFactory, ScreeningCallFactory, waiting_candidate
 
@@ -40,8 +40,8 @@ def test_a_screeners_page_shows_their_hours_this_month_and_overall(
 def test_a_screeners_page_lists_their_open_claims(client_for, screener, other_screener):
     mine = waiting_candidate(first_name="Mine")
     theirs = waiting_candidate(first_name="Theirs")
-    services.claim_candidate(candidate=mine, screener=screener)
-    services.claim_candidate(candidate=theirs, screener=other_screener)
+    claims.claim_candidate(candidate=mine, screener=screener)
+    claims.claim_candidate(candidate=theirs, screener=other_screener)
 
     html = client_for(screener).get(reverse("screening:mine")).content.decode()
 
@@ -52,7 +52,7 @@ def test_the_screeners_page_runs_a_fixed_number_of_queries(
     client_for, screener, django_assert_num_queries
 ):
     for _ in range(3):
-        services.claim_candidate(candidate=waiting_candidate(), screener=screener)
+        claims.claim_candidate(candidate=waiting_candidate(), screener=screener)
         ScreeningCallFactory(screener=screener)
     client = client_for(screener)
     client.get(reverse("screening:mine"))

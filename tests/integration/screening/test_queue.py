@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import Candidate, OfficeLevel, Stage, StageChange, Submission
-from screening import services
 from screening.models import Claim, ScreeningCall
+from screening.services import claims
 from tests.factories.screening import ScreeningCallFactory, waiting_candidate
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def test_queue_lists_waiting_people_oldest_signup_first(client_for, screener):
     )
     oldest = waiting_candidate(first_name="Oldest", signed_up_ago=timedelta(days=3))
     held = waiting_candidate(first_name="Held", signed_up_ago=timedelta(days=9))
-    services.claim_candidate(candidate=held, screener=screener)
+    claims.claim_candidate(candidate=held, screener=screener)
     closed = waiting_candidate(first_name="Closed", signed_up_ago=timedelta(days=12))
     Candidate.objects.filter(pk=closed.pk).update(stage=Stage.WITHDRAWN)
 
@@ -94,7 +94,7 @@ def test_claiming_a_row_someone_just_claimed_is_refused_kindly(
     client_for, screener, other_screener
 ):
     candidate = waiting_candidate()
-    services.claim_candidate(candidate=candidate, screener=other_screener)
+    claims.claim_candidate(candidate=candidate, screener=other_screener)
 
     response = client_for(screener).post(
         reverse("screening:claim", args=[candidate.uuid]), follow=True
@@ -126,7 +126,7 @@ def test_a_not_yet_stays_out_of_the_queue_until_they_come_back(client_for, scree
 
 def test_release_puts_the_candidate_back_in_the_queue(client_for, screener):
     candidate = waiting_candidate(first_name="Returned")
-    claim = services.claim_candidate(candidate=candidate, screener=screener)
+    claim = claims.claim_candidate(candidate=candidate, screener=screener)
 
     client_for(screener).post(reverse("screening:release", args=[claim.uuid]))
 

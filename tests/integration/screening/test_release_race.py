@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from candidates.models import Stage
 from candidates.services.pipeline import move_stage
-from screening import services
 from screening.models import Claim
+from screening.services import claims
 from tests.factories.screening import ScreenerFactory, waiting_candidate
 from tests.support.locks import wait_until_blocking_someone
 
@@ -34,11 +34,11 @@ def _in_thread(target) -> threading.Thread:
 def test_a_claim_ending_during_a_staff_move_leaves_the_candidate_where_staff_put_them(staff, end):
     screener = ScreenerFactory()
     candidate = waiting_candidate()
-    claim = services.claim_candidate(candidate=candidate, screener=screener)
+    claim = claims.claim_candidate(candidate=candidate, screener=screener)
     Claim.objects.filter(pk=claim.pk).update(claimed_at=timezone.now() - timedelta(hours=49))
     ending = {
-        "release": lambda: services.release_claim(claim=claim, by=screener),
-        "expire": lambda: services.expire_claim(claim_id=claim.pk),
+        "release": lambda: claims.release_claim(claim=claim, by=screener),
+        "expire": lambda: claims.expire_claim(claim_id=claim.pk),
     }[end]
 
     with transaction.atomic():

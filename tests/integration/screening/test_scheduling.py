@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rfs.notify.models import Notification
-from screening import services
 from screening.models import ScheduledCall
+from screening.services import booking, claims, zones
 from tests.factories.screening import waiting_candidate
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def _book_far_ahead(settings):
 @pytest.fixture
 def claimed(screener):
     candidate = waiting_candidate(state="NY", city="Buffalo")
-    services.claim_candidate(candidate=candidate, screener=screener)
+    claims.claim_candidate(candidate=candidate, screener=screener)
     return candidate
 
 
@@ -66,7 +66,7 @@ def test_reminders_fall_at_local_times_across_spring_forward(screener, claimed):
     sunday = spring_forward()
     # 15:00 on the Sunday the clocks go forward (EDT, UTC-4).
     starts = datetime.combine(sunday, datetime.min.time(), tzinfo=NEW_YORK).replace(hour=15)
-    booked = services.schedule_call(candidate=claimed, by=screener, starts_at=starts)
+    booked = booking.schedule_call(candidate=claimed, by=screener, starts_at=starts)
     saturday = sunday - timedelta(days=1)
 
     # Saturday 11:00 is still EST (UTC-5); Sunday 08:00 is already EDT (UTC-4).
@@ -76,12 +76,12 @@ def test_reminders_fall_at_local_times_across_spring_forward(screener, claimed):
     assert _keys() == [f"{base}:confirmed"]  # the confirmation at once
 
     minute = timedelta(minutes=1)
-    assert services.send_due_reminders(now=booked.day_before_at - minute) == 0
-    assert services.send_due_reminders(now=booked.day_before_at) == 1
-    assert services.send_due_reminders(now=booked.day_before_at + minute) == 0
-    assert services.send_due_reminders(now=booked.same_day_at - minute) == 0
-    assert services.send_due_reminders(now=booked.same_day_at) == 1
-    assert services.send_due_reminders(now=booked.same_day_at + timedelta(hours=2)) == 0
+    assert booking.send_due_reminders(now=booked.day_before_at - minute) == 0
+    assert booking.send_due_reminders(now=booked.day_before_at) == 1
+    assert booking.send_due_reminders(now=booked.day_before_at + minute) == 0
+    assert booking.send_due_reminders(now=booked.same_day_at - minute) == 0
+    assert booking.send_due_reminders(now=booked.same_day_at) == 1
+    assert booking.send_due_reminders(now=booked.same_day_at + timedelta(hours=2)) == 0
     assert _keys() == [f"{base}:confirmed", f"{base}:day-before", f"{base}:same-day"]
     day_before = Notification.objects.get(key=f"{base}:day-before")
     assert "tomorrow" in day_before.subject
@@ -93,13 +93,13 @@ def test_reminders_fall_at_local_times_across_fall_back(screener, claimed):
     monday = sunday + timedelta(days=1)
     # 09:00 on the Sunday the clocks go back, and 10:00 on the Monday after.
     on_sunday = datetime.combine(sunday, datetime.min.time(), tzinfo=NEW_YORK).replace(hour=9)
-    booked = services.schedule_call(candidate=claimed, by=screener, starts_at=on_sunday)
+    booked = booking.schedule_call(candidate=claimed, by=screener, starts_at=on_sunday)
     saturday = sunday - timedelta(days=1)
     assert booked.day_before_at == utc(saturday.year, saturday.month, saturday.day, 15)  # EDT
     assert booked.same_day_at == utc(sunday.year, sunday.month, sunday.day, 13)  # EST
 
     on_monday = datetime.combine(monday, datetime.min.time(), tzinfo=NEW_YORK).replace(hour=10)
-    moved = services.reschedule_call(scheduled=booked, by=screener, starts_at=on_monday)
+    moved = booking.reschedule_call(scheduled=booked, by=screener, starts_at=on_monday)
     assert moved.day_before_at == utc(sunday.year, sunday.month, sunday.day, 16)  # EST
     assert moved.same_day_at == utc(monday.year, monday.month, monday.day, 13)
 
@@ -107,12 +107,12 @@ def test_reminders_fall_at_local_times_across_fall_back(screener, claimed):
 def test_rescheduling_withdraws_the_old_emails_and_never_sends_stale_reminders(screener, claimed):
     day = timezone.now().astimezone(NEW_YORK).date() + timedelta(days=3)
     starts = datetime.combine(day, datetime.min.time(), tzinfo=NEW_YORK).replace(hour=14)
-    booked = services.schedule_call(candidate=claimed, by=screener, starts_at=starts)
+    booked = booking.schedule_call(candidate=claimed, by=screener, starts_at=starts)
     old_day_before = booked.day_before_at
     # The sweep records the day-before reminder; it is still waiting for delivery.
-    assert services.send_due_reminders(now=old_day_before) == 1
+    assert booking.send_due_reminders(now=old_day_before) == 1
 
-    moved = services.reschedule_call(
+    moved = booking.reschedule_call(
         scheduled=booked, by=screener, starts_at=starts + timedelta(days=4)
     )
 
@@ -125,16 +125,16 @@ def test_rescheduling_withdraws_the_old_emails_and_never_sends_stale_reminders(s
     ]
     assert _keys() == [f"{v2}:updated"]
     # At the old reminder times nothing is due; at the new ones, the new version's.
-    assert services.send_due_reminders(now=old_day_before + timedelta(minutes=5)) == 0
-    assert services.send_due_reminders(now=moved.day_before_at) == 1
-    assert services.send_due_reminders(now=moved.same_day_at) == 1
+    assert booking.send_due_reminders(now=old_day_before + timedelta(minutes=5)) == 0
+    assert booking.send_due_reminders(now=moved.day_before_at) == 1
+    assert booking.send_due_reminders(now=moved.same_day_at) == 1
     assert _keys() == [f"{v2}:day-before", f"{v2}:same-day", f"{v2}:updated"]
 
 
 def test_cancelling_tells_the_candidate_and_stops_the_reminders(client_for, screener, claimed):
     day = timezone.now().astimezone(NEW_YORK).date() + timedelta(days=2)
     starts = datetime.combine(day, datetime.min.time(), tzinfo=NEW_YORK).replace(hour=14)
-    booked = services.schedule_call(candidate=claimed, by=screener, starts_at=starts)
+    booked = booking.schedule_call(candidate=claimed, by=screener, starts_at=starts)
     assert booked.same_day_at is not None
 
     client_for(screener).post(reverse("screening:cancel_scheduled", args=[booked.uuid]))
@@ -142,15 +142,15 @@ def test_cancelling_tells_the_candidate_and_stops_the_reminders(client_for, scre
     booked.refresh_from_db()
     assert booked.status == ScheduledCall.Status.CANCELLED
     assert _keys() == [f"screening:call:{booked.pk}:cancelled"]
-    assert services.send_due_reminders(now=booked.same_day_at) == 0
+    assert booking.send_due_reminders(now=booked.same_day_at) == 0
 
 
 def test_a_call_booked_after_a_reminder_moment_gets_no_late_reminder(screener, claimed):
-    zone = services.candidate_zone(claimed)
+    zone = zones.candidate_zone(claimed)
     tomorrow = timezone.now().astimezone(zone).date() + timedelta(days=1)
     # 07:30 tomorrow: the 08:00 same-day reminder would come after the call.
     starts = datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone).replace(hour=7, minute=30)
-    booked = services.schedule_call(candidate=claimed, by=screener, starts_at=starts)
+    booked = booking.schedule_call(candidate=claimed, by=screener, starts_at=starts)
     assert booked.same_day_at is None
 
 
@@ -215,7 +215,7 @@ def test_a_time_in_the_past_is_refused(client_for, screener, claimed):
 def test_releasing_the_claim_cancels_the_booked_call_and_tells_the_candidate(
     client_for, screener, claimed
 ):
-    booked = services.schedule_call(
+    booked = booking.schedule_call(
         candidate=claimed, by=screener, starts_at=timezone.now() + timedelta(days=3)
     )
     claim = claimed.claims.get()
@@ -232,7 +232,7 @@ def test_the_reminder_task_runs_the_sweep(screener, claimed):
 
     day = timezone.now().astimezone(NEW_YORK).date() + timedelta(days=2)
     starts = datetime.combine(day, datetime.min.time(), tzinfo=NEW_YORK).replace(hour=14)
-    booked = services.schedule_call(candidate=claimed, by=screener, starts_at=starts)
+    booked = booking.schedule_call(candidate=claimed, by=screener, starts_at=starts)
     ScheduledCall.objects.filter(pk=booked.pk).update(
         day_before_at=timezone.now() - timedelta(minutes=1)
     )

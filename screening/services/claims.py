@@ -1,0 +1,188 @@
+"""Claims on the queue: claiming the next candidate or a chosen one, ending a claim (by hand,
+by an outcome, or by the beat sweep that expires claims left without contact)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates.models import Candidate, Stage
+from candidates.services.pipeline import move_stage
+from rfs.accounts.models import Role
+from rfs.notify import services as outbox
+from screening.models import Claim, ScheduledCall, awaiting_contact
+from screening.services.booking import cancel_booked
+from screening.services.guards import ScreeningError, require_worker
+
+
+def _claim(candidate: Candidate, screener) -> Claim:
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(candidate=candidate, screener=screener, claimed_at=now)
+    except IntegrityError as exc:
+        raise ScreeningError("Someone else has just claimed this candidate.") from exc
+    move_stage(candidate=candidate, to=Stage.SCREENING, by=screener, reason="Claimed for screening")
+    Candidate.objects.filter(pk=candidate.pk).update(owner=screener)
+    candidate.owner = screener
+    return claim
+
+
+@transaction.atomic
+def claim_next(*, screener, state: str = "", office_level: str = "") -> Claim | None:
+    """Claim the candidate who has waited longest (within the filters), or None if nobody waits.
+    Rows another screener is claiming at this moment are skipped, never shared."""
+    require_worker(screener)
+    waiting = awaiting_contact()
+    if state:
+        waiting = waiting.filter(state=state)
+    if office_level:
+        waiting = waiting.filter(office_level=office_level)
+    candidate = waiting.select_for_update(skip_locked=True).first()
+    if candidate is None:
+        return None
+    return _claim(candidate, screener)
+
+
+@transaction.atomic
+def claim_candidate(*, candidate: Candidate, screener) -> Claim:
+    """Claim this candidate if they still wait; ScreeningError if someone else was first."""
+    require_worker(screener)
+    locked = awaiting_contact().filter(pk=candidate.pk).select_for_update(skip_locked=True).first()
+    if locked is None:
+        raise ScreeningError("Someone else has just claimed this candidate.")
+    claim = _claim(locked, screener)
+    candidate.stage, candidate.owner = locked.stage, screener
+    return claim
+
+
+def touch_claim(claim: Claim, *, at: datetime) -> None:
+    """Note a contact made at `at` on the claim: a claim with contact logged does not expire."""
+    latest = max(claim.last_contact_at or at, at)
+    Claim.objects.filter(pk=claim.pk).update(last_contact_at=latest)
+    claim.last_contact_at = latest
+
+
+def end_claim(
+    claim: Claim, *, reason: str, by, at: datetime, back_to_queue: bool, tell_candidate: bool
+) -> None:
+    """Close a locked open claim, hand the candidate back and cancel the calls it booked."""
+    Claim.objects.filter(pk=claim.pk).update(released_at=at, release_reason=reason)
+    claim.released_at, claim.release_reason = at, reason
+    # Locked before reading the stage: a staff move in flight commits first, and is seen.
+    candidate = Candidate.objects.select_for_update().get(pk=claim.candidate_id)
+    # Only a candidate still in screening goes back to the queue; one that staff moved
+    # elsewhere meanwhile (withdrawn, say) stays where staff put them.
+    if back_to_queue and candidate.stage == Stage.SCREENING:
+        move_stage(
+            candidate=candidate,
+            to=Stage.SIGNED_UP,
+            by=by,
+            reason=Claim.ReleaseReason(reason).label,
+            at=at,
+        )
+    Candidate.objects.filter(pk=candidate.pk, owner_id=claim.screener_id).update(owner=None)
+    for scheduled in ScheduledCall.objects.select_for_update().filter(
+        candidate=candidate, status=ScheduledCall.Status.SCHEDULED
+    ):
+        cancel_booked(scheduled, candidate=candidate, tell_candidate=tell_candidate)
+
+
+@transaction.atomic
+def release_claim(*, claim: Claim, by) -> bool:
+    """End an open claim by hand: the screener gives the candidate back, or staff take them
+    back. The candidate returns to the queue. Returns False if the claim had already ended."""
+    locked = Claim.objects.select_for_update().filter(pk=claim.pk, released_at__isnull=True).first()
+    if locked is None:
+        return False
+    if locked.screener_id != by.pk and not by.has_role(Role.STAFF):
+        raise ScreeningError("Only the screener holding this claim, or staff, can release it.")
+    reason = (
+        Claim.ReleaseReason.RELEASED
+        if locked.screener_id == by.pk
+        else Claim.ReleaseReason.RELEASED_BY_STAFF
+    )
+    end_claim(
+        locked, reason=reason, by=by, at=timezone.now(), back_to_queue=True, tell_candidate=True
+    )
+    claim.released_at, claim.release_reason = locked.released_at, locked.release_reason
+    return True
+
+
+# --- Expiry ------------------------------------------------------------------------
+
+
+def _expiry_cutoff(now: datetime) -> datetime:
+    return now - timedelta(hours=settings.RFS_CLAIM_EXPIRY_HOURS)
+
+
+def _expirable(now: datetime):
+    booked = ScheduledCall.objects.filter(
+        claim=OuterRef("pk"), status=ScheduledCall.Status.SCHEDULED
+    )
+    return (
+        Claim.objects.open()
+        .filter(last_contact_at__isnull=True, claimed_at__lte=_expiry_cutoff(now))
+        .exclude(Exists(booked))
+    )
+
+
+def expire_claims(*, now: datetime | None = None) -> int:
+    """Release every claim with no logged contact for RFS_CLAIM_EXPIRY_HOURS. Returns how many."""
+    now = now or timezone.now()
+    ids = list(_expirable(now).values_list("pk", flat=True)[:1000])
+    return sum(expire_claim(claim_id=pk, now=now) for pk in ids)
+
+
+@transaction.atomic
+def expire_claim(*, claim_id: int, now: datetime | None = None) -> bool:
+    """Release one stale claim and tell its screener and staff (once per claim). Safe to run
+    twice: the claim is re-checked under a lock, so a contact logged meanwhile keeps it."""
+    now = now or timezone.now()
+    claim = (
+        _expirable(now)
+        .filter(pk=claim_id)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("screener", "candidate")
+        .first()
+    )
+    if claim is None:
+        return False
+    end_claim(
+        claim,
+        reason=Claim.ReleaseReason.EXPIRED,
+        by=None,
+        at=now,
+        back_to_queue=True,
+        tell_candidate=True,
+    )
+    _tell_claim_expired(claim)
+    return True
+
+
+def _tell_claim_expired(claim: Claim) -> None:
+    context = {
+        "name": claim.screener.get_short_name(),
+        "hours": settings.RFS_CLAIM_EXPIRY_HOURS,
+        "link": reverse("screening:queue"),
+    }
+    outbox.record(
+        key=f"screening:claim-expired:{claim.pk}:screener",
+        to=claim.screener.email,
+        template="screening_claim_expired",
+        context=context,
+        ref=claim.candidate.ref,
+    )
+    outbox.record(
+        key=f"screening:claim-expired:{claim.pk}:staff",
+        to=settings.RFS_STAFF_EMAIL,
+        template="screening_claim_expired_staff",
+        context={
+            "hours": settings.RFS_CLAIM_EXPIRY_HOURS,
+            "link": reverse("screening:candidate", args=[claim.candidate.uuid]),
+        },
+        ref=claim.candidate.ref,
+    )

@@ -1,0 +1,34 @@
+"""What every screening action checks first, and the error it raises when it cannot go on."""
+
+from candidates.models import Candidate
+from rfs.accounts.models import Role
+from screening.models import Claim
+
+# The roles that work the screening queue.
+WORKER_ROLES = (Role.SCREENER, Role.STAFF)
+
+
+class ScreeningError(Exception):
+    """A screening action that cannot be done; the message is for the person who tried."""
+
+
+def require_worker(user) -> None:
+    if not user.has_role(*WORKER_ROLES):
+        raise ScreeningError("Only screeners and staff can work the screening queue.")
+
+
+def held_claim(candidate: Candidate, user) -> Claim | None:
+    """The open claim `user` holds on `candidate`, locked for this transaction."""
+    return (
+        Claim.objects.select_for_update()
+        .filter(candidate=candidate, screener=user, released_at__isnull=True)
+        .first()
+    )
+
+
+def require_claim(candidate: Candidate, user) -> Claim:
+    """The open claim `user` holds on `candidate`, locked; ScreeningError if there is none."""
+    claim = held_claim(candidate, user)
+    if claim is None:
+        raise ScreeningError("You no longer hold this candidate; claim them from the queue first.")
+    return claim
