@@ -1,26 +1,26 @@
 from django.urls import path
 
-from screening import views
+from screening.views import call_logs, oversight, queue, work
 
 app_name = "screening"
 urlpatterns = [
     # Screeners (and staff): the queue, a claimed candidate, call logs, their own page.
-    path("", views.queue, name="queue"),
-    path("claim-next/", views.claim_next, name="claim_next"),
-    path("me/", views.mine, name="mine"),
-    path("candidates/<uuid:uuid>/", views.candidate, name="candidate"),
-    path("candidates/<uuid:uuid>/claim/", views.claim, name="claim"),
-    path("candidates/<uuid:uuid>/attempts/", views.log_attempt, name="attempt"),
-    path("candidates/<uuid:uuid>/schedule/", views.schedule, name="schedule"),
-    path("candidates/<uuid:uuid>/unresponsive/", views.unresponsive, name="unresponsive"),
-    path("candidates/<uuid:uuid>/call/", views.log_call, name="log_call"),
-    path("claims/<uuid:uuid>/release/", views.release, name="release"),
-    path("booked/<uuid:uuid>/cancel/", views.cancel_scheduled, name="cancel_scheduled"),
-    path("calls/<uuid:uuid>/", views.call_detail, name="call"),
-    path("calls/<uuid:uuid>/edit/", views.call_edit, name="call_edit"),
+    path("", queue.queue, name="queue"),
+    path("claim-next/", queue.claim_next, name="claim_next"),
+    path("me/", queue.mine, name="mine"),
+    path("candidates/<uuid:uuid>/", work.candidate, name="candidate"),
+    path("candidates/<uuid:uuid>/claim/", queue.claim, name="claim"),
+    path("candidates/<uuid:uuid>/attempts/", work.log_attempt, name="attempt"),
+    path("candidates/<uuid:uuid>/schedule/", work.schedule, name="schedule"),
+    path("candidates/<uuid:uuid>/unresponsive/", work.unresponsive, name="unresponsive"),
+    path("candidates/<uuid:uuid>/call/", call_logs.log_call, name="log_call"),
+    path("claims/<uuid:uuid>/release/", queue.release, name="release"),
+    path("booked/<uuid:uuid>/cancel/", work.cancel_scheduled, name="cancel_scheduled"),
+    path("calls/<uuid:uuid>/", call_logs.call_detail, name="call"),
+    path("calls/<uuid:uuid>/edit/", call_logs.call_edit, name="call_edit"),
     # Staff oversight.
-    path("calls/", views.calls, name="calls"),
-    path("calls/export.csv", views.calls_export, name="calls_export"),
-    path("hours/", views.hours, name="hours"),
-    path("candidates/<uuid:uuid>/panel/", views.panel, name="panel"),
+    path("calls/", oversight.calls, name="calls"),
+    path("calls/export.csv", oversight.calls_export, name="calls_export"),
+    path("hours/", oversight.hours, name="hours"),
+    path("candidates/<uuid:uuid>/panel/", work.panel, name="panel"),
 ]
