@@ -116,7 +116,18 @@ def _seed_candidate(
     """Claims, attempts and calls that agree with the stages the candidate walked through."""
     claimed = next((c.at for c in changes if c.to_stage == Stage.SCREENING), None)
     left = next((c for c in changes if c.from_stage == Stage.SCREENING), None)
-    signed_up = candidate.created_at
+    _seed_first_response(candidate, screener, counts)
+    if candidate.stage == Stage.SCREENING:
+        _seed_open_claim(rng, candidate, screener, claimed or now - timedelta(hours=6), now, counts)
+    elif left is not None:
+        _seed_ended_claim(rng, candidate, screener, claimed or candidate.created_at, left, counts)
+    elif candidate.stage == Stage.UNRESPONSIVE:
+        # Never claimed: three tries from the queue over a week, then given up on.
+        exit_at = next((c.at for c in changes if c.to_stage == Stage.UNRESPONSIVE), now)
+        _failed_run(rng, candidate, screener, None, candidate.created_at, exit_at, counts)
+
+
+def _seed_first_response(candidate: Candidate, screener: User, counts: dict[str, int]) -> None:
     answered = (
         HelpRequest.objects.filter(
             candidate=candidate,
@@ -130,29 +141,37 @@ def _seed_candidate(
         # The signup's first response was a first email from the queue: the first attempt.
         _attempt(candidate, screener, None, answered, ContactAttempt.Kind.EMAILED, counts)
 
-    if candidate.stage == Stage.SCREENING:
-        # Held now: claimed when screening began, with a try or two since.
-        claim = Claim.objects.create(
-            candidate=candidate, screener=screener, claimed_at=claimed or now - timedelta(hours=6)
-        )
-        Candidate.objects.filter(pk=candidate.pk).update(owner=screener)
-        tries = rng.randint(1, 2)
-        at = claim.claimed_at
-        for _ in range(tries):
-            at = _between(rng, at, now)
-            _attempt(candidate, screener, claim, at, rng.choice(FAILED), counts)
-        Claim.objects.filter(pk=claim.pk).update(last_contact_at=at)
-        counts["claims"] += 1
-        return
 
-    if left is None:
-        if candidate.stage == Stage.UNRESPONSIVE:
-            # Never claimed: three tries from the queue over a week, then given up on.
-            exit_at = next((c.at for c in changes if c.to_stage == Stage.UNRESPONSIVE), now)
-            _failed_run(rng, candidate, screener, None, signed_up, exit_at, counts)
-        return
+def _seed_open_claim(
+    rng: random.Random,
+    candidate: Candidate,
+    screener: User,
+    claimed: datetime,
+    now: datetime,
+    counts: dict[str, int],
+) -> None:
+    """Held now: claimed when screening began, with a try or two since."""
+    claim = Claim.objects.create(candidate=candidate, screener=screener, claimed_at=claimed)
+    Candidate.objects.filter(pk=candidate.pk).update(owner=screener)
+    tries = rng.randint(1, 2)
+    at = claim.claimed_at
+    for _ in range(tries):
+        at = _between(rng, at, now)
+        _attempt(candidate, screener, claim, at, rng.choice(FAILED), counts)
+    Claim.objects.filter(pk=claim.pk).update(last_contact_at=at)
+    counts["claims"] += 1
 
-    claimed = claimed or signed_up
+
+def _seed_ended_claim(
+    rng: random.Random,
+    candidate: Candidate,
+    screener: User,
+    claimed: datetime,
+    left: StageChange,
+    counts: dict[str, int],
+) -> None:
+    """A claim that ended when the candidate left screening: a failed run before they were
+    given up on, or a call whose outcome moved them on."""
     claim = Claim.objects.create(
         candidate=candidate,
         screener=screener,
@@ -168,16 +187,22 @@ def _seed_candidate(
     counts["claims"] += 1
     if left.to_stage == Stage.UNRESPONSIVE:
         _failed_run(rng, candidate, screener, claim, claimed, left.at, counts)
-        return
+    else:
+        _seed_call(rng, claim, left, counts)
+
+
+def _seed_call(rng: random.Random, claim: Claim, left: StageChange, counts: dict[str, int]) -> None:
+    """The call that reached the candidate shortly before they left screening."""
+    candidate, screener = claim.candidate, claim.screener
     outcome = (
         ScreeningCall.Outcome.NOT_A_FIT
         if left.to_stage == Stage.NOT_A_FIT
         else ScreeningCall.Outcome.ADVANCE
     )
-    happened = max(claimed, left.at - timedelta(hours=rng.uniform(0.5, 3)))
+    happened = max(claim.claimed_at, left.at - timedelta(hours=rng.uniform(0.5, 3)))
     if rng.random() < 0.5:
         # A missed call before the one that reached them.
-        first = _between(rng, claimed, happened)
+        first = _between(rng, claim.claimed_at, happened)
         _attempt(candidate, screener, claim, first, rng.choice(FAILED), counts)
     low, high = (3, 5) if outcome == ScreeningCall.Outcome.ADVANCE else (1, 3)
     call = ScreeningCall.objects.create(
