@@ -3,7 +3,6 @@ confirm it, and the beat sweep that records its reminders."""
 
 import zoneinfo
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +18,7 @@ from screening.services.zones import candidate_zone, format_local, zone_named
 # Reminders fall at these candidate-local times: the day before, and on the day.
 DAY_BEFORE_AT = time(11, 0)
 SAME_DAY_AT = time(8, 0)
+REMINDER_TEMPLATE = "screening_call_reminder"
 
 
 def reminder_times(*, starts_at: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
@@ -30,11 +30,18 @@ def reminder_times(*, starts_at: datetime, zone: zoneinfo.ZoneInfo) -> tuple[dat
     return day_before, same_day
 
 
-def _call_email_context(scheduled: ScheduledCall, candidate: Candidate) -> dict[str, Any]:
-    return {
+def _email_candidate(
+    scheduled: ScheduledCall, candidate: Candidate, *, key: str, template: str, **extra: str
+) -> None:
+    """Record an email to the candidate about this call, naming its time in their zone."""
+    context = {
         "name": candidate.preferred_name or candidate.first_name,
         "when": format_local(scheduled.starts_at, zone_named(scheduled.time_zone)),
+        **extra,
     }
+    outbox.record(
+        key=key, to=candidate.email, template=template, context=context, ref=candidate.ref
+    )
 
 
 def _email_keys(scheduled: ScheduledCall) -> list[str]:
@@ -57,6 +64,18 @@ def _plan_reminders(scheduled: ScheduledCall, now: datetime) -> None:
     scheduled.day_before_at = day_before if now < day_before < scheduled.starts_at else None
     scheduled.same_day_at = same_day if now < same_day < scheduled.starts_at else None
     scheduled.day_before_done_at = scheduled.same_day_done_at = None
+
+
+def _lock_booked(scheduled: ScheduledCall) -> ScheduledCall:
+    """The call locked for this transaction; ScreeningError if it is no longer booked."""
+    locked = (
+        ScheduledCall.objects.select_for_update()
+        .filter(pk=scheduled.pk, status=ScheduledCall.Status.SCHEDULED)
+        .first()
+    )
+    if locked is None:
+        raise ScreeningError("This call is no longer booked.")
+    return locked
 
 
 def _check_start(starts_at: datetime, now: datetime) -> None:
@@ -87,12 +106,8 @@ def schedule_call(*, candidate: Candidate, by, starts_at: datetime) -> Scheduled
     )
     _plan_reminders(scheduled, now)
     scheduled.save()
-    outbox.record(
-        key=_email_keys(scheduled)[0],
-        to=candidate.email,
-        template="screening_call_confirmed",
-        context=_call_email_context(scheduled, candidate),
-        ref=candidate.ref,
+    _email_candidate(
+        scheduled, candidate, key=_email_keys(scheduled)[0], template="screening_call_confirmed"
     )
     return scheduled
 
@@ -103,13 +118,7 @@ def reschedule_call(*, scheduled: ScheduledCall, by, starts_at: datetime) -> Sch
     planned again under a new version, and the candidate gets the new time."""
     candidate = scheduled.candidate
     require_claim(candidate, by)
-    locked = (
-        ScheduledCall.objects.select_for_update()
-        .filter(pk=scheduled.pk, status=ScheduledCall.Status.SCHEDULED)
-        .first()
-    )
-    if locked is None:
-        raise ScreeningError("This call is no longer booked.")
+    locked = _lock_booked(scheduled)
     if locked.starts_at == starts_at:
         return locked
     now = timezone.now()
@@ -119,12 +128,8 @@ def reschedule_call(*, scheduled: ScheduledCall, by, starts_at: datetime) -> Sch
     locked.starts_at = starts_at
     _plan_reminders(locked, now)
     locked.save()
-    outbox.record(
-        key=_email_keys(locked)[1],
-        to=candidate.email,
-        template="screening_call_updated",
-        context=_call_email_context(locked, candidate),
-        ref=candidate.ref,
+    _email_candidate(
+        locked, candidate, key=_email_keys(locked)[1], template="screening_call_updated"
     )
     return locked
 
@@ -138,12 +143,11 @@ def cancel_booked(scheduled: ScheduledCall, *, candidate: Candidate, tell_candid
     )
     scheduled.status = ScheduledCall.Status.CANCELLED
     if tell_candidate:
-        outbox.record(
+        _email_candidate(
+            scheduled,
+            candidate,
             key=f"screening:call:{scheduled.pk}:cancelled",
-            to=candidate.email,
             template="screening_call_cancelled",
-            context=_call_email_context(scheduled, candidate),
-            ref=candidate.ref,
         )
 
 
@@ -151,13 +155,7 @@ def cancel_booked(scheduled: ScheduledCall, *, candidate: Candidate, tell_candid
 def cancel_call(*, scheduled: ScheduledCall, by) -> ScheduledCall:
     """Cancel a booked call: pending emails are withdrawn and the candidate is told."""
     require_claim(scheduled.candidate, by)
-    locked = (
-        ScheduledCall.objects.select_for_update()
-        .filter(pk=scheduled.pk, status=ScheduledCall.Status.SCHEDULED)
-        .first()
-    )
-    if locked is None:
-        raise ScreeningError("This call is no longer booked.")
+    locked = _lock_booked(scheduled)
     cancel_booked(locked, candidate=scheduled.candidate, tell_candidate=True)
     return locked
 
@@ -227,21 +225,13 @@ def send_reminders_for(*, scheduled_id: int, now: datetime | None = None) -> int
         scheduled.day_before_done_at = now
         # A sweep that ran late sends only the nearer reminder, not both at once.
         if not same_day_due:
-            _record_reminder(scheduled, candidate, key=keys[2], day="tomorrow")
+            _email_candidate(
+                scheduled, candidate, key=keys[2], template=REMINDER_TEMPLATE, day="tomorrow"
+            )
             recorded += 1
     if same_day_due:
         scheduled.same_day_done_at = now
-        _record_reminder(scheduled, candidate, key=keys[3], day="today")
+        _email_candidate(scheduled, candidate, key=keys[3], template=REMINDER_TEMPLATE, day="today")
         recorded += 1
     scheduled.save(update_fields=["day_before_done_at", "same_day_done_at", "updated_at"])
     return recorded
-
-
-def _record_reminder(scheduled: ScheduledCall, candidate: Candidate, *, key: str, day: str) -> None:
-    outbox.record(
-        key=key,
-        to=candidate.email,
-        template="screening_call_reminder",
-        context={**_call_email_context(scheduled, candidate), "day": day},
-        ref=candidate.ref,
-    )

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from candidates.models import Candidate, HelpRequest, Stage
 from candidates.services.help_requests import record_first_response, resolve_request
-from candidates.services.pipeline import StageMoveRefused, move_stage
 from rfs.accounts.models import Role
 from rfs.notify import services as outbox
 from screening.models import (
@@ -22,7 +21,7 @@ from screening.models import (
     ScreeningCallRevision,
 )
 from screening.services.booking import complete_booked
-from screening.services.claims import end_claim, touch_claim
+from screening.services.claims import conclude_claim, touch_claim
 from screening.services.contact import first_contact_help_request
 from screening.services.guards import ScreeningError, held_claim
 
@@ -107,22 +106,14 @@ def _end_screening(
     candidate = call.candidate
     if help_request:
         resolve_request(help_request=help_request, at=max(call.happened_at, help_request.opened_at))
-    try:
-        move_stage(
-            candidate=candidate,
-            to=OUTCOME_STAGE[call.outcome],
-            by=by,
-            reason=f"Screening call: {ScreeningCall.Outcome(call.outcome).label}",
-        )
-    except StageMoveRefused as exc:
-        raise ScreeningError(str(exc)) from exc
-    end_claim(
+    conclude_claim(
         claim,
-        reason=Claim.ReleaseReason.COMPLETED,
+        candidate=candidate,
+        to=OUTCOME_STAGE[call.outcome],
+        reason=f"Screening call: {ScreeningCall.Outcome(call.outcome).label}",
+        release_reason=Claim.ReleaseReason.COMPLETED,
         by=by,
         at=now,
-        back_to_queue=False,
-        tell_candidate=False,
     )
     outbox.record(
         key=f"screening:followup:{call.pk}",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Candidate, Stage
-from candidates.services.pipeline import move_stage
+from candidates.services.pipeline import StageMoveRefused, move_stage
 from rfs.accounts.models import Role
 from rfs.notify import services as outbox
 from screening.models import Claim, ScheduledCall, awaiting_contact
@@ -89,6 +89,25 @@ def end_claim(
         candidate=candidate, status=ScheduledCall.Status.SCHEDULED
     ):
         cancel_booked(scheduled, candidate=candidate, tell_candidate=tell_candidate)
+
+
+def conclude_claim(
+    claim: Claim,
+    *,
+    candidate: Candidate,
+    to: str,
+    reason: str,
+    release_reason: str,
+    by,
+    at: datetime,
+) -> None:
+    """End a locked open claim with the screener's decision: the candidate moves to stage `to`
+    (ScreeningError if the pipeline refuses) and does not go back to the queue."""
+    try:
+        move_stage(candidate=candidate, to=to, by=by, reason=reason, at=at)
+    except StageMoveRefused as exc:
+        raise ScreeningError(str(exc)) from exc
+    end_claim(claim, reason=release_reason, by=by, at=at, back_to_queue=False, tell_candidate=False)
 
 
 @transaction.atomic

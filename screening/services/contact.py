@@ -12,10 +12,9 @@ from django.utils import timezone
 from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Stage
 from candidates.services.help_requests import record_first_response, resolve_request
-from candidates.services.pipeline import StageMoveRefused, move_stage
 from rfs.notify import services as outbox
 from screening.models import Claim, ContactAttempt
-from screening.services.claims import end_claim, touch_claim
+from screening.services.claims import conclude_claim, touch_claim
 from screening.services.guards import ScreeningError, require_claim
 
 # The same attempt logged again this soon, with no time of its own, is a double submit.
@@ -99,17 +98,14 @@ def mark_unresponsive(*, candidate: Candidate, by) -> Claim:
     if not check.allowed:
         raise ScreeningError(f"Not yet: {check.message}")
     now = timezone.now()
-    try:
-        move_stage(candidate=candidate, to=Stage.UNRESPONSIVE, by=by, reason=check.message, at=now)
-    except StageMoveRefused as exc:
-        raise ScreeningError(str(exc)) from exc
-    end_claim(
+    conclude_claim(
         claim,
-        reason=Claim.ReleaseReason.UNRESPONSIVE,
+        candidate=candidate,
+        to=Stage.UNRESPONSIVE,
+        reason=check.message,
+        release_reason=Claim.ReleaseReason.UNRESPONSIVE,
         by=by,
         at=now,
-        back_to_queue=False,
-        tell_candidate=False,
     )
     # The organisation did its part: the signup is answered, so it is not left overdue.
     if help_request := first_contact_help_request(candidate):
