@@ -251,8 +251,13 @@ class Candidate(models.Model):
         return reverse("candidates:detail", args=[self.uuid])
 
     @property
+    def greeting_name(self) -> str:
+        """The name to greet them by: the one they prefer, else their first name."""
+        return self.preferred_name or self.first_name
+
+    @property
     def display_name(self) -> str:
-        return f"{self.preferred_name or self.first_name} {self.last_name}"
+        return f"{self.greeting_name} {self.last_name}"
 
     @property
     def office_summary(self) -> str:

@@ -299,7 +299,7 @@ def confirm_match(*, candidate: Candidate, mentor: Mentor, by, at=None) -> Mento
         key=f"mentor:intro:candidate:{mentorship.pk}",
         to=candidate.email,
         template="mentor_intro_candidate",
-        context={"name": candidate.preferred_name or candidate.first_name},
+        context={"name": candidate.greeting_name},
         ref=candidate.ref,
     )
     return mentorship

@@ -378,6 +378,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 # A claim with no logged contact (attempt or call) this many hours after it was taken
 # goes back to the queue; the screener and staff are told.
 RFS_CLAIM_EXPIRY_HOURS = env_int("CLAIM_EXPIRY_HOURS", 48)
+# A volunteer holds at most this many candidates at once, and claims at most this many in a
+# day: enough to work, too few to harvest the queue's contact details.
+RFS_OPEN_CLAIMS_MAX = env_int("OPEN_CLAIMS_MAX", 10)
+RFS_CLAIMS_PER_DAY = env_int("CLAIMS_PER_DAY", 30)
 # A screener may edit their own call log this many hours after logging it; staff always.
 RFS_CALL_EDIT_HOURS = 24
 # A candidate may be moved to unresponsive after this many failed attempts, spread over at

@@ -34,6 +34,29 @@ class ClaimQuerySet(models.QuerySet):
     def open(self) -> "ClaimQuerySet":
         return self.filter(released_at__isnull=True)
 
+    def churn_by_screener(self):
+        """Per screener, of these claims: taken, given back unworked (released by them or
+        expired), and concluded with a call or an outcome; most given back first. A screener
+        who claims many and gives most back may be collecting contact details."""
+        given_back = [Claim.ReleaseReason.RELEASED, Claim.ReleaseReason.EXPIRED]
+        return (
+            self.values("screener_id", "screener__name", "screener__email")
+            .annotate(
+                taken=Count("pk"),
+                given_back=Count("pk", filter=Q(release_reason__in=given_back)),
+                concluded=Count(
+                    "pk",
+                    filter=Q(
+                        release_reason__in=[
+                            Claim.ReleaseReason.COMPLETED,
+                            Claim.ReleaseReason.UNRESPONSIVE,
+                        ]
+                    ),
+                ),
+            )
+            .order_by("-given_back", "-taken", "screener__email")
+        )
+
     def visible_to(self, user) -> "ClaimQuerySet":
         return _visible_to(self, user)
 

@@ -129,7 +129,7 @@ def _owner_email(help_request: HelpRequest) -> tuple[str, str]:
 
 def _candidate_email(help_request: HelpRequest) -> tuple[str, str]:
     candidate = help_request.candidate
-    return candidate.email, candidate.preferred_name or candidate.first_name
+    return candidate.email, candidate.greeting_name
 
 
 # --- Opening ----------------------------------------------------------------------

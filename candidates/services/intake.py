@@ -245,7 +245,7 @@ def _apply_staff_list(*, submission: Submission, candidate: Candidate, data: dic
             key=f"signup:updated:{submission.uuid}",
             to=changes.get("email", (candidate.email,))[0],
             template="signup_updated",
-            context={"name": candidate.preferred_name or candidate.first_name, "changed": True},
+            context={"name": candidate.greeting_name, "changed": True},
             ref=candidate.ref,
         )
 

@@ -63,7 +63,7 @@ def propose_update(
         to=candidate.email,
         template="update_confirm",
         context={
-            "name": candidate.preferred_name or candidate.first_name,
+            "name": candidate.greeting_name,
             "changes": [(label(name), show(name, new)) for name, (_, new) in changes.items()],
             "link": reverse("candidates:confirm_update", args=[confirm_token(proposal)]),
             "days": settings.RFS_UPDATE_CONFIRM_DAYS,

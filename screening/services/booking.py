@@ -35,7 +35,7 @@ def _email_candidate(
 ) -> None:
     """Record an email to the candidate about this call, naming its time in their zone."""
     context = {
-        "name": candidate.preferred_name or candidate.first_name,
+        "name": candidate.greeting_name,
         "when": format_local(scheduled.starts_at, zone_named(scheduled.time_zone)),
         **extra,
     }

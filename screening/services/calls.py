@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Candidate, HelpRequest, Stage
@@ -119,10 +118,7 @@ def _end_screening(
         key=f"screening:followup:{call.pk}",
         to=candidate.email,
         template=f"screening_{call.outcome}",
-        context={
-            "name": candidate.preferred_name or candidate.first_name,
-            "link": reverse("portal:home"),
-        },
+        context={"name": candidate.greeting_name},
         ref=candidate.ref,
     )
 

@@ -11,15 +11,38 @@ from django.utils import timezone
 
 from candidates.models import Candidate, Stage
 from candidates.services.pipeline import StageMoveRefused, move_stage
-from rfs.accounts.models import Role
+from rfs.accounts.models import Role, User
 from rfs.notify import services as outbox
 from screening.models import Claim, ScheduledCall, awaiting_contact
 from screening.services.booking import cancel_booked
 from screening.services.guards import ScreeningError, require_worker
 
 
+def _within_caps(screener, now: datetime) -> None:
+    """A volunteer holds only so many people at once, and claims only so many a day, so
+    nobody can collect the queue's contact details. Staff are not capped."""
+    if screener.has_role(Role.STAFF):
+        return
+    # One claim of this screener at a time, so two claims at once cannot both pass the cap.
+    User.objects.select_for_update().filter(pk=screener.pk).first()
+    mine = Claim.objects.filter(screener=screener)
+    if mine.open().count() >= settings.RFS_OPEN_CLAIMS_MAX:
+        raise ScreeningError(
+            f"You hold {settings.RFS_OPEN_CLAIMS_MAX} candidates already: log a call or release "
+            "someone before you claim more."
+        )
+    if mine.filter(claimed_at__gte=now - timedelta(days=1)).count() >= (
+        settings.RFS_CLAIMS_PER_DAY
+    ):
+        raise ScreeningError(
+            f"You have claimed {settings.RFS_CLAIMS_PER_DAY} candidates in the last day: "
+            "thank you! Claim more tomorrow."
+        )
+
+
 def _claim(candidate: Candidate, screener) -> Claim:
     now = timezone.now()
+    _within_caps(screener, now)
     try:
         with transaction.atomic():
             claim = Claim.objects.create(candidate=candidate, screener=screener, claimed_at=now)

@@ -114,7 +114,7 @@ def mark_unresponsive(*, candidate: Candidate, by) -> Claim:
         key=f"screening:unresponsive:{claim.pk}",
         to=candidate.email,
         template="screening_unresponsive",
-        context={"name": candidate.preferred_name or candidate.first_name},
+        context={"name": candidate.greeting_name},
         ref=candidate.ref,
     )
     return claim

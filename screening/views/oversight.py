@@ -14,7 +14,7 @@ from candidates.csv_files import csv_lines
 from candidates.models import Need
 from rfs.accounts.roles import staff_required
 from screening.forms import CallFilterForm, ReportPeriodForm
-from screening.models import RUBRIC, ContactAttempt, ScreeningCall
+from screening.models import RUBRIC, Claim, ContactAttempt, ScreeningCall
 
 CALLS_PAGE_SIZE = 50
 
@@ -105,5 +105,8 @@ def hours(request: HttpRequest) -> HttpResponse:
             "outcomes": in_period.outcome_mix(),
             "totals": in_period.minutes_summary(since=start),
             "first_contact": attempts.time_to_first_contact_by_screener(),
+            "churn": Claim.objects.filter(
+                claimed_at__gte=start, claimed_at__lt=end
+            ).churn_by_screener(),
         },
     )
