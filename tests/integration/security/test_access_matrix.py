@@ -1,0 +1,246 @@
+"""Every URL of the project against every role, with what it must answer.
+
+Roles are tried in turn on one organisation, each URL on a fresh one, the roles that may not
+act first, so an action a permitted role takes cannot hide a refusal.
+
+The list of URLs comes from the URL resolver, so a new URL without an expectation here
+fails `test_every_url_has_an_expectation`. Each case runs in a fresh organisation
+(tests.integration.security.world): a candidate held by the screener and mentored by the
+mentor, whose question the mentor owns.
+
+Answers: "ok" (the page, or an action done or refused with a message: 2xx, 3xx elsewhere
+than a login page, or 400 for a form that is not valid), "login" (sent to log in), 403,
+404 (not theirs to know about), 405 (wrong method).
+"""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.integration.security import world
+
+ROLES = ["anonymous", "candidate", "screener", "mentor", "staff"]
+LOGIN_PATHS = ("/accounts/login/", "/portal/login/", "/admin/login/")
+
+
+def observe(client, method: str, url: str) -> str | int:
+    response = client.post(url, {}) if method == "POST" else client.get(url)
+    status = response.status_code
+    if status in (301, 302, 303):
+        location = response["Location"]
+        return "login" if location.startswith(LOGIN_PATHS) else "ok"
+    if 200 <= status < 300 or (status == 400 and method == "POST"):
+        return "ok"
+    return status
+
+
+def all_url_names() -> list[str]:
+    names = []
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    names.append("admin:index")
+                    continue
+                inner = pattern.namespace
+                walk(
+                    pattern.url_patterns,
+                    f"{namespace}:{inner}" if namespace and inner else inner or namespace,
+                )
+            else:
+                names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+# name: (method, the world's arguments for it[, query string])
+SPECS = {
+    "dashboard:list": ("GET", None, "?show=waiting"),
+    "account_confirm_email": ("GET", "key"),
+    "account_reset_password_from_key": ("GET", "reset"),
+    "notify:detail": ("GET", "email"),
+    "screening:claim_next": ("POST", None),
+    "screening:candidate": ("GET", "candidate"),
+    "screening:claim": ("POST", "candidate"),
+    "screening:attempt": ("POST", "candidate"),
+    "screening:schedule": ("POST", "candidate"),
+    "screening:unresponsive": ("POST", "candidate"),
+    "screening:log_call": ("GET", "candidate"),
+    "screening:release": ("POST", "claim"),
+    "screening:cancel_scheduled": ("POST", "booked"),
+    "screening:call": ("GET", "call"),
+    "screening:call_edit": ("GET", "call"),
+    "screening:panel": ("GET", "candidate"),
+    "mentors:availability": ("POST", None),
+    "mentors:first_contact": ("POST", "mentorship"),
+    "mentors:detail": ("GET", "mentor"),
+    "mentors:edit": ("GET", "mentor"),
+    "mentors:lead_add": ("POST", "mentor"),
+    "mentors:lead_end": ("POST", "lead"),
+    "mentors:match_panel": ("GET", "candidate"),
+    "mentors:match_confirm": ("POST", "match"),
+    "mentors:mentorship_end": ("POST", "mentorship"),
+    "candidates:confirm_update": ("GET", "token"),
+    "candidates:merge_review_merge": ("POST", "review"),
+    "candidates:merge_review_split": ("POST", "review"),
+    "candidates:export": ("POST", None),
+    "candidates:import": ("GET", "import"),
+    "candidates:import_report": ("GET", "import"),
+    "candidates:detail": ("GET", "candidate"),
+    "candidates:add_note": ("POST", "candidate"),
+    "candidates:change_stage": ("POST", "candidate"),
+    "candidates:decide_update": ("POST", "update"),
+    "candidates:request_remove_holiday": ("POST", "holiday"),
+    "candidates:request": ("GET", "request"),
+    "candidates:request_reply": ("POST", "request"),
+    "candidates:request_resolve": ("POST", "request"),
+    "candidates:request_reopen": ("POST", "request"),
+    "candidates:request_take": ("POST", "request"),
+}
+
+PUBLIC = dict.fromkeys(ROLES, "ok")
+LOGGED_IN = {**dict.fromkeys(ROLES, "ok"), "anonymous": "login"}
+STAFF = {"anonymous": "login", "candidate": 403, "screener": 403, "mentor": 403, "staff": "ok"}
+SCREENING = {**STAFF, "screener": "ok"}
+MENTORING = {**STAFF, "mentor": "ok"}
+# A mentor's own profile: staff edit mentors on the staff pages instead.
+OWN_PROFILE = {**MENTORING, "staff": 403}
+PORTAL = {"anonymous": "login", "candidate": "ok", "screener": 403, "mentor": 403, "staff": 403}
+# The mentor owns the question; the screener holds the candidate but not the question.
+CONVERSATION = {
+    "anonymous": "login",
+    "candidate": "ok",
+    "screener": 404,
+    "mentor": "ok",
+    "staff": "ok",
+}
+# allauth answers a second factor not set up with 404.
+NO_SECOND_FACTOR = {**dict.fromkeys(ROLES, 404), "anonymous": "login"}
+
+EXPECTED = {
+    "home": PUBLIC,
+    "healthz": PUBLIC,
+    "admin:index": {**dict.fromkeys(ROLES, "login"), "staff": "ok"},
+    # The account pages of allauth (login, codes, passwords, second factor).
+    "account_login": PUBLIC,
+    "account_logout": PUBLIC,
+    "account_inactive": PUBLIC,
+    "account_signup": PUBLIC,  # says sign-ups are closed
+    "account_reauthenticate": LOGGED_IN,
+    "account_request_reauthentication_code": LOGGED_IN,
+    "account_confirm_reauthentication_code": LOGGED_IN,
+    "account_email": LOGGED_IN,
+    "account_email_verification_sent": PUBLIC,
+    "account_change_password": LOGGED_IN,
+    "account_set_password": LOGGED_IN,
+    "account_reset_password": PUBLIC,
+    "account_confirm_login_code": LOGGED_IN,
+    "account_confirm_email": PUBLIC,  # a bad key: a page saying so
+    "account_reset_password_from_key_done": PUBLIC,
+    "account_reset_password_from_key": PUBLIC,  # a bad key: a page saying so
+    "account_reset_password_done": PUBLIC,
+    "account_request_login_code": PUBLIC,
+    "mfa_index": LOGGED_IN,
+    "mfa_authenticate": LOGGED_IN,
+    "mfa_reauthenticate": LOGGED_IN,
+    "mfa_activate_totp": LOGGED_IN,
+    "mfa_deactivate_totp": NO_SECOND_FACTOR,
+    "mfa_view_recovery_codes": NO_SECOND_FACTOR,
+    "mfa_generate_recovery_codes": LOGGED_IN,
+    "mfa_download_recovery_codes": NO_SECOND_FACTOR,
+    # The outbox and the dashboard.
+    "notify:list": STAFF,
+    "notify:detail": STAFF,
+    "dashboard:index": STAFF,
+    "dashboard:list": STAFF,
+    # Screening: the screener works the candidate they hold; staff oversee.
+    "screening:queue": SCREENING,
+    "screening:claim_next": SCREENING,
+    "screening:mine": SCREENING,
+    "screening:candidate": SCREENING,
+    "screening:claim": SCREENING,
+    "screening:attempt": SCREENING,
+    "screening:schedule": SCREENING,
+    "screening:unresponsive": SCREENING,
+    "screening:log_call": SCREENING,
+    "screening:release": SCREENING,
+    "screening:cancel_scheduled": SCREENING,
+    "screening:call": SCREENING,
+    "screening:call_edit": SCREENING,
+    "screening:calls": STAFF,
+    "screening:calls_export": STAFF,
+    "screening:hours": STAFF,
+    "screening:panel": STAFF,
+    # Mentors: their mentees and profile; staff manage mentors and matches.
+    "mentors:home": MENTORING,
+    "mentors:profile_edit": OWN_PROFILE,
+    "mentors:availability": OWN_PROFILE,
+    "mentors:first_contact": MENTORING,
+    "mentors:list": STAFF,
+    "mentors:create": STAFF,
+    "mentors:coverage": STAFF,
+    "mentors:detail": STAFF,
+    "mentors:edit": STAFF,
+    "mentors:lead_add": STAFF,
+    "mentors:lead_end": STAFF,
+    "mentors:match_panel": STAFF,
+    "mentors:match_confirm": STAFF,
+    "mentors:mentorship_end": STAFF,
+    # The candidate portal.
+    "portal:home": PORTAL,
+    "portal:login": PUBLIC,  # people already logged in are sent to their own page
+    "portal:details": PORTAL,
+    "portal:ask": PORTAL,
+    # The public front door.
+    "candidates:signup": PUBLIC,
+    "candidates:thanks": PUBLIC,
+    "candidates:confirm_update": dict.fromkeys(ROLES, 400),  # a link that is not genuine
+    "candidates:privacy": PUBLIC,
+    # Staff's candidate pages.
+    "candidates:merge_review": STAFF,
+    "candidates:merge_review_merge": STAFF,
+    "candidates:merge_review_split": STAFF,
+    "candidates:unique_count": STAFF,
+    "candidates:list": STAFF,
+    "candidates:export": STAFF,
+    "candidates:import_upload": STAFF,
+    "candidates:import": STAFF,
+    "candidates:import_report": STAFF,
+    "candidates:detail": STAFF,
+    "candidates:add_note": STAFF,
+    "candidates:change_stage": STAFF,
+    "candidates:decide_update": STAFF,
+    # Help requests: the conversation is its owner's, its candidate's and staff's.
+    "candidates:requests": STAFF,
+    "candidates:request_settings": STAFF,
+    "candidates:request_remove_holiday": STAFF,
+    "candidates:request": CONVERSATION,
+    "candidates:request_reply": CONVERSATION,
+    "candidates:request_resolve": CONVERSATION,
+    "candidates:request_reopen": PORTAL,
+    "candidates:request_take": STAFF,
+}
+
+
+def test_every_url_has_an_expectation():
+    names = all_url_names()
+    assert sorted(set(names) - set(EXPECTED)) == []
+    assert sorted(set(EXPECTED) - set(names)) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_what_it_may(client, name):
+    organisation = world.build()
+    method, arguments, *query = SPECS.get(name, ("GET", None))
+    url = reverse(name, args=organisation.args[arguments] if arguments else []) + "".join(query)
+    # Refusals first: a permitted role's action must not change what a refused role sees.
+    order = sorted(ROLES, key=lambda role: EXPECTED[name][role] == "ok")
+    answers = {}
+    for role in order:
+        client.logout()
+        if organisation.users[role] is not None:
+            client.force_login(organisation.users[role])
+        answers[role] = observe(client, method, url)
+    assert answers == EXPECTED[name]
