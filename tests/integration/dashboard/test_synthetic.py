@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from candidates.models import ALLOWED_MOVES, Candidate, HelpRequest, StageChange
 from mentors.models import Mentor, Mentorship, StateLead
-from rfs import synthetic
+from rfs.demo import synthetic
 from screening.models import Claim, ScreeningCall
 
 

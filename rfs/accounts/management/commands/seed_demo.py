@@ -19,7 +19,7 @@ class Command(BaseCommand):
             type=int,
             metavar="N",
             help="After the demo data, top a synthetic organisation up to N candidates "
-            "(with a year of histories, calls, mentors and requests; see rfs/synthetic.py).",
+            "(with a year of histories, calls, mentors and requests; see rfs/demo/synthetic.py).",
         )
 
     def handle(self, *args, **options) -> None:
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             if find_spec(f"{app}.demo") is not None:
                 import_module(f"{app}.demo").seed(stdout=self.stdout)
         if size:
-            from rfs.synthetic import generate
+            from rfs.demo.synthetic import generate
 
             generate(n=size, stdout=self.stdout)
         self.stdout.write(
