@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "mentors",
     "partners",
     "endorsements",
+    "rfs.demo",
 ]
 
 MIDDLEWARE = [

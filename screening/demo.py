@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import Candidate, HelpRequest, Stage, StageChange
-from rfs.accounts.demo import DEMO_PASSWORD
 from rfs.accounts.models import Role, User
+from rfs.demo.logins import DEMO_PASSWORD
 from screening.models import Claim, ContactAttempt, ScreeningCall
 
 SEED = 4

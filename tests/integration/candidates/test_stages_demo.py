@@ -14,7 +14,7 @@ from candidates.models import (
     StageChange,
     Submission,
 )
-from rfs.accounts.demo import seed_users
+from rfs.demo.logins import seed_users
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from candidates.models import HelpRequest, Stage
 from mentors import demo
 from mentors.models import Mentor, Mentorship, StateLead
-from rfs.accounts.demo import seed_users
+from rfs.demo.logins import seed_users
 from tests.factories.candidates import CandidateFactory
 
 pytestmark = pytest.mark.django_db

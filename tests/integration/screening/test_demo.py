@@ -5,8 +5,8 @@ from django.db.models import Count, Q
 
 from candidates import demo as candidate_demo
 from candidates.models import Candidate, Stage
-from rfs.accounts.demo import DEMO_PASSWORD, seed_users
 from rfs.accounts.models import User
+from rfs.demo.logins import DEMO_PASSWORD, seed_users
 from screening import demo
 from screening.models import Claim, ContactAttempt, ScreeningCall
 

@@ -4,7 +4,7 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from rfs.accounts.demo import DEMO_PASSWORD, seed_users
+from rfs.demo.logins import DEMO_PASSWORD, seed_users
 
 # Each app that has demo data offers `<app>.demo.seed()`; they run in this order.
 DEMO_APPS = ["candidates", "screening", "mentors", "partners", "endorsements"]
