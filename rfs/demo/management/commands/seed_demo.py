@@ -1,13 +1,5 @@
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
-from rfs.demo.logins import DEMO_PASSWORD, seed_users
-
-# Each app that has demo data offers `<app>.demo.seed()`; they run in this order.
-DEMO_APPS = ["candidates", "screening", "mentors", "partners", "endorsements"]
 
 
 class Command(BaseCommand):
@@ -28,13 +20,15 @@ class Command(BaseCommand):
         size = options.get("candidates")
         if size is not None and size < 0:
             raise CommandError("--candidates must be zero or more.")
-        users = seed_users()
-        for app in DEMO_APPS:
-            if find_spec(f"{app}.demo") is not None:
-                import_module(f"{app}.demo").seed(stdout=self.stdout)
-        if size:
-            from rfs.demo.synthetic import generate
+        # Imported here: the demo moves the clock with time-machine, a development
+        # dependency the production image does not install.
+        from rfs.demo.logins import DEMO_PASSWORD, seed_users
+        from rfs.demo.seed import seed
+        from rfs.demo.synthetic import generate
 
+        users = seed_users()
+        seed(stdout=self.stdout)
+        if size:
             generate(n=size, stdout=self.stdout)
         self.stdout.write(
             "Demo logins (password {}): {}".format(DEMO_PASSWORD, ", ".join(u.email for u in users))
