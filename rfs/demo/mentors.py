@@ -27,6 +27,7 @@ from rfs.demo.replay import Story
 DOMAIN = "mentors.demo.example.org"
 DEMO_MENTOR = "mentor@example.org"
 SEED = 2027
+MENTEES_SEED = 2028
 MENTORS = 39  # plus the demo login mentor@example.org
 WEEKS = 12
 # The roster is older than the demo's first signup and the longest state lead's term.

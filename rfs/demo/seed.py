@@ -57,10 +57,12 @@ def seed(*, stdout) -> None:
 
 
 def _stories(everyone: list[people.Person], *, until: datetime) -> list[Story]:
+    """Everything the demo organisation lived through, as stories for the replay."""
     staff = User.objects.get(email="staff@example.org")
     main = User.objects.get(email="screener@example.org")
     team = seed_screeners()
-    # Signups first: a person's other steps never come before it, nor at the same moment.
+    # Signups are listed first: at a shared moment the replay runs them first, so a person
+    # exists before anything happens to them.
     return [
         *(people.sign_up(person) for person in everyone),
         mentors.roster(random.Random(mentors.SEED), until=until),
@@ -70,7 +72,7 @@ def _stories(everyone: list[people.Person], *, until: datetime) -> list[Story]:
             random.Random(screening.SEED), everyone, main=main, team=team, until=until
         ),
         *(people.staff_moves(person, by=staff) for person in everyone),
-        *mentors.stories(random.Random(mentors.SEED + 1), everyone, staff=staff, until=until),
+        *mentors.stories(random.Random(mentors.MENTEES_SEED), everyone, staff=staff, until=until),
         _beat(start=everyone[0].signed_up, until=until),
     ]
 
