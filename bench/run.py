@@ -3,7 +3,7 @@
 
 Each size has its own database on the server DATABASE_URL points at (rfs_bench_1000,
 rfs_bench_100000; never the development database), made once, migrated, and filled with
-rfs.synthetic (which tops up, so later runs reuse it). Requests go through django.test.Client
+rfs.demo.synthetic (which tops up, so later runs reuse it). Requests go through django.test.Client
 in this process, against the real PostgreSQL; the time is the median of BENCH_RUNS runs
 after a warm-up, with the number of queries each request made. Nothing is cached.
 
@@ -158,7 +158,7 @@ def measure(size: int) -> None:
     from django.urls import reverse
 
     from rfs.accounts.models import Role, User
-    from rfs.synthetic import generate
+    from rfs.demo.synthetic import generate
 
     call_command("migrate", verbosity=0, interactive=False)
     summary = generate(n=size)

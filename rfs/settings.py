@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "partners",
     "endorsements",
     "rfs.portal",
+    "rfs.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,12 @@
 """The outbox: record an email in the caller's transaction, deliver it after commit."""
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -85,3 +87,12 @@ def cancel(*, key: str) -> bool:
             status=Notification.Status.CANCELLED
         )
     )
+
+
+def count_as_sent(*, after_id: int, until: datetime) -> int:
+    """Mark the pending emails recorded after row `after_id`, up to `until`, as sent when they
+    were recorded, without sending them: a demo organisation's past, replayed into a
+    development database, is history, not mail to send now. Returns how many."""
+    return Notification.objects.filter(
+        pk__gt=after_id, status=Notification.Status.PENDING, created_at__lte=until
+    ).update(status=Notification.Status.SENT, sent_at=F("created_at"))

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from candidates.models import Candidate
-from rfs.accounts.demo import DEMO_PASSWORD
+from rfs.demo.logins import DEMO_PASSWORD
 from tests.browser.support import log_in
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from candidates.models import Stage
-from rfs.accounts.demo import DEMO_PASSWORD, seed_users
+from rfs.demo.logins import DEMO_PASSWORD, seed_users
 from screening.models import RUBRIC, ContactAttempt, ScheduledCall, ScreeningCall
 from tests.browser.support import log_in
 from tests.factories.screening import waiting_candidate

@@ -1,13 +1,9 @@
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from rfs.accounts.demo import DEMO_PASSWORD, seed_users
-
-# Each app that has demo data offers `<app>.demo.seed()`; they run in this order.
-DEMO_APPS = ["candidates", "screening", "mentors", "partners", "endorsements"]
+from rfs.demo.logins import DEMO_PASSWORD, seed_users
+from rfs.demo.seed import seed
+from rfs.demo.synthetic import generate
 
 
 class Command(BaseCommand):
@@ -19,7 +15,7 @@ class Command(BaseCommand):
             type=int,
             metavar="N",
             help="After the demo data, top a synthetic organisation up to N candidates "
-            "(with a year of histories, calls, mentors and requests; see rfs/synthetic.py).",
+            "(with a year of histories, calls, mentors and requests; see rfs/demo/synthetic.py).",
         )
 
     def handle(self, *args, **options) -> None:
@@ -29,12 +25,8 @@ class Command(BaseCommand):
         if size is not None and size < 0:
             raise CommandError("--candidates must be zero or more.")
         users = seed_users()
-        for app in DEMO_APPS:
-            if find_spec(f"{app}.demo") is not None:
-                import_module(f"{app}.demo").seed(stdout=self.stdout)
+        seed(stdout=self.stdout)
         if size:
-            from rfs.synthetic import generate
-
             generate(n=size, stdout=self.stdout)
         self.stdout.write(
             "Demo logins (password {}): {}".format(DEMO_PASSWORD, ", ".join(u.email for u in users))

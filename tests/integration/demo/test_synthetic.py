@@ -2,13 +2,12 @@ import io
 from itertools import groupby, pairwise
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, F
 from django.utils import timezone
 
 from candidates.models import ALLOWED_MOVES, Candidate, HelpRequest, StageChange
 from mentors.models import Mentor, Mentorship, StateLead
-from rfs import synthetic
+from rfs.demo import synthetic
 from screening.models import Claim, ScreeningCall
 
 
@@ -55,14 +54,3 @@ def test_generates_a_consistent_organisation_and_tops_up_without_duplicating():
     assert StateLead.objects.filter(ended_at__isnull=True).values("state").distinct().count() == (
         StateLead.objects.filter(ended_at__isnull=True).count()
     )
-
-
-@pytest.mark.django_db
-def test_seed_demo_adds_the_synthetic_organisation_after_the_demo():
-    out = io.StringIO()
-    call_command("seed_demo", candidates=120, stdout=out)
-    synthetic_candidates = Candidate.objects.filter(email__endswith="@synthetic.example.org")
-    assert synthetic_candidates.count() == 120
-    assert "Demo logins" in out.getvalue()
-    call_command("seed_demo", candidates=120, stdout=io.StringIO())
-    assert synthetic_candidates.count() == 120

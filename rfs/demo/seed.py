@@ -1,0 +1,95 @@
+"""The demo organisation: six months of its life, replayed through the domain services.
+
+People sign up through the signup form and intake, screeners claim, try and call them,
+staff move them on and match mentors, candidates ask questions and mentors answer, and the
+beat's sweeps remind and escalate as they would have: every row is written by the service
+that owns it, with the clock at the moment it happened (see rfs.demo.replay). The emails
+those services recorded on the way are the demo's history and are counted as sent, so a
+first `make run` does not send them now.
+
+Idempotent: if the demo people (@demo.example.org) exist, nothing is added. Fixed random
+seeds make every machine's demo the same.
+"""
+
+import random
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from candidates.models import Candidate
+from candidates.services.help_requests import sweep_requests
+from mentors.models import Mentor, Mentorship
+from rfs.accounts.models import User
+from rfs.demo import mentors, people, screening
+from rfs.demo.logins import seed_screeners
+from rfs.demo.replay import Story, replay
+from rfs.notify import services as outbox
+from rfs.notify.models import Notification
+from screening.models import Claim, ScreeningCall
+from screening.services.booking import send_due_reminders
+
+# How often the replayed beat sweeps (the real one sweeps every few minutes; reminders and
+# escalations come within this much of their moment).
+SWEEP_EVERY = timedelta(hours=6)
+
+
+def seed(*, stdout) -> None:
+    """Add the demo organisation once; a second run adds nothing."""
+    if Candidate.objects.filter(email__endswith=f"@{people.DOMAIN}").exists():
+        stdout.write("Demo organisation: already there, nothing added.")
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        last_email = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
+        everyone = people.plan(random.Random(people.SEED), now=now)
+        replay(_stories(everyone, until=now), until=now)
+        history = outbox.count_as_sent(after_id=last_email or 0, until=now)
+    demo = Candidate.objects.filter(email__endswith=f"@{people.DOMAIN}")
+    stdout.write(
+        f"Demo organisation: {demo.count()} candidates, "
+        f"{Claim.objects.filter(candidate__in=demo).count()} claims, "
+        f"{ScreeningCall.objects.filter(candidate__in=demo).count()} calls, "
+        f"{Mentor.objects.count()} mentors, "
+        f"{Mentorship.objects.filter(candidate__in=demo).count()} mentorships; "
+        f"{history} past emails counted as sent."
+    )
+
+
+def _stories(everyone: list[people.Person], *, until: datetime) -> list[Story]:
+    """Everything the demo organisation lived through, as stories for the replay."""
+    staff = User.objects.get(email="staff@example.org")
+    main = User.objects.get(email="screener@example.org")
+    team = seed_screeners()
+    # Signups are listed first: at a shared moment the replay runs them first, so a person
+    # exists before anything happens to them.
+    return [
+        *(people.sign_up(person) for person in everyone),
+        mentors.roster(random.Random(mentors.SEED), until=until),
+        *(people.welcome(person, by=staff) for person in everyone),
+        *(people.note(person, by=staff) for person in everyone),
+        *screening.stories(
+            random.Random(screening.SEED), everyone, main=main, team=team, until=until
+        ),
+        *(people.staff_moves(person, by=staff) for person in everyone),
+        *mentors.stories(random.Random(mentors.MENTEES_SEED), everyone, staff=staff, until=until),
+        _beat(start=everyone[0].signed_up, until=until),
+    ]
+
+
+def _beat(*, start: datetime, until: datetime) -> Story:
+    """The beat's sweeps over the demo's past, ending with one at `until`: owners reminded
+    and staff told of overdue requests, booked calls' reminders recorded, as they would have
+    been."""
+    at = start
+    while at < until:
+        yield at
+        _sweep(at)
+        at += SWEEP_EVERY
+    yield until
+    _sweep(until)
+
+
+def _sweep(at: datetime) -> None:
+    sweep_requests(now=at)
+    send_due_reminders(now=at)
