@@ -14,4 +14,4 @@ CELERY_BROKER_URL = "memory://localhost/"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-RFS_STAFF_MFA_REQUIRED = False
+RFS_MFA_REQUIRED = False

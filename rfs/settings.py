@@ -115,7 +115,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rfs.accounts.middleware.SessionLifetimeMiddleware",
-    "rfs.accounts.middleware.StaffSecondFactorMiddleware",
+    "rfs.accounts.middleware.SecondFactorMiddleware",
     "rfs.accounts.middleware.TimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -211,8 +211,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Run for Something"
-# Staff must enrol a second factor before they can work; the demo may switch it off.
-RFS_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", PRODUCTION)
+MFA_ADAPTER = "rfs.accounts.adapter.MFAAdapter"
+# Everyone who sees personal data (the roles in rfs.accounts.second_factor) enrols TOTP and
+# gives a code in every session, the admin's included; development and the demo leave it off.
+if env("STAFF_MFA_REQUIRED"):
+    raise ImproperlyConfigured("STAFF_MFA_REQUIRED is now MFA_REQUIRED (and covers every role)")
+RFS_MFA_REQUIRED = env_bool("MFA_REQUIRED", PRODUCTION)
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 # A cool-off, not a permanent lock: an attacker must never lock staff out for good.

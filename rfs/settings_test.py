@@ -16,5 +16,5 @@ CACHES["default"]["KEY_PREFIX"] = "rfs-test"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-RFS_STAFF_MFA_REQUIRED = False
+RFS_MFA_REQUIRED = False
 DEBUG = False

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from rfs import views
@@ -7,7 +6,7 @@ from rfs.accounts import views as account_views
 
 # The admin logs in through the same allauth login as everyone else, so staff
 # meet the same rate limits, lockouts and second factor there.
-admin.site.login = login_required(admin.site.login)
+admin.site.login = account_views.admin_login
 admin.site.site_header = "Run for Something administration"
 
 urlpatterns = [

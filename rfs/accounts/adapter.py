@@ -1,10 +1,13 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.html import strip_tags
 
+from rfs.accounts import second_factor
 from rfs.notify.services import record_message
 
 
@@ -33,3 +36,10 @@ class AccountAdapter(DefaultAccountAdapter):
                 body_html=html,
                 template=template_prefix,
             )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        # Whoever must use a second factor keeps one: removing it would only send them
+        # to enrol another, after a window in which a password alone was enough.
+        return not second_factor.required_for(authenticator.user)

@@ -2,14 +2,17 @@ import time
 import zoneinfo
 from collections.abc import Callable
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
-from rfs.accounts.models import Role
+from rfs.accounts import second_factor
 
 _STARTED = "rfs_session_started"
 _SEEN = "rfs_session_seen"
@@ -39,27 +42,37 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
-class StaffSecondFactorMiddleware:
-    """Sends staff who have no second factor to enrol one before anything else."""
+class SecondFactorMiddleware:
+    """Holds everyone who must use a second factor (second_factor.required_for) at the door:
+    to enrol one if they have none, else to give a code, then sends them back.
 
-    allowed_prefixes = ("/accounts/", "/static/", "/healthz")
+    A session that passed only the password (the user enrolled later, or logged in some
+    other way) reaches nothing but the code page and logout: not even the pages that
+    change the second factor, which an attacker with the password would use first."""
+
+    enrolment_prefixes = ("/accounts/", "/static/", "/healthz")
+    code_prefixes = ("/static/", "/healthz")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            settings.RFS_STAFF_MFA_REQUIRED
-            and request.user.is_authenticated
-            and (request.user.role == Role.STAFF or request.user.is_staff)
-            and not request.path.startswith(self.allowed_prefixes)
-            and not request.user.authenticator_set.exists()
-        ):
+        user = request.user
+        if not second_factor.required_for(user) or second_factor.passed(request):
+            return self.get_response(request)
+        if not is_mfa_enabled(user):
+            if request.path.startswith(self.enrolment_prefixes):
+                return self.get_response(request)
             messages.warning(
-                request, "Staff accounts need a second factor. Set up an authenticator app."
+                request, "Your account needs a second factor. Set up an authenticator app."
             )
             return redirect("mfa_activate_totp")
-        return self.get_response(request)
+        ask = reverse("mfa_reauthenticate")
+        if request.path in (ask, reverse("account_logout")) or request.path.startswith(
+            self.code_prefixes
+        ):
+            return self.get_response(request)
+        return redirect_to_login(request.get_full_path(), login_url=ask)
 
 
 class TimeZoneMiddleware:

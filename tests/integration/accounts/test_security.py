@@ -90,34 +90,6 @@ def test_session_ends_after_absolute_lifetime_even_when_active(client, db, setti
     assert response.status_code == 302
 
 
-def test_staff_must_enrol_a_second_factor_when_required(client, db, settings):
-    settings.RFS_STAFF_MFA_REQUIRED = True
-    client.force_login(UserFactory(role=Role.STAFF, is_staff=True))
-    response = client.get("/dashboard/")
-    assert response.status_code == 302
-    assert response.url == reverse("mfa_activate_totp")
-    # Enrolment is reachable (after allauth asks for the password again), not a redirect loop.
-    enrol = client.get(reverse("mfa_activate_totp"), follow=True)
-    assert enrol.status_code == 200
-    assert enrol.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
-
-
-def test_staff_with_a_second_factor_get_in(client, db, settings):
-    from allauth.mfa.models import Authenticator
-
-    settings.RFS_STAFF_MFA_REQUIRED = True
-    user = UserFactory(role=Role.STAFF, is_staff=True)
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(user)
-    assert client.get("/dashboard/").status_code == 200
-
-
-def test_volunteers_are_not_asked_for_a_second_factor(client, db, settings):
-    settings.RFS_STAFF_MFA_REQUIRED = True
-    client.force_login(UserFactory(role=Role.SCREENER))
-    assert client.get("/screening/").status_code == 200
-
-
 def test_pages_carry_a_strict_content_security_policy(client, db):
     response = client.get("/")
     policy = response.headers["Content-Security-Policy"]

@@ -69,3 +69,22 @@ def test_seed_demo_is_refused_in_production():
     result = manage("seed_demo", **PRODUCTION_ENV)
     assert result.returncode != 0
     assert "never runs with DJANGO_ENV=production" in result.stderr
+
+
+def setting(name: str, **env: str) -> str:
+    script = f"from django.conf import settings; print(settings.{name})"
+    result = manage("shell", "--no-imports", "-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_second_factor_is_required_by_default_in_production_only():
+    assert setting("RFS_MFA_REQUIRED", **PRODUCTION_ENV) == "True"
+    assert setting("RFS_MFA_REQUIRED", DJANGO_ENV="development") == "False"
+    assert setting("RFS_MFA_REQUIRED", DJANGO_ENV="development", MFA_REQUIRED="true") == "True"
+
+
+def test_the_old_staff_only_setting_is_refused_not_ignored():
+    result = manage("check", **{**PRODUCTION_ENV, "STAFF_MFA_REQUIRED": "false"})
+    assert result.returncode != 0
+    assert "MFA_REQUIRED" in result.stderr

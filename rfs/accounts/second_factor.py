@@ -1,0 +1,29 @@
+"""Who must use a second factor, and whether this session did.
+
+With settings.RFS_MFA_REQUIRED on, everyone who sees personal data enrols TOTP and gives a
+code in every session; SecondFactorMiddleware holds them at the door until they have.
+"""
+
+from allauth.account.authentication import get_authentication_records
+from django.conf import settings
+from django.http import HttpRequest
+
+from rfs.accounts.models import Role, User
+
+# The roles that see personal data. A new role that does (partner staff, outside
+# endorsement reviewers) is added here and nowhere else.
+ROLES_THAT_SEE_PERSONAL_DATA = frozenset({Role.STAFF, Role.SCREENER, Role.MENTOR})
+
+
+def required_for(user: User) -> bool:
+    """True when `user` must use a second factor: a role that sees personal data, or any
+    login to the admin (which shows everything)."""
+    if not settings.RFS_MFA_REQUIRED or not user.is_authenticated:
+        return False
+    return user.role in ROLES_THAT_SEE_PERSONAL_DATA or user.is_staff or user.is_superuser
+
+
+def passed(request: HttpRequest) -> bool:
+    """True when this session's user gave a second factor, at login or since."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
