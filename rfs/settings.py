@@ -344,6 +344,13 @@ CELERY_BEAT_SCHEDULE = {
 # and how many delivery attempts are made before it is marked failed.
 RFS_OUTBOX_REQUEUE_AFTER = timedelta(minutes=env_int("OUTBOX_REQUEUE_MINUTES", 2))
 RFS_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# Message bodies are kept this long, then dropped (key, template, subject, recipient, times
+# and status stay); account emails lose theirs as soon as they are sent.
+RFS_OUTBOX_PURGE_AFTER = timedelta(days=env_int("OUTBOX_PURGE_DAYS", 90))
+CELERY_BEAT_SCHEDULE["purge-notification-bodies"] = {
+    "task": "rfs.notify.tasks.purge_bodies",
+    "schedule": timedelta(hours=1),
+}
 # A worker counts as alive if it answered within this many seconds.
 RFS_WORKER_HEARTBEAT_SECONDS = 90
 

@@ -18,7 +18,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Account emails (login codes, password resets, verification) go through the outbox
-        like every other email, so staff can see them and a worker delivers them."""
+        like every other email, so a worker delivers them and staff see that they went; as
+        secrets, their bodies are never shown and are removed once sent."""
         message = self.render_mail(template_prefix, email, context)
         html = next(
             (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), ""
@@ -35,6 +36,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 body_text=text,
                 body_html=html,
                 template=template_prefix,
+                secret=True,
             )
 
 

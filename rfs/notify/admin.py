@@ -23,6 +23,14 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["retry_now"]
+    # Never shown for account emails: their bodies carry login codes and reset links.
+    secret_fields = ("body_text", "body_html")
+
+    def get_fields(self, request: HttpRequest, obj: Notification | None = None) -> list[str]:
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.secret:
+            return [name for name in fields if name not in self.secret_fields]
+        return fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from rfs.notify.models import Notification
+from rfs.notify.retention import without_body
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +52,22 @@ def deliver(*, notification_id: int) -> bool:
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             next_attempt_at=now + backoff(row.attempts),
             claimed_at=None,
+            **(_forget_secret(row, now) if give_up else {}),
         )
         return False
+    sent_at = timezone.now()
     Notification.objects.filter(pk=row.pk).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=Notification.Status.SENT,
+        sent_at=sent_at,
+        last_error="",
+        **_forget_secret(row, sent_at),
     )
     return True
+
+
+def _forget_secret(row: Notification, at) -> dict:
+    # A login code or reset link is stored only until it is sent (or given up on).
+    return without_body(at) if row.secret else {}
 
 
 def due_for_delivery() -> list[int]:

@@ -22,6 +22,11 @@ class Notification(models.Model):
     subject = models.CharField(max_length=250)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Carries a login code or link (every account email): its body is never shown and is
+    # removed once it is sent or given up on.
+    secret = models.BooleanField(default=False)
+    # When the body was removed: once sent for secret ones, after a while for all (retention).
+    body_removed_at = models.DateTimeField(null=True, blank=True)
     # What the message is about, e.g. "candidate:<uuid>", so pages can list its emails.
     ref = models.CharField(max_length=100, blank=True, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)

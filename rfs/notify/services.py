@@ -48,8 +48,10 @@ def record_message(
     body_html: str = "",
     template: str = "",
     ref: str = "",
+    secret: bool = False,
 ) -> Notification:
-    """Record an already-rendered email under `key`, once, for delivery after commit."""
+    """Record an already-rendered email under `key`, once, for delivery after commit.
+    A `secret` one (a login code, a reset link) is never shown and loses its body once sent."""
     row = Notification(
         key=key,
         template=template,
@@ -58,6 +60,7 @@ def record_message(
         body_text=body_text,
         body_html=body_html,
         ref=ref,
+        secret=secret,
         next_attempt_at=timezone.now(),
     )
     try:

@@ -3,7 +3,7 @@ import time
 from celery import shared_task
 from django.core.cache import cache
 
-from rfs.notify import delivery
+from rfs.notify import delivery, retention
 
 HEARTBEAT_KEY = "worker-heartbeat"
 
@@ -20,6 +20,12 @@ def requeue_pending() -> int:
     for pk in ids:
         deliver.delay(pk)
     return len(ids)
+
+
+@shared_task
+def purge_bodies() -> int:
+    """Beat: drop the bodies of emails older than settings.RFS_OUTBOX_PURGE_AFTER."""
+    return retention.purge_bodies()
 
 
 @shared_task

@@ -1,0 +1,42 @@
+"""How long the outbox keeps what it sent: bodies go, what explains each record stays.
+
+A row keeps its unique key (so the same follow-up is still never recorded twice), its
+template, subject, recipient, times and status; only the text and HTML bodies are dropped.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from rfs.notify.models import Notification
+
+# Rows emptied per UPDATE, so a first purge of a large table holds no long lock.
+BATCH = 1000
+# Rows that will not be sent again: their bodies explain nothing the record does not.
+FINISHED = [Notification.Status.SENT, Notification.Status.FAILED, Notification.Status.CANCELLED]
+
+
+def without_body(at: datetime) -> dict[str, Any]:
+    """The fields of a row whose body is removed at `at` (for an UPDATE)."""
+    return {"body_text": "", "body_html": "", "body_removed_at": at}
+
+
+def purge_bodies() -> int:
+    """Drop the bodies of finished rows older than settings.RFS_OUTBOX_PURGE_AFTER.
+    Returns how many rows lost their body."""
+    now = timezone.now()
+    old = Notification.objects.filter(
+        status__in=FINISHED,
+        body_removed_at__isnull=True,
+        created_at__lt=now - settings.RFS_OUTBOX_PURGE_AFTER,
+    )
+    purged = 0
+    while True:
+        with transaction.atomic():
+            ids = list(old.order_by().values_list("pk", flat=True)[:BATCH])
+            if not ids:
+                return purged
+            purged += Notification.objects.filter(pk__in=ids).update(**without_body(now))
