@@ -226,10 +226,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "rfs.accounts.security.login_identifier"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("PROXY_COUNT", 0) else ["REMOTE_ADDR"]
-)
+# The client's address behind this many reverse proxies (0: the socket's address). One
+# function reads it for axes, allauth (through the account adapter) and the signup limit,
+# and counts an IPv6 client by its /64: rfs.accounts.security.
+RFS_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "rfs.accounts.security.client_limit_key"
+# Not read while the adapter answers get_client_ip, but kept equal in case allauth reads it.
+ALLAUTH_TRUSTED_PROXY_COUNT = RFS_PROXY_COUNT
 
 # --- Security headers -------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,7 +1,6 @@
 """The public front door: the signup form, its thank-you page, the privacy notice, and the
 link a known person follows to confirm the changes a submission proposed."""
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from candidates.forms.intake import SignupForm
 from candidates.models import Submission
 from candidates.services import intake, proposed_updates
+from rfs.accounts.security import client_limit_key
 
 
 def _posted(request: HttpRequest) -> dict:
@@ -31,7 +31,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if not form.is_spam and not form.is_valid():
         return render(request, "candidates/signup.html", {"form": form})
 
-    ip_hash = intake.hash_ip(get_client_ip_address(request))
+    ip_hash = intake.hash_ip(client_limit_key(request))
     kept = {
         "channel": Submission.Channel.FORM,
         "payload": _posted(request),

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import strip_tags
 
 from rfs.accounts import second_factor
+from rfs.accounts.security import client_ip
 from rfs.notify.services import record_message
 
 
@@ -15,6 +16,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are made by staff or by the candidate signup form, never by self-signup.
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The same address axes and the signup limit see (allauth limits IPv6 per /64 itself).
+        return client_ip(request) or super().get_client_ip(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Account emails (login codes, password resets, verification) go through the outbox
