@@ -811,3 +811,35 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"Row {self.row} of import {self.candidate_import_id}"
+
+
+class RejectedPostCountQuerySet(models.QuerySet):
+    def totals(self) -> dict[str, int]:
+        """{reason: posts turned away} over these rows, every reason present (0 if none)."""
+        counts = dict(self.order_by().values_list("reason").annotate(total=models.Sum("count")))
+        return {reason: counts.get(reason, 0) for reason in RejectedPostCount.Reason.values}
+
+
+class RejectedPostCount(models.Model):
+    """How many anonymous posts were turned away, per day and reason. Every one is counted;
+    only the first few of a day keep an extract (a Submission), so a flood fills nothing."""
+
+    class Reason(models.TextChoices):
+        HONEYPOT = "honeypot", "caught by the honeypot"
+        RATE_LIMIT = "rate_limit", "over the rate limit"
+
+    # The organisation's calendar day.
+    day = models.DateField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    objects = RejectedPostCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "reason"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "reason"], name="rejected_post_count_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count} {self.get_reason_display()}"

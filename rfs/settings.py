@@ -421,6 +421,9 @@ RFS_SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 10)
 # A known person confirms the changes a public submission proposed through a link emailed
 # to the address on file; the link works for this many days.
 RFS_UPDATE_CONFIRM_DAYS = env_int("UPDATE_CONFIRM_DAYS", 7)
+# Posts turned away (honeypot, rate limit) are all counted per day; only this many a day
+# for each reason keep a short extract, so a flood cannot fill the database.
+RFS_REJECTED_EXTRACTS_PER_DAY = env_int("REJECTED_EXTRACTS_PER_DAY", 1000)
 
 # --- Mentors and help requests ------------------------------------------------
 # The time to answer each kind of request is registered with the kind (its owning app's

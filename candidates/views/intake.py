@@ -1,15 +1,14 @@
 """The public front door: the signup form, its thank-you page, the privacy notice, and the
 link a known person follows to confirm the changes a submission proposed."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from candidates.forms.intake import SignupForm
-from candidates.models import Submission
-from candidates.services import intake, proposed_updates
+from candidates.models import RejectedPostCount, Submission
+from candidates.services import intake, proposed_updates, spam
 from rfs.accounts.security import client_limit_key
 
 
@@ -34,23 +33,19 @@ def signup(request: HttpRequest) -> HttpResponse:
     ip_hash = intake.hash_ip(client_limit_key(request))
     kept = {
         "channel": Submission.Channel.FORM,
-        "payload": _posted(request),
         "ip_hash": ip_hash,
         "user_agent": request.META.get("HTTP_USER_AGENT", ""),
     }
+    posted = _posted(request)
     if not intake.allow_signup(ip_hash=ip_hash):
-        intake.keep_rejected(
-            **kept,
-            outcome=Submission.Outcome.REJECTED,
-            reason=f"Rate limit: more than {settings.RFS_SIGNUP_RATE_LIMIT} signups "
-            "from this address in an hour.",
-        )
+        spam.reject_post(**kept, payload=posted, reason=RejectedPostCount.Reason.RATE_LIMIT)
         return render(request, "candidates/rate_limited.html", status=429)
     if form.is_spam:
         # Bots see the same thank-you page as people: nothing tells them they were caught.
-        intake.keep_rejected(**kept, outcome=Submission.Outcome.SPAM, reason="Honeypot filled.")
+        spam.reject_post(**kept, payload=posted, reason=RejectedPostCount.Reason.HONEYPOT)
     else:
-        intake.resolve_submission(data=form.cleaned_data, **kept)
+        payload = spam.capped(posted, spam.ACCEPTED, fields=form.fields)
+        intake.resolve_submission(data=form.cleaned_data, payload=payload, **kept)
     return redirect("candidates:thanks")
 
 

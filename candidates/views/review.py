@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from candidates.forms.intake import MergeForm, answers_from_payload
-from candidates.models import Candidate, Submission
-from candidates.services import merges
+from candidates.models import Candidate, RejectedPostCount, Submission
+from candidates.services import merges, spam
 from rfs.accounts.roles import staff_required
 
 PAGE_SIZE = 20
@@ -37,10 +37,19 @@ def merge_review(request: HttpRequest) -> HttpResponse:
         }
         for submission in page
     ]
+    rejected = RejectedPostCount.objects.filter(day=spam.today()).totals()
     return render(
         request,
         "candidates/merge_review.html",
-        {"page_obj": page, "items": items, "unique_people": Candidate.objects.count()},
+        {
+            "page_obj": page,
+            "items": items,
+            "unique_people": Candidate.objects.count(),
+            "rejected_today": [
+                (count, RejectedPostCount.Reason(reason).label)
+                for reason, count in rejected.items()
+            ],
+        },
     )
 
 
@@ -88,10 +97,11 @@ def _counts() -> dict:
         "waiting_for_review": Submission.objects.filter(
             outcome=Submission.Outcome.MERGE_REVIEW
         ).count(),
-        "submissions_24h": recent.count(),
-        "spam_24h": recent.filter(
+        # Posts turned away are counted, not all kept: their count comes from the counter.
+        "submissions_24h": recent.exclude(
             outcome__in=[Submission.Outcome.SPAM, Submission.Outcome.REJECTED]
         ).count(),
+        "rejected_today": sum(RejectedPostCount.objects.filter(day=spam.today()).totals().values()),
         "counted_at": timezone.now(),
     }
 
