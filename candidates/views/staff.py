@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +19,10 @@ from candidates.services.search import filter_candidates
 from rfs.accounts.roles import staff_required
 
 
-def _filtered(request: HttpRequest) -> tuple[CandidateFilterForm, QuerySet[Candidate]]:
-    form = CandidateFilterForm(request.GET)
+def _filtered(
+    request: HttpRequest, params: QueryDict
+) -> tuple[CandidateFilterForm, QuerySet[Candidate]]:
+    form = CandidateFilterForm(params)
     form.is_valid()  # a filter with an error is shown beside its field and not applied
     queryset = filter_candidates(
         queryset=Candidate.objects.visible_to(request.user),
@@ -32,7 +34,7 @@ def _filtered(request: HttpRequest) -> tuple[CandidateFilterForm, QuerySet[Candi
 
 @staff_required
 def candidate_list(request: HttpRequest) -> HttpResponse:
-    form, queryset = _filtered(request)
+    form, queryset = _filtered(request, request.GET)
     page = Paginator(
         queryset.select_related("owner").defer("why_run"), settings.RFS_CANDIDATES_PER_PAGE
     ).get_page(request.GET.get("page"))
@@ -43,7 +45,13 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "columns": _sort_columns(request, form.sort_key()),
-            "export_query": request.GET.urlencode(),
+            # Posted by the export button: filters (a name, an email) stay out of URLs.
+            "export_filters": [
+                (name, value)
+                for name, values in request.GET.lists()
+                if name != "page"
+                for value in values
+            ],
         },
     )
 
@@ -64,11 +72,14 @@ def _sort_columns(request: HttpRequest, sort: str) -> dict[str, dict]:
 
 
 @staff_required
+@require_POST
 def export(request: HttpRequest) -> HttpResponse:
-    form, queryset = _filtered(request)
+    params = request.POST.copy()
+    params.pop("csrfmiddlewaretoken", None)
+    form, queryset = _filtered(request, params)
     if form.errors:
         messages.error(request, "Correct the filters before exporting.")
-        return redirect(f"{reverse('candidates:list')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('candidates:list')}?{params.urlencode()}")
     log = records.record_export(
         by=request.user, filters={**form.filters(), "sort": form.sort_key()}
     )

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.http import StreamingHttpResponse
@@ -41,7 +42,7 @@ def test_formula_like_cells_are_neutralised(value, expected):
 def test_export_streams_the_filtered_list_and_is_recorded(client_for, staff, db):
     CandidateFactory(first_name="Ada", state="IL", stage=Stage.SCREENING)
     CandidateFactory(first_name="Grace", state="VA")
-    response = client_for(staff).get(EXPORT, {"state": "IL", "sort": "name"})
+    response = client_for(staff).post(EXPORT, {"state": "IL", "sort": "name"})
     assert response.status_code == 200
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -67,7 +68,7 @@ def test_exported_cells_cannot_run_as_formulas(client_for, staff, db):
         office="\t=1+1",
         phone="+12025550123",
     )
-    rows = read(client_for(staff).get(EXPORT))
+    rows = read(client_for(staff).post(EXPORT))
     header, row = rows[0], rows[1]
     record = dict(zip(header, row, strict=True))
     assert record["First name"] == "'=cmd|' /C calc'!A0"
@@ -81,14 +82,14 @@ def test_exported_cells_cannot_run_as_formulas(client_for, staff, db):
 
 def test_export_leaves_out_demographics(client_for, staff, db):
     CandidateFactory(gender="Non-binary", race_ethnicity="Latina")
-    rows = read(client_for(staff).get(EXPORT))
+    rows = read(client_for(staff).post(EXPORT))
     assert "Non-binary" not in rows[1]
     assert "Latina" not in rows[1]
 
 
 def test_every_row_is_exported_in_chunks(client_for, staff, db):
     CandidateFactory.create_batch(7)
-    rows = read(client_for(staff).get(EXPORT))
+    rows = read(client_for(staff).post(EXPORT))
     assert len(rows) == 8
     assert CandidateExport.objects.get().rows == 7
 
@@ -105,12 +106,36 @@ def test_an_export_cut_off_still_records_what_left(staff, db, settings):
 
 def test_export_with_a_bad_filter_is_refused(client_for, staff, db):
     CandidateFactory()
-    response = client_for(staff).get(EXPORT, {"stage": "mayor"})
+    response = client_for(staff).post(EXPORT, {"stage": "mayor"})
     assert response.status_code == 302
     assert response.url == "/candidates/?stage=mayor"
     assert not CandidateExport.objects.exists()
 
 
-def test_list_links_to_the_export_of_its_filters(client_for, staff, db):
-    html = client_for(staff).get("/candidates/", {"state": "IL", "q": "ada"}).content.decode()
-    assert 'href="/candidates/export.csv?state=IL&amp;q=ada"' in html
+def test_export_answers_only_a_post(client_for, staff, db):
+    # A GET would put the filters (a name, an email) in access logs and browser history,
+    # and a link could start an export of personal data.
+    response = client_for(staff).get(EXPORT, {"q": "ada"})
+    assert response.status_code == 405
+    assert not CandidateExport.objects.exists()
+
+
+def test_export_needs_the_csrf_token(staff, db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    assert client.post(EXPORT, {"state": "IL"}).status_code == 403
+    assert not CandidateExport.objects.exists()
+
+
+def test_list_offers_the_export_of_its_filters_as_a_form(client_for, staff, db):
+    html = client_for(staff).get("/candidates/", {"state": "IL", "q": "ada", "page": "2"})
+    html = html.content.decode()
+    form = re.search(r'<form method="post"\s+action="/candidates/export.csv".*?</form>', html, re.S)
+    assert form is not None
+    assert 'name="csrfmiddlewaretoken"' in form.group()
+    assert '<input type="hidden" name="state" value="IL">' in form.group()
+    assert '<input type="hidden" name="q" value="ada">' in form.group()
+    assert 'name="page"' not in form.group()
+    assert "export.csv?" not in html
