@@ -90,6 +90,23 @@ def test_session_ends_after_absolute_lifetime_even_when_active(client, db, setti
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("candidate", "accepted"), [("Zq8!mK2#pL4", False), ("Zq8!mK2#pL4w", True)]
+)
+def test_passwords_need_at_least_12_characters(db, candidate, accepted):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = UserFactory()
+    try:
+        validate_password(candidate, user)
+    except ValidationError as refusal:
+        assert not accepted
+        assert "at least 12 characters" in " ".join(refusal.messages)
+    else:
+        assert accepted
+
+
 def test_pages_carry_a_strict_content_security_policy(client, db):
     response = client.get("/")
     policy = response.headers["Content-Security-Policy"]
