@@ -5,7 +5,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+# Production unless told otherwise: settings then refuse to start without their secrets.
+ENV DJANGO_ENV=production PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/venv UV_PYTHON_DOWNLOADS=never PATH="/venv/bin:$PATH"
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev \
     && rm -rf /var/lib/apt/lists/* && pip install --no-cache-dir uv==0.13.8
@@ -21,4 +22,4 @@ RUN DJANGO_ENV=production SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base
 RUN useradd --system --home /app rfs && chown -R rfs /app
 USER rfs
 EXPOSE 8000
-CMD ["gunicorn", "rfs.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "rfs.wsgi", "--config", "gunicorn.conf.py"]

@@ -302,12 +302,20 @@ PHONENUMBER_DEFAULT_REGION = "US"
 # --- Email ------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Run for Something <hello@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND",
+# Empty counts as unset (the compose file passes EMAIL_BACKEND through even when empty).
+EMAIL_BACKEND = env("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.console.EmailBackend"
 )
+# Production never prints, stores or drops its email instead of sending it.
+NOT_SENDING_BACKENDS = {"console", "filebased", "locmem", "dummy"}
+if PRODUCTION and EMAIL_BACKEND.removeprefix("django.core.mail.backends.").split(".")[0] in (
+    NOT_SENDING_BACKENDS
+):
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND {EMAIL_BACKEND} sends nothing; refused in production"
+    )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -363,7 +371,13 @@ RFS_WORKER_HEARTBEAT_SECONDS = 90
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Every line, tracebacks included, without email addresses or phone numbers (rfs/logs.py).
+    "formatters": {
+        "plain": {
+            "()": "rfs.logs.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},

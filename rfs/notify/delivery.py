@@ -45,7 +45,8 @@ def deliver(*, notification_id: int) -> bool:
     try:
         message.send()
     except Exception as exc:  # any backend failure is recorded and retried
-        logger.warning("delivery of notification %s failed: %s", row.pk, exc)
+        # The class only: SMTP errors name the recipient (the row keeps the whole error).
+        logger.warning("delivery of notification %s failed: %s", row.pk, type(exc).__name__)
         give_up = row.attempts >= settings.RFS_OUTBOX_MAX_ATTEMPTS
         Notification.objects.filter(pk=row.pk).update(
             status=Notification.Status.FAILED if give_up else Notification.Status.PENDING,

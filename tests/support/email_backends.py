@@ -13,3 +13,13 @@ class FlakyBackend(LocmemBackend):
             failures_left["count"] -= 1
             raise ConnectionRefusedError("SMTP server refused the connection")
         return super().send_messages(messages)
+
+
+class RefusingBackend(LocmemBackend):
+    """An SMTP server that refuses every recipient, naming them in its error (as smtplib does)."""
+
+    def send_messages(self, messages):
+        import smtplib
+
+        recipients = {to: (550, b"5.1.1 mailbox unavailable") for m in messages for to in m.to}
+        raise smtplib.SMTPRecipientsRefused(recipients)

@@ -88,3 +88,16 @@ def test_the_old_staff_only_setting_is_refused_not_ignored():
     result = manage("check", **{**PRODUCTION_ENV, "STAFF_MFA_REQUIRED": "false"})
     assert result.returncode != 0
     assert "MFA_REQUIRED" in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["console", "locmem", "filebased", "dummy"])
+def test_production_refuses_an_email_backend_that_sends_nothing(backend):
+    env = {**PRODUCTION_ENV, "EMAIL_BACKEND": f"django.core.mail.backends.{backend}.EmailBackend"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "EMAIL_BACKEND" in result.stderr
+
+
+def test_production_sends_by_smtp_when_the_backend_is_left_empty():
+    backend = setting("EMAIL_BACKEND", **{**PRODUCTION_ENV, "EMAIL_BACKEND": ""})
+    assert backend == "django.core.mail.backends.smtp.EmailBackend"
