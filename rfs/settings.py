@@ -308,14 +308,6 @@ EMAIL_BACKEND = env("EMAIL_BACKEND") or (
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend"
 )
-# Production never prints, stores or drops its email instead of sending it.
-NOT_SENDING_BACKENDS = {"console", "filebased", "locmem", "dummy"}
-if PRODUCTION and EMAIL_BACKEND.removeprefix("django.core.mail.backends.").split(".")[0] in (
-    NOT_SENDING_BACKENDS
-):
-    raise ImproperlyConfigured(
-        f"EMAIL_BACKEND {EMAIL_BACKEND} sends nothing; refused in production"
-    )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -358,13 +350,6 @@ CELERY_BEAT_SCHEDULE = {
 # and how many delivery attempts are made before it is marked failed.
 RFS_OUTBOX_REQUEUE_AFTER = timedelta(minutes=env_int("OUTBOX_REQUEUE_MINUTES", 2))
 RFS_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
-# Message bodies are kept this long, then dropped (key, template, subject, recipient, times
-# and status stay); account emails lose theirs as soon as they are sent.
-RFS_OUTBOX_PURGE_AFTER = timedelta(days=env_int("OUTBOX_PURGE_DAYS", 90))
-CELERY_BEAT_SCHEDULE["purge-notification-bodies"] = {
-    "task": "rfs.notify.tasks.purge_bodies",
-    "schedule": timedelta(hours=1),
-}
 # A worker counts as alive if it answered within this many seconds.
 RFS_WORKER_HEARTBEAT_SECONDS = 90
 
@@ -438,9 +423,6 @@ RFS_SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 10)
 # A known person confirms the changes a public submission proposed through a link emailed
 # to the address on file; the link works for this many days.
 RFS_UPDATE_CONFIRM_DAYS = env_int("UPDATE_CONFIRM_DAYS", 7)
-# Posts turned away (honeypot, rate limit) are all counted per day; only this many a day
-# for each reason keep a short extract, so a flood cannot fill the database.
-RFS_REJECTED_EXTRACTS_PER_DAY = env_int("REJECTED_EXTRACTS_PER_DAY", 1000)
 
 # --- Mentors and help requests ------------------------------------------------
 # The time to answer each kind of request is registered with the kind (its owning app's
@@ -454,3 +436,23 @@ CELERY_BEAT_SCHEDULE["sweep-help-requests"] = {
     "task": "candidates.tasks.sweep_requests",
     "schedule": timedelta(minutes=env_int("REQUEST_SWEEP_MINUTES", 5)),
 }
+
+# --- Kept data and production email (security review) ------------------------
+# The outbox keeps message bodies this long, then drops them (key, template, subject,
+# recipient, times and status stay); account emails lose theirs as soon as they are sent.
+RFS_OUTBOX_PURGE_AFTER = timedelta(days=env_int("OUTBOX_PURGE_DAYS", 90))
+CELERY_BEAT_SCHEDULE["purge-notification-bodies"] = {
+    "task": "rfs.notify.tasks.purge_bodies",
+    "schedule": timedelta(hours=1),
+}
+# Signup posts turned away (honeypot, rate limit) are all counted per day; only this many
+# a day for each reason keep a short extract, so a flood cannot fill the database.
+RFS_REJECTED_EXTRACTS_PER_DAY = env_int("REJECTED_EXTRACTS_PER_DAY", 1000)
+# Production never prints, stores or drops its email instead of sending it.
+NOT_SENDING_BACKENDS = {"console", "filebased", "locmem", "dummy"}
+if PRODUCTION and EMAIL_BACKEND.removeprefix("django.core.mail.backends.").split(".")[0] in (
+    NOT_SENDING_BACKENDS
+):
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND {EMAIL_BACKEND} sends nothing; refused in production"
+    )
