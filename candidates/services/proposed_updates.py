@@ -69,6 +69,8 @@ def propose_update(
             "days": settings.RFS_UPDATE_CONFIRM_DAYS,
         },
         ref=candidate.ref,
+        # Whoever holds the link speaks for the person: nobody reads it in the outbox.
+        secret=True,
     )
     return proposal
 

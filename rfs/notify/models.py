@@ -22,8 +22,9 @@ class Notification(models.Model):
     subject = models.CharField(max_length=250)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
-    # Carries a login code or link (every account email): its body is never shown and is
-    # removed once it is sent or given up on.
+    # Carries a login code or a link that acts for the recipient (every account email, the
+    # link confirming a proposed update): its body is never shown and is removed once it is
+    # sent or given up on.
     secret = models.BooleanField(default=False)
     # When the body was removed: once sent for secret ones, after a while for all (retention).
     body_removed_at = models.DateTimeField(null=True, blank=True)

@@ -26,16 +26,29 @@ def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]
 
 
 def record(
-    *, key: str, to: str, template: str, context: dict[str, Any], ref: str = ""
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    ref: str = "",
+    secret: bool = False,
 ) -> Notification:
     """Record one email under `key` (once: a second call returns the first row) and
-    deliver it after the surrounding transaction commits."""
+    deliver it after the surrounding transaction commits. `secret`: see record_message."""
     existing = Notification.objects.filter(key=key).first()
     if existing is not None:
         return existing
     subject, text, html = render_email(template, context)
     return record_message(
-        key=key, to=to, subject=subject, body_text=text, body_html=html, template=template, ref=ref
+        key=key,
+        to=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        template=template,
+        ref=ref,
+        secret=secret,
     )
 
 
