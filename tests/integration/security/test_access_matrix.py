@@ -9,17 +9,26 @@ fails `test_every_url_has_an_expectation`. Each case runs in a fresh organisatio
 mentor, whose question the mentor owns.
 
 Answers: "ok" (the page, or an action done or refused with a message: 2xx, 3xx elsewhere
-than a login page, or 400 for a form that is not valid), "login" (sent to log in), 403,
-404 (not theirs to know about), 405 (wrong method).
+than a login page, or 400 for a form that is not valid), "login" (sent to log in), "code"
+(sent to give their second factor first), 403, 404 (not theirs to know about).
+
+The second factor is required here, as in production.
 """
 
+import time
+
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.integration.security import world
 
-ROLES = ["anonymous", "candidate", "screener", "mentor", "staff"]
+ROLES = ["anonymous", "candidate", "screener", "mentor", "staff without a second factor", "staff"]
 LOGIN_PATHS = ("/accounts/login/", "/portal/login/", "/admin/login/")
+SECOND_FACTOR_PATH = "/accounts/2fa/reauthenticate/"
+# The roles whose sessions gave a second factor (in production every role that sees
+# personal data must).
+GAVE_THE_CODE = {"screener", "mentor", "staff"}
 
 
 def observe(client, method: str, url: str) -> str | int:
@@ -27,6 +36,8 @@ def observe(client, method: str, url: str) -> str | int:
     status = response.status_code
     if status in (301, 302, 303):
         location = response["Location"]
+        if location.startswith(SECOND_FACTOR_PATH):
+            return "code"
         return "login" if location.startswith(LOGIN_PATHS) else "ok"
     if 200 <= status < 300 or (status == 400 and method == "POST"):
         return "ok"
@@ -99,32 +110,38 @@ SPECS = {
     "candidates:request_take": ("POST", "request"),
 }
 
-PUBLIC = dict.fromkeys(ROLES, "ok")
-LOGGED_IN = {**dict.fromkeys(ROLES, "ok"), "anonymous": "login"}
-STAFF = {"anonymous": "login", "candidate": 403, "screener": 403, "mentor": 403, "staff": "ok"}
+NO_CODE = "staff without a second factor"
+# Pages the public sees; a session that still owes its second factor gives it first.
+PUBLIC = {**dict.fromkeys(ROLES, "ok"), NO_CODE: "code"}
+# Open to every session, one that owes its code included.
+OPEN = dict.fromkeys(ROLES, "ok")
+# allauth's pages for a logged-in person; a session that owes its code gives it first.
+LOGGED_IN = {**OPEN, "anonymous": "login", NO_CODE: "code"}
+# Second-factor pages of a factor the person has not set up answer 404.
+NOT_SET_UP = {**dict.fromkeys(ROLES, 404), "anonymous": "login", NO_CODE: "code"}
+STAFF = {
+    "anonymous": "login",
+    "candidate": 403,
+    "screener": 403,
+    "mentor": 403,
+    NO_CODE: "code",
+    "staff": "ok",
+}
 SCREENING = {**STAFF, "screener": "ok"}
 MENTORING = {**STAFF, "mentor": "ok"}
 # A mentor's own profile: staff edit mentors on the staff pages instead.
 OWN_PROFILE = {**MENTORING, "staff": 403}
-PORTAL = {"anonymous": "login", "candidate": "ok", "screener": 403, "mentor": 403, "staff": 403}
+PORTAL = {**STAFF, "candidate": "ok", "staff": 403}
 # The mentor owns the question; the screener holds the candidate but not the question.
-CONVERSATION = {
-    "anonymous": "login",
-    "candidate": "ok",
-    "screener": 404,
-    "mentor": "ok",
-    "staff": "ok",
-}
-# allauth answers a second factor not set up with 404.
-NO_SECOND_FACTOR = {**dict.fromkeys(ROLES, 404), "anonymous": "login"}
+CONVERSATION = {**STAFF, "candidate": "ok", "screener": 404, "mentor": "ok"}
 
 EXPECTED = {
     "home": PUBLIC,
-    "healthz": PUBLIC,
-    "admin:index": {**dict.fromkeys(ROLES, "login"), "staff": "ok"},
+    "healthz": OPEN,
+    "admin:index": {**dict.fromkeys(ROLES, "login"), NO_CODE: "code", "staff": "ok"},
     # The account pages of allauth (login, codes, passwords, second factor).
     "account_login": PUBLIC,
-    "account_logout": PUBLIC,
+    "account_logout": OPEN,
     "account_inactive": PUBLIC,
     "account_signup": PUBLIC,  # says sign-ups are closed
     "account_reauthenticate": LOGGED_IN,
@@ -143,12 +160,12 @@ EXPECTED = {
     "account_request_login_code": PUBLIC,
     "mfa_index": LOGGED_IN,
     "mfa_authenticate": LOGGED_IN,
-    "mfa_reauthenticate": LOGGED_IN,
+    "mfa_reauthenticate": {**LOGGED_IN, NO_CODE: "ok"},  # where it gives its code
     "mfa_activate_totp": LOGGED_IN,
-    "mfa_deactivate_totp": NO_SECOND_FACTOR,
-    "mfa_view_recovery_codes": NO_SECOND_FACTOR,
+    "mfa_deactivate_totp": {**LOGGED_IN, "candidate": 404},
+    "mfa_view_recovery_codes": NOT_SET_UP,
     "mfa_generate_recovery_codes": LOGGED_IN,
-    "mfa_download_recovery_codes": NO_SECOND_FACTOR,
+    "mfa_download_recovery_codes": NOT_SET_UP,
     # The outbox and the dashboard.
     "notify:list": STAFF,
     "notify:detail": STAFF,
@@ -195,7 +212,8 @@ EXPECTED = {
     # The public front door.
     "candidates:signup": PUBLIC,
     "candidates:thanks": PUBLIC,
-    "candidates:confirm_update": dict.fromkeys(ROLES, 400),  # a link that is not genuine
+    # A link that is not genuine.
+    "candidates:confirm_update": {**dict.fromkeys(ROLES, 400), NO_CODE: "code"},
     "candidates:privacy": PUBLIC,
     # Staff's candidate pages.
     "candidates:merge_review": STAFF,
@@ -229,9 +247,26 @@ def test_every_url_has_an_expectation():
     assert sorted(set(EXPECTED) - set(names)) == []
 
 
+def log_in(client, role: str, user) -> None:
+    client.logout()
+    if user is None:
+        return
+    client.force_login(user)
+    if role in GAVE_THE_CODE:
+        # What allauth records when a login gives its code (record_authentication).
+        session = client.session
+        session["account_authentication_methods_user"] = str(user.pk)
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": time.time()},
+            {"method": "mfa", "type": "totp", "at": time.time()},
+        ]
+        session.save()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_role_gets_what_it_may(client, name):
+def test_each_role_gets_what_it_may(client, settings, name):
+    settings.RFS_MFA_REQUIRED = True
     organisation = world.build()
     method, arguments, *query = SPECS.get(name, ("GET", None))
     url = reverse(name, args=organisation.args[arguments] if arguments else []) + "".join(query)
@@ -239,8 +274,6 @@ def test_each_role_gets_what_it_may(client, name):
     order = sorted(ROLES, key=lambda role: EXPECTED[name][role] == "ok")
     answers = {}
     for role in order:
-        client.logout()
-        if organisation.users[role] is not None:
-            client.force_login(organisation.users[role])
+        log_in(client, role, organisation.users[role])
         answers[role] = observe(client, method, url)
     assert answers == EXPECTED[name]

@@ -18,6 +18,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory, SubmissionFactory
 from tests.factories.mentors import MentorFactory, MentorshipFactory, StateLeadFactory
 from tests.factories.screening import ScreeningCallFactory
+from tests.support import totp
 
 
 @dataclass
@@ -63,11 +64,19 @@ def build() -> World:
         submission=SubmissionFactory(candidate=candidate, outcome="matched"),
         changes={"city": ["Washington", "Baltimore"]},
     )
+    # Everyone who sees personal data has a second factor; "staff without a second factor"
+    # is a staff login whose session gave only the password.
+    unverified_staff = UserFactory(
+        email="matrix-staff-no-code@example.org", role=Role.STAFF, is_staff=True
+    )
+    for user in (staff, screener, mentor_user, unverified_staff):
+        totp.enrol(user)
     users = {
         "anonymous": None,
         "candidate": candidate_user,
         "screener": screener,
         "mentor": mentor_user,
+        "staff without a second factor": unverified_staff,
         "staff": staff,
     }
     args = {
