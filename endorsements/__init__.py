@@ -1,0 +1,1 @@
+"""Endorsements and funding. For now it registers the funding help-request kind."""

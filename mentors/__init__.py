@@ -1,0 +1,2 @@
+"""Mentors: profiles, state leads and coverage, ranked matching with reasons, mentorships and
+their introductions (a help-request kind this app registers)."""

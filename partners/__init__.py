@@ -1,0 +1,1 @@
+"""Partner organisations. For now it registers the partner-introduction help-request kind."""

@@ -1,2 +1,3 @@
-"""Views of the candidates app, one module per area: intake (public signup), staff
-(candidate pages), portal (the candidate's own pages), requests (help requests)."""
+"""Views of the candidates app, one module per area: intake (public signup and the link that
+confirms proposed changes), staff (candidate pages), review (merge review), imports (CSV
+import), help_requests (the conversation, staff's overview and settings)."""
