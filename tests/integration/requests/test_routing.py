@@ -16,6 +16,7 @@ from candidates.services.help_requests import (
 from mentors.models import MENTOR_INTRO
 from partners.apps import PARTNER_INTRO
 from rfs.notify.models import Notification
+from tests.support.outbox import delivered, html
 
 pytestmark = pytest.mark.django_db
 NY = ZoneInfo("America/New_York")
@@ -33,8 +34,8 @@ def test_question_goes_to_the_staff_pool_without_a_mentor(candidate, candidate_u
     assert request.messages.get().body == "My secret plan is to raise $5,000."
     email = Notification.objects.get(key=f"request:new:{request.pk}")
     assert email.to_email == settings.RFS_STAFF_EMAIL
-    assert request.get_absolute_url() in email.body_text
-    assert "secret plan" not in email.body_text + email.body_html + email.subject
+    assert request.get_absolute_url() in delivered(email).body
+    assert "secret plan" not in delivered(email).body + html(delivered(email)) + email.subject
 
 
 def test_question_goes_to_the_owner_the_caller_names(candidate, candidate_user, mentor):
