@@ -3,13 +3,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from candidates.models import HelpRequest, WorkingHours
+from candidates.models import HelpRequest
 from candidates.services.help_requests import (
     RequestRefused,
     ask_question,
     post_reply,
     reopen_request,
     resolve_request,
+    set_working_hours,
 )
 from rfs.notify.models import Notification
 from tests.support.outbox import delivered, html
@@ -92,8 +93,7 @@ def test_waiting_on_the_candidate_stops_the_clock(question, mentor, candidate_us
 
 
 def test_paused_time_counts_business_hours_only(question, mentor, candidate_user):
-    for day in range(5):
-        WorkingHours.objects.create(weekday=day, opens=time(9), closes=time(17))
+    set_working_hours(days={day: (time(9), time(17)) for day in range(5)})
     due = question.due_at  # set before the hours existed: stays as it was
     # Waiting from Friday 16:00 to Monday 10:00: two business hours.
     post_reply(
