@@ -219,6 +219,22 @@ def open_request(
     )
 
 
+def open_first_contacts(*, candidates: list[Candidate], at: datetime) -> None:
+    """The first-contact requests of new people, in one INSERT (they have none open yet)."""
+    due = due_time(kind=request_kinds.FIRST_CONTACT, opened_at=at)
+    answered_by_first = request_kinds.get(request_kinds.FIRST_CONTACT).answered_by_first_response
+    HelpRequest.objects.bulk_create(
+        HelpRequest(
+            candidate=candidate,
+            kind=request_kinds.FIRST_CONTACT,
+            answered_by_first_response=answered_by_first,
+            opened_at=at,
+            due_at=due,
+        )
+        for candidate in candidates
+    )
+
+
 @transaction.atomic
 def ask_question(
     *, candidate: Candidate, topic: str, subject: str, body: str, by, owner=None, at=None

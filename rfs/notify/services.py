@@ -38,16 +38,28 @@ def record(
     """Record one email under `key` (once: a second call returns the first row) and have it
     delivered after the surrounding transaction commits. `context` must be JSON: the worker
     renders the bodies from it. `secret`: see record_message."""
-    return _insert(
-        Notification(
-            key=key,
-            template=template,
-            to_email=to,
-            subject=render_subject(template, context)[:250],
-            context=context,
-            ref=ref,
-            secret=secret,
-        )
+    (row,) = _insert(
+        [_row(key=key, to=to, template=template, context=context, ref=ref, secret=secret)]
+    )
+    return row if row.pk else Notification.objects.get(key=key)
+
+
+def record_many(messages: list[dict[str, Any]], *, secret: bool = False) -> int:
+    """Record several emails in one INSERT, each under its key, once: [{key, to, template,
+    context, ref}], as for record(). Returns how many were new."""
+    rows = _insert([_row(**message, secret=secret) for message in messages])
+    return sum(1 for row in rows if row.pk)
+
+
+def _row(*, key: str, to: str, template: str, context: dict, ref: str = "", secret: bool):
+    return Notification(
+        key=key,
+        template=template,
+        to_email=to,
+        subject=render_subject(template, context)[:250],
+        context=context,
+        ref=ref,
+        secret=secret,
     )
 
 
@@ -64,41 +76,49 @@ def record_message(
 ) -> Notification:
     """Record an already-written email under `key`, once, for delivery after commit.
     A `secret` one (a login code, a reset link) is never shown and loses its body once sent."""
-    return _insert(
-        Notification(
-            key=key,
-            template=template,
-            to_email=to,
-            subject=subject[:250],
-            body_text=body_text,
-            body_html=body_html,
-            ref=ref,
-            secret=secret,
-        )
+    (row,) = _insert(
+        [
+            Notification(
+                key=key,
+                template=template,
+                to_email=to,
+                subject=subject[:250],
+                body_text=body_text,
+                body_html=body_html,
+                ref=ref,
+                secret=secret,
+            )
+        ]
     )
+    return row if row.pk else Notification.objects.get(key=key)
 
 
-def _insert(row: Notification) -> Notification:
-    """One INSERT, or the row already recorded under the key (a concurrent insert of the same
-    key waits on the unique index, then finds the first)."""
-    row.next_attempt_at = row.created_at = timezone.now()
+def _insert(rows: list[Notification]) -> list[Notification]:
+    """One INSERT for all rows. A key already recorded (before, or by a concurrent insert,
+    which the unique index makes wait) keeps its first row: its row here gets no pk."""
+    if not rows:
+        return []
+    now = timezone.now()
     fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    values = []
+    for row in rows:
+        row.next_attempt_at = row.created_at = now
+        values.extend(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields)
     columns = ", ".join(f'"{f.column}"' for f in fields)
-    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
-    table = Notification._meta.db_table
+    placeholders = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608 - our table and columns
-            "ON CONFLICT (key) DO NOTHING RETURNING id",
+            f"INSERT INTO {Notification._meta.db_table} ({columns}) VALUES {placeholders} "  # noqa: S608 - our table and columns
+            "ON CONFLICT (key) DO NOTHING RETURNING id, key",
             values,
         )
-        inserted = cursor.fetchone()
-    if inserted is None:
-        return Notification.objects.get(key=row.key)
-    row.pk = inserted[0]
-    row._state.adding = False
-    transaction.on_commit(ring)
-    return row
+        inserted = dict((key, pk) for pk, key in cursor.fetchall())
+    for row in rows:
+        if row.key in inserted:
+            row.pk, row._state.adding = inserted[row.key], False
+    if inserted:
+        transaction.on_commit(ring)
+    return rows
 
 
 def ring() -> None:
