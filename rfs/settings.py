@@ -166,9 +166,10 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": redis_db_url(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
         "KEY_PREFIX": "rfs",
-        # A Redis that is down or hung answers within a quarter of a second: rate limits
-        # fail open and the outbox's doorbell waits for the sweep, so no request hangs.
-        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        # A Redis that is down or hung answers within a second, and rfs.redis_guard then
+        # leaves it alone a few seconds: rate limits fail open and the outbox's doorbell
+        # waits for the sweep, so no request hangs on it.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 

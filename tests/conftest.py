@@ -10,16 +10,20 @@ import os
 import pytest
 from django.core.cache import cache
 
+from rfs import redis_guard
 from rfs.accounts.models import Role
 from tests.factories.accounts import PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    # Rate limits, lockouts and heartbeats live in Redis: each test starts clean.
+    # Rate limits, lockouts and heartbeats live in Redis: each test starts clean, and with
+    # Redis trusted again whatever an earlier test did to it (rfs.redis_guard).
+    redis_guard._paused_until = 0.0
     cache.clear()
     yield
     cache.clear()
+    redis_guard._paused_until = 0.0
 
 
 @pytest.fixture

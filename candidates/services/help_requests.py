@@ -9,8 +9,6 @@ the wait lasted. What "overdue", "decided" and "answered" mean is written once, 
 HelpRequest QuerySet.
 """
 
-import contextlib
-import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,12 +24,11 @@ from candidates.request_kinds import Clock
 from candidates.services.business_hours import Schedule, add_business_time, business_time_between
 from rfs.accounts.models import Role
 from rfs.notify import services as outbox
+from rfs.redis_guard import guarded
 
 # The same words posted again this soon are a double submit (a double click, a reload that
 # posts again): they are answered with what the first post made, and nobody is emailed twice.
 REPEAT_WINDOW = timedelta(minutes=10)
-
-logger = logging.getLogger(__name__)
 
 
 class RequestRefused(Exception):
@@ -50,14 +47,13 @@ CACHED_FOR = 24 * 60 * 60
 
 
 def _cached(key: str, read):
-    try:
-        value = cache.get(key)
-    except Exception:  # Redis down: the database answers
-        value = None
+    # Redis down: the database answers.
+    value = guarded("cached response settings", lambda: cache.get(key), fallback=None)
     if value is None:
         value = read()
-        with contextlib.suppress(Exception):
-            cache.set(key, value, CACHED_FOR)
+        guarded(
+            "cached response settings", lambda: cache.set(key, value, CACHED_FOR), fallback=None
+        )
     return value
 
 
@@ -66,10 +62,12 @@ def _forget_settings() -> None:
     and again at commit, in case another request cached the old ones in between."""
 
     def forget() -> None:
-        try:
-            cache.delete_many([SCHEDULE_KEY, TARGETS_KEY])
-        except Exception:  # Redis down: it kept nothing to forget
-            logger.warning("could not drop the cached response settings")
+        # Redis down: it keeps nothing to forget.
+        guarded(
+            "cached response settings",
+            lambda: cache.delete_many([SCHEDULE_KEY, TARGETS_KEY]),
+            fallback=None,
+        )
 
     forget()
     transaction.on_commit(forget)

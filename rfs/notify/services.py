@@ -18,6 +18,7 @@ from django.utils import timezone
 from rfs.notify import tasks
 from rfs.notify.models import Notification
 from rfs.notify.rendering import render_subject
+from rfs.redis_guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -125,9 +126,14 @@ def ring() -> None:
     """Wake a worker to deliver what is due: one Redis command, and a task only when none is
     already on its way. If Redis is down the rows wait for the sweep; the change that
     recorded them has committed and must not fail."""
+    if not guarded(
+        "the outbox's doorbell",
+        lambda: cache.add(tasks.DOORBELL, 1, timeout=DOORBELL_SECONDS),
+        fallback=False,
+    ):
+        return
     try:
-        if cache.add(tasks.DOORBELL, 1, timeout=DOORBELL_SECONDS):
-            tasks.deliver_due.delay()
+        tasks.deliver_due.delay()
     except Exception as exc:  # the broker's outage must not break the caller
         logger.warning("could not wake the outbox worker, the sweep will: %s", type(exc).__name__)
 

@@ -81,7 +81,7 @@ def test_a_signup_while_redis_is_down_is_stored_and_its_email_sent_later(client,
         assert response.status_code == 302
         assert took < 3
     assert Candidate.objects.count() == 4
-    assert "rate limit signup not counted" in caplog.text
+    assert "Redis unavailable for the signup rate limit" in caplog.text
     waiting = Notification.objects.filter(to_email__in=[f"ada{n}@example.org" for n in (2, 3, 4)])
     assert {row.status for row in waiting} == {Notification.Status.PENDING}
     # Redis comes back: the sweep's delivery sends what waited, once each.
@@ -94,7 +94,7 @@ def test_a_signup_while_redis_is_down_is_stored_and_its_email_sent_later(client,
     ]
 
 
-def test_a_signup_while_redis_hangs_is_answered_within_a_second(client, own_redis, settings):
+def test_a_signup_while_redis_hangs_waits_on_it_once(client, own_redis, settings):
     # A server that accepts connections and never answers.
     hung = socket.socket()
     hung.bind(("127.0.0.1", 0))
@@ -110,5 +110,6 @@ def test_a_signup_while_redis_hangs_is_answered_within_a_second(client, own_redi
     finally:
         hung.close()
     assert response.status_code == 302
-    assert took < 1.5
+    # One socket timeout (a second), then the request does without Redis.
+    assert took < 2.5
     assert Candidate.objects.filter(email="ada1@example.org").exists()
