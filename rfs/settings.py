@@ -163,7 +163,7 @@ ATOMIC_REQUESTS = False
 REDIS_URL = env("REDIS_URL", f"redis://127.0.0.1:{env_int('EMBEDDED_REDIS_PORT', 6390)}/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "rfs.redis_cache.RedisCache",
         "LOCATION": redis_db_url(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
         "KEY_PREFIX": "rfs",
         # A Redis that is down or hung answers within a second, and rfs.redis_guard then

@@ -1,5 +1,6 @@
 """The signup form and the candidate fields every intake channel validates."""
 
+import copy
 import re
 
 from django import forms
@@ -40,12 +41,19 @@ def _choices(blank: str, choices) -> list[tuple[str, str]]:
 
 class _SharedChoices:
     """Django deep-copies every field of a form for every form made, and for a choice field
-    that means copying its choices, most of the cost of a signup's form. Choices here are
-    replaced, never changed in place, so each form's fields can share them."""
+    that means copying and checking its choices again, most of the cost of a signup's form.
+    Choices here are replaced, never changed in place, so each form's fields share them."""
 
     def __deepcopy__(self, memo):
-        # forms.Field's copy: the field, its widget, messages and validators, not choices.
-        return forms.Field.__deepcopy__(self, memo)
+        # What forms.Field copies (the field, its widget's attributes, messages,
+        # validators), without its own or its widget's choices.
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.copy(self.widget)
+        result.widget.attrs = self.widget.attrs.copy()
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
 
 
 class ChoiceField(_SharedChoices, forms.ChoiceField):
