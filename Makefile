@@ -33,9 +33,10 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	exec $(BIN)/python -m rfs.devstack run
 
-# Chromium first, so a machine without it stops before anything runs.
+# Chromium first, so a machine without it stops before anything runs; then the suite, on
+# throwaway embedded servers of its own (unless DATABASE_URL/REDIS_URL), beside any make run.
 test: chromium install lint
-	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m rfs.devstack test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests: installed with apt when root, else one line says how.
 chromium:
