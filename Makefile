@@ -7,11 +7,11 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint format bench migrations clean help
+.PHONY: install run test chromium lint format bench migrations clean help
 
 help:
 	@echo "make run    - the whole system on http://127.0.0.1:8000 (embedded services unless DATABASE_URL/REDIS_URL)"
-	@echo "make test   - lint and the whole test suite against real PostgreSQL and Redis"
+	@echo "make test   - lint and the whole test suite against real PostgreSQL and Redis (installs Chromium when root)"
 	@echo "make lint   - ruff and djLint only"
 	@echo "make format - apply ruff's formatting"
 	@echo "make bench  - dashboard, candidate list and signup timings at 1,000 and 100,000 candidates"
@@ -33,8 +33,14 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	exec $(BIN)/python -m rfs.devstack run
 
-test: install lint
-	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+# Chromium first, so a machine without it stops before anything runs; then the suite, on
+# throwaway embedded servers of its own (unless DATABASE_URL/REDIS_URL), beside any make run.
+test: chromium install lint
+	$(BIN)/python -m rfs.devstack test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian's Chromium for the browser tests: installed with apt when root, else one line says how.
+chromium:
+	@bin/ensure-chromium
 
 # Server time of the dashboard, candidate list and signup at 1,000 and 100,000 candidates,
 # each size on its own database (rfs_bench_<size>), never the development one.

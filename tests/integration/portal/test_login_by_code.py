@@ -97,6 +97,21 @@ def test_an_unknown_address_gets_the_same_answer_and_no_account(client, candidat
     assert "browser window" not in mail.outbox[-1].body
 
 
+@pytest.mark.parametrize("page", ["portal:login", "account_reset_password"])
+def test_the_no_account_email_names_the_address_and_links_to_the_signup_form(
+    client, settings, page
+):
+    client.post(reverse(page), {"email": "nobody@example.org"})
+    deliver_outbox()
+    [message] = mail.outbox
+    assert message.to == ["nobody@example.org"]
+    assert message.subject == "[Run for Something] No account for this address"
+    assert "as nobody@example.org, but no account uses that address" in message.body
+    assert f"{settings.SITE_URL}{reverse('candidates:signup')}\n" in message.body
+    # allauth's own signup page is closed: no link to it.
+    assert reverse("account_signup") not in message.body
+
+
 def test_a_staff_address_is_never_turned_into_a_candidate_login(client, staff):
     CandidateFactory(email=staff.email)
     ask_for_code(client, staff.email)
