@@ -17,12 +17,13 @@ def within_limit(key: str, *, limit: int, window_seconds: int) -> bool:
     bucket = cache.make_and_validate_key(f"limit:{key}:{int(time.time() // window_seconds)}")
 
     def count() -> int:
-        # One round trip: the count, and an expiry set by the window's first event.
+        # One round trip: the window's first event creates the key with its expiry (SET NX),
+        # every event counts (INCR). Both work on any Redis we may meet.
         client = cache._cache.get_client(bucket, write=True)
         pipeline = client.pipeline(transaction=False)
+        pipeline.set(bucket, 0, ex=window_seconds + 60, nx=True)
         pipeline.incr(bucket)
-        pipeline.expire(bucket, window_seconds + 60, nx=True)
-        return pipeline.execute()[0]
+        return pipeline.execute()[1]
 
     # Redis down or hung: the limit fails open (and the guard logs it).
     return guarded(f"the {key.split(':', 1)[0]} rate limit", count, fallback=0) <= limit

@@ -15,7 +15,10 @@ def test_queue_lists_waiting_people_oldest_signup_first(client_for, screener):
     newer = waiting_candidate(
         first_name="Newer", city="Springfield", signed_up_ago=timedelta(hours=2)
     )
-    oldest = waiting_candidate(first_name="Oldest", signed_up_ago=timedelta(days=3))
+    # A last name that no filter option or page text holds: the page must not show it.
+    oldest = waiting_candidate(
+        first_name="Oldest", last_name="Zyxwvutsrq", signed_up_ago=timedelta(days=3)
+    )
     held = waiting_candidate(first_name="Held", signed_up_ago=timedelta(days=9))
     claims.claim_candidate(candidate=held, screener=screener)
     closed = waiting_candidate(first_name="Closed", signed_up_ago=timedelta(days=12))
