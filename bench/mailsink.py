@@ -7,6 +7,8 @@ import socket
 from collections import Counter
 from collections.abc import Iterator
 
+from aiosmtpd.controller import Controller
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -30,8 +32,6 @@ class MailSink:
     @contextlib.contextmanager
     def running(self) -> Iterator[int]:
         """Serve on a free port (yielded) in a thread of its own until the block ends."""
-        from aiosmtpd.controller import Controller
-
         controller = Controller(self, hostname="127.0.0.1", port=free_port())
         controller.start()
         try:

@@ -6,7 +6,7 @@ Each app gets a fresh database on the server DATABASE_URL points at (<name>_benc
 serves it (gunicorn.conf.py, 2 sync workers, DJANGO_ENV=production with a generated SECRET_KEY).
 The project's confirmation emails are delivered during the load by a worker of the real `rfs`
 Celery app (concurrency 2, as docker-compose.yml runs it) to an SMTP sink in this process.
-CLIENTS asyncio clients (httpx) each GET the form once for the CSRF cookie and token, then post
+CLIENTS asyncio clients each GET the form once for the CSRF cookie and token, then post
 valid, unique signups one after another as fast as they are answered: a warm-up, then SECONDS
 measured. CPU per signup comes from /proc: gunicorn's and Celery's process groups and the
 PostgreSQL backends connected to the bench database, from the start of the load until its
@@ -20,6 +20,7 @@ take the benchmark's tasks), so point it at a database of its own. A benchmark r
 exits 0 whatever the figures, and non-zero only when it could not run.
 """
 
+import asyncio
 import contextlib
 import os
 import secrets
@@ -32,9 +33,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import dj_database_url
+import psycopg2
+import redis
+from psycopg2 import sql
+
 from bench.mailsink import MailSink, free_port
 from bench.procstat import CpuMeter
-from bench.signup_load import PATH, Load, percentile, run_load, signups
+from bench.signup_load import PATH, HttpError, Load, percentile, request, run_load, signups
 from rfs.devstack import _stop_process as stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,9 +107,6 @@ def bench_database_url(suffix: str) -> str:
 
 
 def connect(url: str, *, dbname: str | None = None):
-    import dj_database_url
-    import psycopg2
-
     config = dj_database_url.parse(url)
     connection = psycopg2.connect(
         dbname=dbname or config["NAME"],
@@ -118,8 +121,6 @@ def connect(url: str, *, dbname: str | None = None):
 
 def recreate_database(url: str) -> str:
     """Drop and create the bench database, so each run starts empty; returns its name."""
-    from psycopg2 import sql
-
     name = urlsplit(url).path.strip("/")
     with (
         contextlib.closing(connect(url, dbname="postgres")) as connection,
@@ -156,8 +157,6 @@ class Monitor:
 
 def broker_clients(redis_url: str) -> int:
     """Other connections on the broker's Redis database (a worker there would take our tasks)."""
-    import redis
-
     client = redis.Redis.from_url(redis_url)
     try:
         own = client.client_id()
@@ -217,12 +216,10 @@ def wait_until(check, *, what: str, processes: dict[str, subprocess.Popen]) -> N
         time.sleep(0.2)
 
 
-def answers(url: str) -> bool:
-    import httpx
-
+def answers(port: int) -> bool:
     try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
+        return asyncio.run(asyncio.wait_for(request(port, f"GET {PATH} HTTP/1.1"), 2))[0] == 200
+    except (OSError, TimeoutError, HttpError):
         return False
 
 
@@ -262,14 +259,14 @@ def measure(app: App, *, sink: MailSink, smtp_port: int, secret_key: str, run: s
     if app.sends_email:
         # Production serves static files through whitenoise's manifest: it must exist.
         manage(env, "collectstatic", "--no-input", "-v", "0")
-    base_url = f"http://127.0.0.1:{free_port()}"
+    port = free_port()
     emails_before = sink.count
     with contextlib.ExitStack() as started:
         monitor = Monitor(url)
         started.callback(monitor.close)
-        processes = start_servers(app, started=started, env=env, base_url=base_url)
+        processes = start_servers(app, started=started, env=env, port=port)
         payloads = signups(run)
-        warm_up = run_load(base_url, clients=CLIENTS, seconds=WARMUP_SECONDS, payloads=payloads)
+        warm_up = run_load(port, clients=CLIENTS, seconds=WARMUP_SECONDS, payloads=payloads)
         if app.sends_email:  # the warm-up's emails are not the measured window's work
             wait_for_emails(sink, emails_before + monitor.rows(app.table))
         meter = CpuMeter(
@@ -278,7 +275,7 @@ def measure(app: App, *, sink: MailSink, smtp_port: int, secret_key: str, run: s
             exclude={monitor.pid},
         )
         meter.start()
-        load = run_load(base_url, clients=CLIENTS, seconds=SECONDS, payloads=payloads)
+        load = run_load(port, clients=CLIENTS, seconds=SECONDS, payloads=payloads)
         rows = monitor.rows(app.table)
         drain = wait_for_emails(sink, emails_before + rows) if app.sends_email else 0.0
         cpu = meter.finish()
@@ -299,9 +296,8 @@ def measure(app: App, *, sink: MailSink, smtp_port: int, secret_key: str, run: s
     )
 
 
-def start_servers(app: App, *, started: contextlib.ExitStack, env: dict, base_url: str) -> dict:
+def start_servers(app: App, *, started: contextlib.ExitStack, env: dict, port: int) -> dict:
     """gunicorn (and for the project a Celery worker), ready to serve; {part: process}."""
-    port = urlsplit(base_url).port
     processes = {
         "web": start(
             started,
@@ -333,7 +329,7 @@ def start_servers(app: App, *, started: contextlib.ExitStack, env: dict, base_ur
         wait_until(
             lambda: b" ready." in log.read_bytes(), what="Celery worker", processes=processes
         )
-    wait_until(lambda: answers(base_url + PATH), what="gunicorn", processes=processes)
+    wait_until(lambda: answers(port), what="gunicorn", processes=processes)
     return processes
 
 
@@ -423,14 +419,15 @@ def print_report(results: list[Result], load_before: float) -> None:
     baseline = next((r for r in results if r.app is APPS["baseline"]), None)
     project = next((r for r in results if r.app is APPS["project"]), None)
     headers = ["app", "signups", "signups/s", "p50 ms", "p95 ms", "rate x", "p95 x"]
-    headers += ["web ms", "db ms", "worker ms", "total ms", "client ms"]
+    headers += ["web ms", "db ms", "worker ms", "total ms", "bench ms"]
     print()
     print(
         f"Signups: {CLIENTS} clients for {SECONDS:.0f} s after a {WARMUP_SECONDS:.0f} s warm-up; "
         f"gunicorn with {GUNICORN_WORKERS} sync workers, production settings; the project's "
         f"emails delivered by a Celery worker (concurrency {CELERY_CONCURRENCY}) to a local SMTP "
         "sink. CPU is per signup (web: gunicorn; db: the PostgreSQL backends of the bench "
-        "database; total: web + db + worker; client: this process, not in the total)."
+        "database; total: web + db + worker; bench: this process, its clients, SMTP sink and "
+        "meter, not in the total)."
     )
     print(table(headers, [figures(result, baseline) for result in results]))
     print()
@@ -463,7 +460,7 @@ def main() -> int:
     apps = [APPS[name] for name in APP_NAMES if name in APPS]
     if len(apps) != len(APP_NAMES):
         raise SystemExit(f"BENCH_SIGNUP_APPS takes {', '.join(APPS)}, not {APP_NAMES}")
-    if not os.environ.get("REDIS_URL"):
+    if any(app.sends_email for app in apps) and not os.environ.get("REDIS_URL"):
         raise SystemExit("REDIS_URL is not set: run me through `make bench`.")
     # SIGTERM stops everything as Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
