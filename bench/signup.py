@@ -453,7 +453,15 @@ def print_report(results: list[Result], load_before: float) -> None:
 
 
 def _interrupt(signum, frame) -> None:
+    # Once only: Ctrl-C under make also makes rfs.devstack send SIGTERM, and that second
+    # signal must not cut short the stopping of what this run started.
+    signal.signal(signal.SIGINT, _ignore)
+    signal.signal(signal.SIGTERM, _ignore)
     raise KeyboardInterrupt
+
+
+def _ignore(signum, frame) -> None:
+    pass
 
 
 def main() -> int:
@@ -463,6 +471,7 @@ def main() -> int:
     if any(app.sends_email for app in apps) and not os.environ.get("REDIS_URL"):
         raise SystemExit("REDIS_URL is not set: run me through `make bench`.")
     # SIGTERM stops everything as Ctrl-C does.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     run, secret_key = secrets.token_hex(3), secrets.token_urlsafe(50)
     load_before = os.getloadavg()[0]
