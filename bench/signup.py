@@ -55,10 +55,12 @@ CELERY_CONCURRENCY = 2
 # How long the emails of a run may take to arrive once the load has stopped.
 DRAIN_SECONDS = 120
 START_SECONDS = 60
-# The issue's goals, as ratios to the bare view in the same run.
+# The goals: throughput and p95 as ratios to the bare view in the same run, CPU in ms.
 GOAL_THROUGHPUT = 0.25
 GOAL_CPU_MS = 4.0
 GOAL_P95 = 4.0
+# What a signup costs, all included: the bench's own clients and sink are not.
+PARTS = ("web", "database", "worker")
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def bench_database_url(suffix: str) -> str:
     """<DATABASE_URL's name>_bench_<suffix>, on the same server."""
     base = os.environ.get("DATABASE_URL")
     if not base:
-        raise SystemExit("DATABASE_URL is not set: run me through `make bench`.")
+        raise SystemExit("DATABASE_URL is not set: run me through `make bench-signup`.")
     parts = urlsplit(base)
     name = parts.path.strip("/") or "rfs"
     return urlunsplit(parts._replace(path=f"/{name}_bench_{suffix}"))
@@ -250,6 +252,24 @@ class Result:
     def cpu_ms(self, part: str) -> float:
         return self.cpu.get(part, 0.0) * 1000 / max(self.load.signups, 1)
 
+    @property
+    def total_cpu_ms(self) -> float:
+        return sum(self.cpu_ms(part) for part in PARTS)
+
+    @property
+    def rate(self) -> float:
+        return self.load.signups / self.load.seconds
+
+    def latency_ms(self, share: float) -> float:
+        return percentile(self.load.latencies, share) * 1000
+
+
+def ratios(result: Result, baseline: Result | None) -> tuple[float, float] | None:
+    """Throughput and p95 as multiples of the bare view's in the same run."""
+    if not (baseline and baseline.load.signups and result.load.signups):
+        return None
+    return result.rate / baseline.rate, result.latency_ms(0.95) / baseline.latency_ms(0.95)
+
 
 def measure(app: App, *, sink: MailSink, smtp_port: int, secret_key: str, run: str) -> Result:
     url = bench_database_url(app.database)
@@ -298,6 +318,12 @@ def measure(app: App, *, sink: MailSink, smtp_port: int, secret_key: str, run: s
 
 def start_servers(app: App, *, started: contextlib.ExitStack, env: dict, port: int) -> dict:
     """gunicorn (and for the project a Celery worker), ready to serve; {part: process}."""
+    if app.sends_email and (others := broker_clients(env["REDIS_URL"])):
+        raise SystemExit(
+            f"{others} other client(s) use the broker's Redis database ({env['REDIS_URL']}): "
+            "their worker would take the benchmark's tasks. Point REDIS_URL at a database "
+            "nothing else uses."
+        )
     processes = {
         "web": start(
             started,
@@ -310,12 +336,6 @@ def start_servers(app: App, *, started: contextlib.ExitStack, env: dict, port: i
         )
     }
     if app.sends_email:
-        if others := broker_clients(env["REDIS_URL"]):
-            raise SystemExit(
-                f"{others} other client(s) use the broker's Redis database ({env['REDIS_URL']}): "
-                "their worker would take the benchmark's tasks. Point REDIS_URL at a database "
-                "nothing else uses."
-            )
         log = LOGS / f"{app.database}-worker.log"
         processes["worker"] = start(
             started,
@@ -350,24 +370,16 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def figures(result: Result, baseline: Result | None) -> list[str]:
-    load, parts = result.load, ("web", "database", "worker")
-    rate = load.signups / load.seconds
-    p50, p95 = (percentile(load.latencies, share) * 1000 for share in (0.5, 0.95))
-    if baseline:
-        base_rate = baseline.load.signups / baseline.load.seconds
-        base_p95 = percentile(baseline.load.latencies, 0.95) * 1000
-        ratios = [f"{rate / base_rate:.3f}x", f"{p95 / base_p95:.1f}x"]
-    else:
-        ratios = ["-", "-"]
+    multiples = ratios(result, baseline)
     return [
         result.app.title,
-        f"{load.signups:,}",
-        f"{rate:,.0f}",
-        f"{p50:.1f}",
-        f"{p95:.1f}",
-        *ratios,
-        *(f"{result.cpu_ms(part):.2f}" if part in result.cpu else "-" for part in parts),
-        f"{sum(result.cpu_ms(part) for part in parts):.2f}",
+        f"{result.load.signups:,}",
+        f"{result.rate:,.0f}",
+        f"{result.latency_ms(0.5):.1f}",
+        f"{result.latency_ms(0.95):.1f}",
+        *((f"{multiples[0]:.3f}x", f"{multiples[1]:.1f}x") if multiples else ("-", "-")),
+        *(f"{result.cpu_ms(part):.2f}" if part in result.cpu else "-" for part in PARTS),
+        f"{result.total_cpu_ms:.2f}",
         f"{result.cpu_ms('client'):.2f}",
     ]
 
@@ -388,18 +400,14 @@ def checks(result: Result) -> str:
             f"{by_recipient} by recipient; outbox {dict(result.outbox)}; "
             f"delivered {result.drain_seconds:.1f} s after the load stopped"
         )
-    others = {**{str(k): v for k, v in result.load.statuses.items() if k != 302}}
+    others = {str(k): v for k, v in result.load.statuses.items() if k != 302}
     others.update(result.load.errors)
     lines.append(f"other answers and errors: {others or 'none'}")
     return "\n".join(f"  {result.app.title}: {line}" for line in lines)
 
 
-def goals(project: Result, baseline: Result) -> str:
-    rate = (project.load.signups / project.load.seconds) / (
-        baseline.load.signups / baseline.load.seconds
-    )
-    p95 = percentile(project.load.latencies, 0.95) / percentile(baseline.load.latencies, 0.95)
-    cpu = sum(project.cpu_ms(part) for part in ("web", "database", "worker"))
+def goals(project: Result, multiples: tuple[float, float]) -> str:
+    (rate, p95), cpu = multiples, project.total_cpu_ms
 
     def verdict(held: bool) -> str:
         return "met" if held else "NOT met"
@@ -434,15 +442,15 @@ def print_report(results: list[Result], load_before: float) -> None:
     print("Checks (warm-up and measured window together):")
     for result in results:
         print(checks(result))
-    if project and baseline:
+    if project and (multiples := ratios(project, baseline)):
         print()
         print("Goals, in this run:")
-        print(goals(project, baseline))
+        print(goals(project, multiples))
     print()
     # The machine is shared: say how busy it was, and how much of that was not ours.
     print(f"Load average (1 min) on {os.cpu_count()} cores: {load_before:.1f} before the run")
     for result in results:
-        ours = sum(result.cpu.get(part, 0.0) for part in ("web", "database", "worker", "client"))
+        ours = sum(result.cpu.get(part, 0.0) for part in (*PARTS, "client"))
         rest = (result.cpu["machine"] - ours) / result.cpu["seconds"]
         print(
             f"  {result.load_average:.1f} after {result.app.title}; the rest of the machine "
@@ -469,7 +477,7 @@ def main() -> int:
     if len(apps) != len(APP_NAMES):
         raise SystemExit(f"BENCH_SIGNUP_APPS takes {', '.join(APPS)}, not {APP_NAMES}")
     if any(app.sends_email for app in apps) and not os.environ.get("REDIS_URL"):
-        raise SystemExit("REDIS_URL is not set: run me through `make bench`.")
+        raise SystemExit("REDIS_URL is not set: run me through `make bench-signup`.")
     # SIGTERM stops everything as Ctrl-C does.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
