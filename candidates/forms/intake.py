@@ -38,6 +38,28 @@ def _choices(blank: str, choices) -> list[tuple[str, str]]:
     return [("", blank), *choices]
 
 
+class _SharedChoices:
+    """Django deep-copies every field of a form for every form made, and for a choice field
+    that means copying its choices, most of the cost of a signup's form. Choices here are
+    replaced, never changed in place, so each form's fields can share them."""
+
+    def __deepcopy__(self, memo):
+        # forms.Field's copy: the field, its widget, messages and validators, not choices.
+        return forms.Field.__deepcopy__(self, memo)
+
+
+class ChoiceField(_SharedChoices, forms.ChoiceField):
+    pass
+
+
+class TypedChoiceField(_SharedChoices, forms.TypedChoiceField):
+    pass
+
+
+class MultipleChoiceField(_SharedChoices, forms.MultipleChoiceField):
+    pass
+
+
 class CandidateFieldsForm(forms.Form):
     """Every candidate field, validated the same way for the form, the import and partner
     forms. Email comes back trimmed and lower case, phone as a PhoneNumber (E.164)."""
@@ -56,14 +78,14 @@ class CandidateFieldsForm(forms.Form):
         help_text="A volunteer will call you on this number.",
     )
     zip_code = forms.CharField(label="ZIP code", max_length=10)
-    state = forms.ChoiceField(choices=_choices("Choose a state", STATE_CHOICES))
+    state = ChoiceField(choices=_choices("Choose a state", STATE_CHOICES))
     city = _text("city", required=True, label="City or town")
     birth_year = forms.IntegerField(
         label="Year you were born",
         help_text="So we can see how old you will be on election day.",
     )
 
-    office_level = forms.ChoiceField(
+    office_level = ChoiceField(
         label="Which kind of office are you considering?",
         choices=_choices("Choose one", OfficeLevel.choices),
     )
@@ -71,19 +93,19 @@ class CandidateFieldsForm(forms.Form):
         "office", label="The office, in your words", help_text="e.g. Springfield School Board"
     )
     district = _text("district", label="District or seat (if you know it)")
-    election_year = forms.TypedChoiceField(
+    election_year = TypedChoiceField(
         label="Election year you are aiming for",
         coerce=int,
         empty_value=None,
         required=False,
     )
     has_filed = forms.BooleanField(label="I have already filed to run", required=False)
-    party = forms.ChoiceField(
+    party = ChoiceField(
         label="Party registration",
         choices=_choices("Prefer not to say", Party.choices),
         required=False,
     )
-    source = forms.ChoiceField(
+    source = ChoiceField(
         label="How did you hear about us?",
         choices=_choices("Choose one", Source.choices),
         required=False,
@@ -97,7 +119,7 @@ class CandidateFieldsForm(forms.Form):
         label="Why do you want to run?",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    needs = forms.MultipleChoiceField(
+    needs = MultipleChoiceField(
         label="What help do you need?",
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -106,7 +128,7 @@ class CandidateFieldsForm(forms.Form):
 
     gender = _text("gender", label="Gender")
     race_ethnicity = _text("race_ethnicity", label="Race and ethnicity")
-    lgbtq = forms.ChoiceField(
+    lgbtq = ChoiceField(
         label="Do you identify as LGBTQ+?",
         choices=_choices("Prefer not to answer", Lgbtq.choices),
         required=False,
@@ -175,6 +197,12 @@ class SignupForm(CandidateFieldsForm):
     )
     # Hidden from people by a CSS class; bots that fill every field fill this one too.
     website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+    # The public form offers the ways people hear of us, not the import's own source.
+    source = ChoiceField(
+        label=CandidateFieldsForm.base_fields["source"].label,
+        choices=_choices("Choose one", [c for c in Source.choices if c[0] != Source.IMPORT]),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -184,10 +212,6 @@ class SignupForm(CandidateFieldsForm):
             reverse("candidates:privacy"),
         )
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
-        # The public form offers the ways people hear of us, not the import's own source.
-        self.fields["source"].choices = [
-            choice for choice in self.fields["source"].choices if choice[0] != Source.IMPORT
-        ]
 
     @property
     def is_spam(self) -> bool:
@@ -208,7 +232,7 @@ def answers_from_payload(payload: dict) -> dict | None:
 class MergeForm(forms.Form):
     """Which of the two matched candidates to keep when merging them."""
 
-    keep = forms.ChoiceField(
+    keep = ChoiceField(
         label="Keep this record",
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )

@@ -9,10 +9,13 @@ the wait lasted. What "overdue", "decided" and "answered" mean is written once, 
 HelpRequest QuerySet.
 """
 
+import contextlib
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +31,8 @@ from rfs.notify import services as outbox
 # posts again): they are answered with what the first post made, and nobody is emailed twice.
 REPEAT_WINDOW = timedelta(minutes=10)
 
+logger = logging.getLogger(__name__)
+
 
 class RequestRefused(Exception):
     """The action is not possible on this request as it stands."""
@@ -36,24 +41,63 @@ class RequestRefused(Exception):
 # --- Due times ------------------------------------------------------------------
 
 
-def load_schedule() -> Schedule:
-    """The organisation's schedule from the WorkingHours and Holiday rows."""
+# The working hours, holidays and response targets change a few times a year and are read
+# for every request opened: they are kept in the cache (Redis), dropped when staff change
+# them, and read from the database whenever the cache cannot answer.
+SCHEDULE_KEY = "help-requests:schedule"
+TARGETS_KEY = "help-requests:targets"
+CACHED_FOR = 24 * 60 * 60
+
+
+def _cached(key: str, read):
+    try:
+        value = cache.get(key)
+    except Exception:  # Redis down: the database answers
+        value = None
+    if value is None:
+        value = read()
+        with contextlib.suppress(Exception):
+            cache.set(key, value, CACHED_FOR)
+    return value
+
+
+def _forget_settings() -> None:
+    """After staff change hours, holidays or targets: the next request reads them anew. Now,
+    and again at commit, in case another request cached the old ones in between."""
+
+    def forget() -> None:
+        try:
+            cache.delete_many([SCHEDULE_KEY, TARGETS_KEY])
+        except Exception:  # Redis down: it kept nothing to forget
+            logger.warning("could not drop the cached response settings")
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def _read_schedule() -> Schedule:
     hours = {row.weekday: (row.opens, row.closes) for row in WorkingHoursRow.objects.all()}
     holidays = frozenset(Holiday.objects.values_list("date", flat=True))
     return Schedule(zone=ZoneInfo(settings.RFS_TIME_ZONE), hours=hours, holidays=holidays)
 
 
+def load_schedule() -> Schedule:
+    """The organisation's schedule from the WorkingHours and Holiday rows."""
+    return _cached(SCHEDULE_KEY, _read_schedule)
+
+
+def _read_targets() -> dict[tuple[str, str], tuple[int, str]]:
+    return {(row.kind, row.team): (row.amount, row.clock) for row in ResponseTarget.objects.all()}
+
+
 def response_target(kind: str, *, team: str = "") -> tuple[int, str]:
     """(amount, clock) the organisation gives itself to answer this kind for this team: the
     team's own target, else the kind's target set by staff, else the kind's default."""
-    rows = {
-        row.team: (row.amount, row.clock)
-        for row in ResponseTarget.objects.filter(kind=kind, team__in={team, ""})
-    }
-    if team in rows:
-        return rows[team]
-    if "" in rows:
-        return rows[""]
+    targets = _cached(TARGETS_KEY, _read_targets)
+    if (kind, team) in targets:
+        return targets[(kind, team)]
+    if (kind, "") in targets:
+        return targets[(kind, "")]
     default = request_kinds.get(kind)
     return default.amount, default.clock
 
@@ -77,6 +121,7 @@ def set_response_targets(*, targets: dict[str, tuple[int, str]], team: str = "")
         ResponseTarget.objects.update_or_create(
             kind=kind, team=team, defaults={"amount": amount, "clock": clock}
         )
+    _forget_settings()
 
 
 @transaction.atomic
@@ -91,17 +136,22 @@ def set_working_hours(*, days: dict[int, tuple | None]) -> None:
         WorkingHoursRow.objects.update_or_create(
             weekday=day, defaults={"opens": opens, "closes": closes}
         )
+    _forget_settings()
 
 
+@transaction.atomic
 def add_holiday(*, date, name: str) -> Holiday:
     """Close the organisation on `date` (a second call for the same date renames it)."""
     holiday, _ = Holiday.objects.update_or_create(date=date, defaults={"name": name})
+    _forget_settings()
     return holiday
 
 
+@transaction.atomic
 def remove_holiday(*, holiday: Holiday) -> None:
     """Open the organisation again on a day it had marked closed."""
     holiday.delete()
+    _forget_settings()
 
 
 # --- Who answers ------------------------------------------------------------------
@@ -135,7 +185,6 @@ def _candidate_email(help_request: HelpRequest) -> tuple[str, str]:
 # --- Opening ----------------------------------------------------------------------
 
 
-@transaction.atomic
 def open_request(
     *,
     candidate: Candidate,
@@ -148,7 +197,8 @@ def open_request(
 ) -> HelpRequest:
     """Open a request of a registered kind, owned by `owner` (a person) or `team`, or by the
     staff pool when neither is given, with its due time. A candidate has at most one open
-    first-contact request: asking again returns the one already open."""
+    first-contact request: asking again returns the one already open (a unique index holds
+    it under concurrent calls, so this needs no transaction of its own)."""
     at = at or timezone.now()
     if kind == request_kinds.FIRST_CONTACT:
         existing = HelpRequest.objects.filter(candidate=candidate, kind=kind).exclude(
@@ -166,6 +216,22 @@ def open_request(
         topic=topic,
         opened_at=at,
         due_at=due_time(kind=kind, opened_at=at, team=team),
+    )
+
+
+def open_first_contacts(*, candidates: list[Candidate], at: datetime) -> None:
+    """The first-contact requests of new people, in one INSERT (they have none open yet)."""
+    due = due_time(kind=request_kinds.FIRST_CONTACT, opened_at=at)
+    answered_by_first = request_kinds.get(request_kinds.FIRST_CONTACT).answered_by_first_response
+    HelpRequest.objects.bulk_create(
+        HelpRequest(
+            candidate=candidate,
+            kind=request_kinds.FIRST_CONTACT,
+            answered_by_first_response=answered_by_first,
+            opened_at=at,
+            due_at=due,
+        )
+        for candidate in candidates
     )
 
 

@@ -13,6 +13,7 @@ staff's own list: it changes the record directly, the earlier values kept in a N
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates import request_kinds
 from candidates.details import (
     CANDIDATE_FIELDS,
     apply_changes,
@@ -34,9 +34,9 @@ from candidates.details import (
     submitted_value,
 )
 from candidates.models import Candidate, Note, Submission
-from candidates.services.help_requests import open_request
-from candidates.services.pipeline import record_entry
-from candidates.services.proposed_updates import propose_update
+from candidates.services.help_requests import open_first_contacts
+from candidates.services.pipeline import record_entries
+from candidates.services.proposed_updates import propose_updates
 from rfs.accounts.limits import within_limit
 from rfs.notify import services as outbox
 
@@ -101,7 +101,19 @@ def keep_rejected(
     )
 
 
-# --- Resolving a submission --------------------------------------------------
+# --- Resolving submissions ----------------------------------------------------
+
+
+@dataclass
+class Incoming:
+    """One submission as it arrives: its validated answers and the raw payload it came in."""
+
+    data: dict
+    channel: str
+    payload: dict
+    ip_hash: str = ""
+    user_agent: str = ""
+    by: Any = None
 
 
 def resolve_submission(
@@ -113,156 +125,190 @@ def resolve_submission(
     user_agent: str = "",
     by=None,
 ) -> Submission:
-    """Keep the submission and resolve it to one candidate: create one; for a known person,
+    """Keep the submission and resolve it to one candidate: see resolve_submissions."""
+    incoming = Incoming(data, channel, payload, ip_hash, user_agent, by)
+    return resolve_submissions([incoming])[0]
+
+
+def resolve_submissions(incoming: list[Incoming]) -> list[Submission]:
+    """Keep each submission and resolve it to one candidate: create one; for a known person,
     propose what is new (or, from a staff import, apply it); or park it for merge review
     when email and phone match two different people. The address typed hears the same
-    acknowledgement whichever it was."""
+    acknowledgement whichever it was. A batch is set-based: one query finds everyone it
+    names, and each kind of row is written in one INSERT, however many submissions."""
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _resolve(
-                    data=data,
-                    channel=channel,
-                    payload=payload,
-                    ip_hash=ip_hash,
-                    user_agent=user_agent,
-                    by=by,
-                )
+                return _Batch(incoming).resolve()
         except IntegrityError as exc:
             # A concurrent submission inserted the same email or phone first (a
             # double-click, a second worker): match again and find its record.
             unique = getattr(exc.__cause__, "pgcode", None) == UNIQUE_VIOLATION
             if not unique or attempt == ATTEMPTS - 1:
                 raise
-            logger.info("submission raced a concurrent one for the same person; matching again")
+            logger.info("submissions raced concurrent ones for the same people; matching again")
     raise AssertionError("unreachable")
 
 
-def _resolve(
-    *, data: dict, channel: str, payload: dict, ip_hash: str, user_agent: str, by
-) -> Submission:
-    now = timezone.now()
-    email = normalise_email(data["email"])
-    phone = normalise_phone(data.get("phone"))
-    lookup = Q(email=email) | Q(phone=phone) if phone else Q(email=email)
-    # Locking the matches serialises concurrent submissions from one person, so the
-    # second sees what the first did and records no second email.
-    matches = list(Candidate.objects.select_for_update().filter(lookup).order_by("pk"))
-    by_email = next((c for c in matches if c.email == email), None)
-    by_phone = next((c for c in matches if phone and stored_value(c, "phone") == phone), None)
+class _Batch:
+    """One transaction's submissions, resolved together. A person new to us who comes twice
+    in the same batch is created by the first and matched by the second."""
 
-    submission = Submission(
-        channel=channel,
-        payload=_storable(payload),
-        ip_hash=ip_hash,
-        user_agent=user_agent[:500],
-    )
-    if by_email and by_phone and by_email.pk != by_phone.pk:
-        # Nothing is guessed: staff decide whether these are one person or two.
-        submission.outcome = Submission.Outcome.MERGE_REVIEW
-        submission.candidate, submission.phone_match = by_email, by_phone
-        submission.reason = "The email matches one candidate and the phone another."
-        _save(submission)
-        _acknowledge(submission=submission, data=data, now=now)
-    elif (match := by_email or by_phone) and channel == Submission.Channel.IMPORT:
-        _apply_staff_list(submission=submission, candidate=match, data=data, now=now, by=by)
-    elif match:
-        _match(submission=submission, candidate=match, data=data, now=now)
-    else:
-        _create(submission=submission, data=data, channel=channel, now=now, by=by)
-    return submission
+    def __init__(self, incoming: list[Incoming]) -> None:
+        self.incoming = incoming
+        self.now = timezone.now()
+        self.by_email: dict[str, Candidate] = {}
+        self.by_phone: dict[str, Candidate] = {}
+        self.created: list[tuple[Candidate, Incoming]] = []
+        self.matched: list[tuple[Candidate, Submission, dict]] = []
+        self.messages: list[dict] = []
 
+    def resolve(self) -> list[Submission]:
+        # Each item's email and phone as stored, worked out once (checking a phone number
+        # is the dearest part of matching).
+        keys = [
+            (normalise_email(item.data["email"]), normalise_phone(item.data.get("phone")))
+            for item in self.incoming
+        ]
+        self._lock_known(keys)
+        submissions = [
+            self._classify(item, email, phone)
+            for item, (email, phone) in zip(self.incoming, keys, strict=True)
+        ]
+        self._write(submissions)
+        return submissions
 
-def _save(submission: Submission) -> None:
-    submission.save(force_insert=True)
-
-
-def _create(*, submission: Submission, data: dict, channel: str, now, by) -> None:
-    fields = {
-        name: submitted_value(data, name)
-        for name in CANDIDATE_FIELDS
-        if name in data and data[name] is not None
-    }
-    candidate = Candidate(**fields, consent_at=now if data.get("consent") else None)
-    # A plain INSERT: the unique indexes on email and phone decide a concurrent race.
-    candidate.save(force_insert=True)
-    record_entry(candidate=candidate, by=by, at=now, reason=ENTRY_REASONS.get(channel, ""))
-    open_request(candidate=candidate, kind=request_kinds.FIRST_CONTACT, at=now)
-    submission.outcome = Submission.Outcome.CREATED
-    submission.candidate = candidate
-    _save(submission)
-    _acknowledge(submission=submission, data=data, now=now)
-
-
-def _proposed(candidate: Candidate, data: dict, now) -> dict[str, tuple[Any, Any]]:
-    """The differences a submission brings, consent to be contacted among them."""
-    changes = differences(candidate=candidate, data=data)
-    if data.get("consent") and candidate.consent_at is None:
-        changes["consent_at"] = (None, now.isoformat())
-    return changes
-
-
-def _match(*, submission: Submission, candidate: Candidate, data: dict, now) -> None:
-    """A known person: keep the submission on their timeline, propose what is new."""
-    changes = _proposed(candidate, data, now)
-    submission.outcome = Submission.Outcome.MATCHED
-    submission.candidate = candidate
-    submission.reason = (
-        "Proposed, waiting for the person to confirm: " + ", ".join(label(name) for name in changes)
-        if changes
-        else "Nothing new."
-    )[:500]
-    _save(submission)
-    if changes:
-        propose_update(candidate=candidate, submission=submission, changes=changes, now=now)
-    _acknowledge(submission=submission, data=data, now=now)
-
-
-def _apply_staff_list(*, submission: Submission, candidate: Candidate, data: dict, now, by):
-    """A staff import is staff's own list: what is new applies, the earlier values kept in a
-    Note, and the address on file hears of it."""
-    changes = apply_changes(candidate=candidate, data=data)
-    update_fields = list(changes)
-    if data.get("consent") and candidate.consent_at is None:
-        candidate.consent_at = now
-        update_fields.append("consent_at")
-    if update_fields:
-        candidate.save(update_fields=[*update_fields, "updated_at"])
-    if changes:
-        Note.objects.create(
-            candidate=candidate,
-            author=by,
-            body=describe_changes(changes, heading="Updated from a staff import:"),
+    def _lock_known(self, keys: list[tuple[str, str | None]]) -> None:
+        emails = {email for email, _ in keys}
+        phones = {phone for _, phone in keys if phone}
+        # One query for everyone the batch names. Locking them serialises concurrent
+        # submissions from one person, so the second sees what the first did.
+        known = Candidate.objects.select_for_update().filter(
+            Q(email__in=emails) | Q(phone__in=phones)
         )
-    submission.outcome = Submission.Outcome.UPDATED
-    submission.candidate = candidate
-    submission.reason = (
-        "Changed: " + ", ".join(label(name) for name in changes) if changes else "Nothing new."
-    )[:500]
-    _save(submission)
-    if changes:
-        outbox.record(
-            key=f"signup:updated:{submission.uuid}",
-            to=changes.get("email", (candidate.email,))[0],
-            template="signup_updated",
-            context={"name": candidate.greeting_name, "changed": True},
-            ref=candidate.ref,
+        for candidate in known.order_by("pk"):
+            self._remember(candidate)
+
+    def _remember(self, candidate: Candidate) -> None:
+        self.by_email[candidate.email] = candidate
+        if phone := stored_value(candidate, "phone"):
+            self.by_phone[phone] = candidate
+
+    def _classify(self, item: Incoming, email: str, phone: str | None) -> Submission:
+        by_email, by_phone = self.by_email.get(email), self.by_phone.get(phone) if phone else None
+        submission = Submission(
+            channel=item.channel,
+            payload=_storable(item.payload),
+            ip_hash=item.ip_hash,
+            user_agent=item.user_agent[:500],
+        )
+        if by_email and by_phone and by_email is not by_phone:
+            # Nothing is guessed: staff decide whether these are one person or two.
+            submission.outcome = Submission.Outcome.MERGE_REVIEW
+            submission.candidate, submission.phone_match = by_email, by_phone
+            submission.reason = "The email matches one candidate and the phone another."
+        elif (match := by_email or by_phone) and item.channel == Submission.Channel.IMPORT:
+            self._apply_staff_list(submission, match, item)
+        elif match:
+            self._match(submission, match, item)
+        else:
+            self._create(submission, item, email, phone)
+        if submission.outcome != Submission.Outcome.UPDATED:
+            self._acknowledge(submission, item, email)
+        return submission
+
+    def _create(self, submission: Submission, item: Incoming, email: str, phone: str | None):
+        fields = {
+            name: submitted_value(item.data, name)
+            for name in CANDIDATE_FIELDS
+            if name not in ("email", "phone") and item.data.get(name) is not None
+        }
+        fields.update(email=email, phone=phone)
+        candidate = Candidate(**fields, consent_at=self.now if item.data.get("consent") else None)
+        self._remember(candidate)
+        self.created.append((candidate, item))
+        submission.outcome, submission.candidate = Submission.Outcome.CREATED, candidate
+
+    def _match(self, submission: Submission, candidate: Candidate, item: Incoming) -> None:
+        """A known person: keep the submission on their timeline, propose what is new."""
+        changes = differences(candidate=candidate, data=item.data)
+        if item.data.get("consent") and candidate.consent_at is None:
+            changes["consent_at"] = (None, self.now.isoformat())
+        submission.outcome, submission.candidate = Submission.Outcome.MATCHED, candidate
+        submission.reason = (
+            "Proposed, waiting for the person to confirm: "
+            + ", ".join(label(name) for name in changes)
+            if changes
+            else "Nothing new."
+        )[:500]
+        if changes:
+            self.matched.append((candidate, submission, changes))
+
+    def _apply_staff_list(self, submission: Submission, candidate: Candidate, item: Incoming):
+        """A staff import is staff's own list: what is new applies, the earlier values kept in
+        a Note, and the address on file hears of it."""
+        changes = apply_changes(candidate=candidate, data=item.data)
+        update_fields = list(changes)
+        if item.data.get("consent") and candidate.consent_at is None:
+            candidate.consent_at = self.now
+            update_fields.append("consent_at")
+        if update_fields and candidate.pk:
+            candidate.save(update_fields=[*update_fields, "updated_at"])
+        if changes and candidate.pk:
+            Note.objects.create(
+                candidate=candidate,
+                author=item.by,
+                body=describe_changes(changes, heading="Updated from a staff import:"),
+            )
+        submission.outcome, submission.candidate = Submission.Outcome.UPDATED, candidate
+        submission.reason = (
+            "Changed: " + ", ".join(label(name) for name in changes) if changes else "Nothing new."
+        )[:500]
+        if changes:
+            self.messages.append(
+                {
+                    "key": f"signup:updated:{submission.uuid}",
+                    "to": changes.get("email", (candidate.email,))[0],
+                    "template": "signup_updated",
+                    "context": {"name": candidate.greeting_name, "changed": True},
+                    "ref": candidate.ref,
+                }
+            )
+
+    def _acknowledge(self, submission: Submission, item: Incoming, email: str) -> None:
+        """The same thank-you to the address typed, whether or not we knew it, in the words
+        typed: nothing on the record is ever read back to whoever posted the form. One an
+        hour to an address at most, so a double click or a reload sends no second one."""
+        address = hashlib.sha256(f"{settings.SECRET_KEY}:{email}".encode()).hexdigest()[:24]
+        name = str(item.data.get("preferred_name") or "").strip() or item.data["first_name"]
+        self.messages.append(
+            {
+                "key": f"signup:ack:{address}:{self.now:%Y%m%d%H}",
+                "to": email,
+                "template": "signup_confirmation",
+                "context": {
+                    "name": name.strip(),
+                    "privacy_path": reverse("candidates:privacy"),
+                },
+                "ref": submission.candidate.ref if submission.candidate else "",
+            }
         )
 
-
-def _acknowledge(*, submission: Submission, data: dict, now) -> None:
-    """The same thank-you to the address typed, whether or not we knew it, in the words
-    typed: nothing on the record is ever read back to whoever posted the form. One an hour
-    to an address at most, so a double click or a reload sends no second one."""
-    email = normalise_email(data["email"])
-    address = hashlib.sha256(f"{settings.SECRET_KEY}:{email}".encode()).hexdigest()[:24]
-    outbox.record(
-        key=f"signup:ack:{address}:{now:%Y%m%d%H}",
-        to=email,
-        template="signup_confirmation",
-        context={
-            "name": (str(data.get("preferred_name") or "").strip() or data["first_name"]).strip(),
-            "privacy_path": reverse("candidates:privacy"),
-        },
-        ref=submission.candidate.ref if submission.candidate else "",
-    )
+    def _write(self, submissions: list[Submission]) -> None:
+        """Every row of the batch: one INSERT per kind, whatever the batch's size."""
+        if self.created:
+            # Plain INSERTs: the unique indexes on email and phone decide a concurrent race.
+            Candidate.objects.bulk_create(candidate for candidate, _ in self.created)
+            for channel in {item.channel for _, item in self.created}:
+                record_entries(
+                    candidates=[c for c, item in self.created if item.channel == channel],
+                    at=self.now,
+                    reason=ENTRY_REASONS.get(channel, ""),
+                    by=next(item.by for _, item in self.created if item.channel == channel),
+                )
+            open_first_contacts(candidates=[c for c, _ in self.created], at=self.now)
+        # (bulk_create reads the ids of the candidates just saved into their submissions.)
+        Submission.objects.bulk_create(submissions)
+        if self.matched:
+            propose_updates(self.matched, now=self.now)
+        outbox.record_many(self.messages)

@@ -43,3 +43,18 @@ def record_entry(
         at=at or candidate.created_at or timezone.now(),
         reason=reason,
     )
+
+
+def record_entries(*, candidates: list[Candidate], at, reason: str, by=None) -> None:
+    """record_entry for many new candidates at once, in one INSERT."""
+    StageChange.objects.bulk_create(
+        StageChange(
+            candidate=candidate,
+            from_stage="",
+            to_stage=candidate.stage,
+            by=by,
+            at=at,
+            reason=reason,
+        )
+        for candidate in candidates
+    )

@@ -47,32 +47,42 @@ def proposal_for_token(token: str) -> ProposedUpdate | None:
     )
 
 
-def propose_update(
-    *, candidate: Candidate, submission: Submission, changes: dict[str, tuple[Any, Any]], now
-) -> ProposedUpdate:
-    """Keep a submission's differences for the person to confirm, and email the address on
-    file, once a day at most, a link to confirm them. (Submission saved by the caller.)"""
-    proposal = ProposedUpdate.objects.create(
-        candidate=candidate,
-        submission=submission,
-        changes={name: [old, new] for name, (old, new) in changes.items()},
+def propose_updates(
+    proposals: list[tuple[Candidate, Submission, dict[str, tuple[Any, Any]]]], *, now
+) -> list[ProposedUpdate]:
+    """Keep each submission's differences for its person to confirm, and email the address on
+    file, once a day at most, a link to confirm them (submissions saved by the caller)."""
+    rows = ProposedUpdate.objects.bulk_create(
+        ProposedUpdate(
+            candidate=candidate,
+            submission=submission,
+            changes={name: [old, new] for name, (old, new) in changes.items()},
+        )
+        for candidate, submission, changes in proposals
     )
     day = now.astimezone(ZoneInfo(settings.RFS_TIME_ZONE)).date()
-    outbox.record(
-        key=f"update:confirm:{candidate.uuid}:{day.isoformat()}",
-        to=candidate.email,
-        template="update_confirm",
-        context={
-            "name": candidate.greeting_name,
-            "changes": [(label(name), show(name, new)) for name, (_, new) in changes.items()],
-            "link": reverse("candidates:confirm_update", args=[confirm_token(proposal)]),
-            "days": settings.RFS_UPDATE_CONFIRM_DAYS,
-        },
-        ref=candidate.ref,
+    outbox.record_many(
+        [
+            {
+                "key": f"update:confirm:{candidate.uuid}:{day.isoformat()}",
+                "to": candidate.email,
+                "template": "update_confirm",
+                "context": {
+                    "name": candidate.greeting_name,
+                    "changes": [
+                        (label(name), show(name, new)) for name, (_, new) in changes.items()
+                    ],
+                    "link": reverse("candidates:confirm_update", args=[confirm_token(proposal)]),
+                    "days": settings.RFS_UPDATE_CONFIRM_DAYS,
+                },
+                "ref": candidate.ref,
+            }
+            for proposal, (candidate, _, changes) in zip(rows, proposals, strict=True)
+        ],
         # Whoever holds the link speaks for the person: nobody reads it in the outbox.
         secret=True,
     )
-    return proposal
+    return rows
 
 
 def confirm_update(*, proposal: ProposedUpdate, at=None) -> list[str]:

@@ -120,7 +120,9 @@ def timeline(*, candidate: Candidate) -> list[TimelineEntry]:
                 by=str(note.author or ""),
             )
         )
-    emails = Notification.objects.filter(ref=candidate.ref).defer("body_text", "body_html")
+    emails = Notification.objects.filter(ref=candidate.ref).defer(
+        "body_text", "body_html", "context"
+    )
     for email in emails.order_by():
         entries.append(
             TimelineEntry(

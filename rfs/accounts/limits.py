@@ -1,19 +1,29 @@
-"""Counting what one address or one person does in a window of time, in the cache (Redis)."""
+"""Counting what one address or one person does in a window of time, in Redis.
 
+A limit fails open: with Redis down or hung, the request goes on (and a warning is
+logged), because turning every signup away while Redis restarts loses more than a few
+minutes without a rate limit does.
+"""
+
+import logging
 import time
 
 from django.core.cache import cache
 
+logger = logging.getLogger(__name__)
+
 
 def within_limit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one more event under `key` in the current window; False once past `limit`."""
-    window = int(time.time() // window_seconds)
-    bucket = f"limit:{key}:{window}"
-    # add() is a no-op when the key exists, so the first event of the window starts the count.
-    cache.add(bucket, 0, timeout=window_seconds + 60)
+    bucket = cache.make_and_validate_key(f"limit:{key}:{int(time.time() // window_seconds)}")
     try:
-        count = cache.incr(bucket)
-    except ValueError:  # the key expired between add() and incr()
-        cache.add(bucket, 1, timeout=window_seconds + 60)
-        count = 1
+        # One round trip: the count, and an expiry set by the window's first event.
+        client = cache._cache.get_client(bucket, write=True)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incr(bucket)
+        pipeline.expire(bucket, window_seconds + 60, nx=True)
+        count, _ = pipeline.execute()
+    except Exception as exc:  # Redis down or hung: fail open, say so
+        logger.warning("rate limit %s not counted: %s", key.split(":", 1)[0], type(exc).__name__)
+        return True
     return count <= limit

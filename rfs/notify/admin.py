@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from rfs.notify.models import Notification
-from rfs.notify.tasks import deliver
+from rfs.notify.tasks import deliver_due
 
 
 @admin.register(Notification)
@@ -24,7 +24,7 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["retry_now"]
     # Never shown for account emails: their bodies carry login codes and reset links.
-    secret_fields = ("body_text", "body_html")
+    secret_fields = ("body_text", "body_html", "context")
 
     def get_fields(self, request: HttpRequest, obj: Notification | None = None) -> list[str]:
         fields = super().get_fields(request, obj)
@@ -42,8 +42,6 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description="Retry delivery now")
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         retried = queryset.filter(status__in=["pending", "failed"])
-        ids = list(retried.values_list("pk", flat=True))
-        retried.update(status="pending", next_attempt_at=timezone.now())
-        for pk in ids:
-            deliver.delay_on_commit(pk)
-        self.message_user(request, f"{len(ids)} email(s) queued again.", messages.SUCCESS)
+        count = retried.update(status="pending", next_attempt_at=timezone.now())
+        deliver_due.delay_on_commit()
+        self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)

@@ -1,21 +1,35 @@
-"""Delivering the outbox: claim a row, send it, record the outcome; and find rows to retry."""
+"""Delivering the outbox: claim due rows, send them over one SMTP connection, record each
+outcome; and hand back rows whose worker died.
+
+Each row is claimed by a conditional UPDATE before it is sent, so a task run twice, or two
+workers at once, send it once. The one case no claim can close is a server that accepted a
+message and whose answer was lost: the row is sent again after STALE_CLAIM, with the same
+Message-ID, so the receiving side sees a retry of one message, not a new one.
+"""
 
 import logging
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from rfs.notify.models import Notification
+from rfs.notify.rendering import bodies
 from rfs.notify.retention import without_body
 
 logger = logging.getLogger(__name__)
 
 # Re-queue a row left "sending" this long: its worker died mid-delivery.
 STALE_CLAIM = timedelta(minutes=10)
+# Rows claimed and sent over one connection at a time.
+BATCH = 50
+# A task stops taking new batches after this long (the soft time limit is 60 s).
+TASK_SECONDS = 40
 
 
 def backoff(attempts: int) -> timedelta:
@@ -23,67 +37,122 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-def deliver(*, notification_id: int) -> bool:
-    """Send one pending email. Safe to call twice: only the caller that claims the row sends.
-    Returns True when this call sent it."""
-    now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=now
-    ).update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return False
-    row = Notification.objects.get(pk=notification_id)
+def message_id(row: Notification) -> str:
+    """The same Message-ID every time this row is sent: a retry is the same message."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{row.uuid}@{domain}>"
+
+
+def claim(*, now: datetime, ids: list[int] | None = None) -> list[Notification]:
+    """Claim up to BATCH pending rows that are due (of `ids`, if given) for this worker:
+    rows another worker is claiming at this moment are skipped, never shared."""
+    due = Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
+    if ids is not None:
+        due = due.filter(pk__in=ids)
+    with transaction.atomic():
+        claimed = list(
+            due.order_by("next_attempt_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        Notification.objects.filter(pk__in=claimed).update(
+            status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(Notification.objects.filter(pk__in=claimed).order_by("pk"))
+
+
+def send(rows: list[Notification]) -> int:
+    """Send claimed rows over one connection and record each outcome. Returns how many went."""
+    connection = get_connection()
+    sent: list[Notification] = []
+    try:
+        connection.open()
+        for row in rows:
+            try:
+                connection.send_messages([_message(row, connection)])
+            except Exception as exc:  # one refused recipient must not stop the others
+                _failed(row, exc)
+            else:
+                sent.append(row)
+    except Exception as exc:  # the server itself: every row not yet sent is retried
+        for row in rows:
+            if row not in sent:
+                _failed(row, exc)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # a server that already went away
+            logger.info("the mail connection closed uneasily")
+    _sent(sent)
+    return len(sent)
+
+
+def _message(row: Notification, connection) -> EmailMultiAlternatives:
+    text, html = bodies(row)
     message = EmailMultiAlternatives(
         subject=row.subject,
-        body=row.body_text,
+        body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to_email],
-        headers={"X-RFS-Notification": str(row.uuid)},
+        headers={"Message-ID": message_id(row), "X-RFS-Notification": str(row.uuid)},
+        connection=connection,
     )
-    if row.body_html:
-        message.attach_alternative(row.body_html, "text/html")
-    try:
-        message.send()
-    except Exception as exc:  # any backend failure is recorded and retried
-        # The class only: SMTP errors name the recipient (the row keeps the whole error).
-        logger.warning("delivery of notification %s failed: %s", row.pk, type(exc).__name__)
-        give_up = row.attempts >= settings.RFS_OUTBOX_MAX_ATTEMPTS
-        Notification.objects.filter(pk=row.pk).update(
-            status=Notification.Status.FAILED if give_up else Notification.Status.PENDING,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=now + backoff(row.attempts),
-            claimed_at=None,
-            **(_forget_secret(row, now) if give_up else {}),
-        )
-        return False
-    sent_at = timezone.now()
-    Notification.objects.filter(pk=row.pk).update(
-        status=Notification.Status.SENT,
-        sent_at=sent_at,
-        last_error="",
-        **_forget_secret(row, sent_at),
-    )
-    return True
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
 
 
-def _forget_secret(row: Notification, at) -> dict:
-    # A login code or reset link is stored only until it is sent (or given up on).
-    return without_body(at) if row.secret else {}
-
-
-def due_for_delivery() -> list[int]:
-    """Ids of rows a worker should try now: pending past their time, or stuck in sending."""
+def _failed(row: Notification, exc: Exception) -> None:
+    # The class only: SMTP errors name the recipient (the row keeps the whole error).
+    logger.warning("delivery of notification %s failed: %s", row.pk, type(exc).__name__)
     now = timezone.now()
-    with transaction.atomic():
-        # Give a worker back the rows whose delivery died with it.
-        Notification.objects.filter(
-            status=Notification.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-        ).update(status=Notification.Status.PENDING, claimed_at=None)
-    # Fresh rows get a grace period: their own on-commit delivery is probably under way.
-    grace = now - settings.RFS_OUTBOX_REQUEUE_AFTER
-    return list(
-        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
-        .filter(Q(attempts__gt=0) | Q(created_at__lte=grace))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:1000]
+    give_up = row.attempts >= settings.RFS_OUTBOX_MAX_ATTEMPTS
+    Notification.objects.filter(pk=row.pk).update(
+        status=Notification.Status.FAILED if give_up else Notification.Status.PENDING,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        next_attempt_at=now + backoff(row.attempts),
+        claimed_at=None,
+        **(without_body(now) if give_up and row.secret else {}),
     )
+
+
+def _sent(rows: list[Notification]) -> None:
+    now = timezone.now()
+    done = Notification.objects.filter(pk__in=[row.pk for row in rows])
+    done.filter(secret=False).update(status=Notification.Status.SENT, sent_at=now, last_error="")
+    # A login code or a link that acts for someone is kept only until it is sent.
+    done.filter(secret=True).update(
+        status=Notification.Status.SENT, sent_at=now, last_error="", **without_body(now)
+    )
+
+
+def deliver(*, notification_id: int) -> bool:
+    """Send one pending email if it is due. Safe to call twice: only the caller that claims
+    the row sends. Returns True when this call sent it."""
+    rows = claim(now=timezone.now(), ids=[notification_id])
+    return bool(rows) and send(rows) == 1
+
+
+def deliver_due() -> int:
+    """Send every email that is due, batch by batch, until none is left or the task's time
+    is up (the next task goes on). Returns how many were sent."""
+    started, total = time.monotonic(), 0
+    while time.monotonic() - started < TASK_SECONDS:
+        rows = claim(now=timezone.now())
+        if not rows:
+            break
+        total += send(rows)
+    return total
+
+
+def hand_back_stale() -> int:
+    """Give the rows whose delivery died with its worker back to the queue."""
+    return Notification.objects.filter(
+        status=Notification.Status.SENDING, claimed_at__lt=timezone.now() - STALE_CLAIM
+    ).update(status=Notification.Status.PENDING, claimed_at=None)
+
+
+def due_count() -> int:
+    return Notification.objects.filter(
+        status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now()
+    ).count()

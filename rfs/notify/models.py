@@ -20,8 +20,11 @@ class Notification(models.Model):
     template = models.CharField(max_length=100)
     to_email = models.EmailField(max_length=254)
     subject = models.CharField(max_length=250)
-    body_text = models.TextField()
+    # Bodies of messages recorded already written (allauth's account emails). A message from
+    # one of our templates keeps its context instead, and is rendered when it is sent.
+    body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    context = models.JSONField(default=dict, blank=True)
     # Carries a login code or a link that acts for the recipient (every account email, the
     # link confirming a proposed update): its body is never shown and is removed once it is
     # sent or given up on.

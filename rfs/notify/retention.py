@@ -1,7 +1,8 @@
 """How long the outbox keeps what it sent: bodies go, what explains each record stays.
 
 A row keeps its unique key (so the same follow-up is still never recorded twice), its
-template, subject, recipient, times and status; only the text and HTML bodies are dropped.
+template, subject, recipient, times and status; only the text and HTML bodies (or the
+context they are rendered from) are dropped.
 """
 
 from datetime import datetime
@@ -20,8 +21,9 @@ FINISHED = [Notification.Status.SENT, Notification.Status.FAILED, Notification.S
 
 
 def without_body(at: datetime) -> dict[str, Any]:
-    """The fields of a row whose body is removed at `at` (for an UPDATE)."""
-    return {"body_text": "", "body_html": "", "body_removed_at": at}
+    """The fields of a row whose body is removed at `at` (for an UPDATE): the bodies, and the
+    context a body would be rendered from."""
+    return {"body_text": "", "body_html": "", "context": {}, "body_removed_at": at}
 
 
 def purge_bodies() -> int:

@@ -1,28 +1,29 @@
-"""The outbox: record an email in the caller's transaction, deliver it after commit."""
+"""The outbox: record an email in the caller's transaction, have it delivered after commit.
+
+Recording is one INSERT: the message's template, context and subject (its bodies are
+rendered by the worker that sends it). After commit the worker is woken by a doorbell, one
+cheap Redis command; a burst of messages rings it once. If Redis is down nothing fails: the
+rows wait, and the sweep (tasks.requeue_pending) delivers them when it is back.
+"""
 
 import logging
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rfs.notify import tasks
 from rfs.notify.models import Notification
+from rfs.notify.rendering import render_subject
 
 logger = logging.getLogger(__name__)
 
-
-def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """Subject, text body and HTML body from templates/emails/<template>_*."""
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    text = render_to_string(f"emails/{template}_body.txt", context)
-    html = render_to_string(f"emails/{template}_body.html", context)
-    return subject, text, html
+# The doorbell is set while a delivery task is on its way or running (see tasks.deliver_due);
+# if that task dies, the bell can ring again after this long (the sweep catches up sooner).
+DOORBELL_SECONDS = 60
 
 
 def record(
@@ -34,19 +35,29 @@ def record(
     ref: str = "",
     secret: bool = False,
 ) -> Notification:
-    """Record one email under `key` (once: a second call returns the first row) and
-    deliver it after the surrounding transaction commits. `secret`: see record_message."""
-    existing = Notification.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
-    subject, text, html = render_email(template, context)
-    return record_message(
+    """Record one email under `key` (once: a second call returns the first row) and have it
+    delivered after the surrounding transaction commits. `context` must be JSON: the worker
+    renders the bodies from it. `secret`: see record_message."""
+    (row,) = _insert(
+        [_row(key=key, to=to, template=template, context=context, ref=ref, secret=secret)]
+    )
+    return row if row.pk else Notification.objects.get(key=key)
+
+
+def record_many(messages: list[dict[str, Any]], *, secret: bool = False) -> int:
+    """Record several emails in one INSERT, each under its key, once: [{key, to, template,
+    context, ref}], as for record(). Returns how many were new."""
+    rows = _insert([_row(**message, secret=secret) for message in messages])
+    return sum(1 for row in rows if row.pk)
+
+
+def _row(*, key: str, to: str, template: str, context: dict, ref: str = "", secret: bool):
+    return Notification(
         key=key,
-        to=to,
-        subject=subject,
-        body_text=text,
-        body_html=html,
         template=template,
+        to_email=to,
+        subject=render_subject(template, context)[:250],
+        context=context,
         ref=ref,
         secret=secret,
     )
@@ -63,37 +74,62 @@ def record_message(
     ref: str = "",
     secret: bool = False,
 ) -> Notification:
-    """Record an already-rendered email under `key`, once, for delivery after commit.
+    """Record an already-written email under `key`, once, for delivery after commit.
     A `secret` one (a login code, a reset link) is never shown and loses its body once sent."""
-    row = Notification(
-        key=key,
-        template=template,
-        to_email=to,
-        subject=subject[:250],
-        body_text=body_text,
-        body_html=body_html,
-        ref=ref,
-        secret=secret,
-        next_attempt_at=timezone.now(),
+    (row,) = _insert(
+        [
+            Notification(
+                key=key,
+                template=template,
+                to_email=to,
+                subject=subject[:250],
+                body_text=body_text,
+                body_html=body_html,
+                ref=ref,
+                secret=secret,
+            )
+        ]
     )
-    try:
-        # A savepoint, so a concurrent insert of the same key leaves the caller's
-        # transaction usable; the unique index makes the second insert wait and fail.
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
-        return Notification.objects.get(key=key)
-    transaction.on_commit(lambda: enqueue(row.pk))
-    return row
+    return row if row.pk else Notification.objects.get(key=key)
 
 
-def enqueue(notification_id: int) -> None:
-    """Hand a row to a worker. If the broker is unreachable the row stays pending and the
-    sweep hands it over later: the change that recorded it has committed and must not fail."""
+def _insert(rows: list[Notification]) -> list[Notification]:
+    """One INSERT for all rows. A key already recorded (before, or by a concurrent insert,
+    which the unique index makes wait) keeps its first row: its row here gets no pk."""
+    if not rows:
+        return []
+    now = timezone.now()
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    values = []
+    for row in rows:
+        row.next_attempt_at = row.created_at = now
+        values.extend(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    placeholders = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Notification._meta.db_table} ({columns}) VALUES {placeholders} "  # noqa: S608 - our table and columns
+            "ON CONFLICT (key) DO NOTHING RETURNING id, key",
+            values,
+        )
+        inserted = dict((key, pk) for pk, key in cursor.fetchall())
+    for row in rows:
+        if row.key in inserted:
+            row.pk, row._state.adding = inserted[row.key], False
+    if inserted:
+        transaction.on_commit(ring)
+    return rows
+
+
+def ring() -> None:
+    """Wake a worker to deliver what is due: one Redis command, and a task only when none is
+    already on its way. If Redis is down the rows wait for the sweep; the change that
+    recorded them has committed and must not fail."""
     try:
-        tasks.deliver.delay(notification_id)
+        if cache.add(tasks.DOORBELL, 1, timeout=DOORBELL_SECONDS):
+            tasks.deliver_due.delay()
     except Exception as exc:  # the broker's outage must not break the caller
-        logger.warning("could not queue notification %s, the sweep will: %s", notification_id, exc)
+        logger.warning("could not wake the outbox worker, the sweep will: %s", type(exc).__name__)
 
 
 def cancel(*, key: str) -> bool:

@@ -1,3 +1,4 @@
+import contextlib
 import time
 
 from celery import shared_task
@@ -6,20 +7,30 @@ from django.core.cache import cache
 from rfs.notify import delivery, retention
 
 HEARTBEAT_KEY = "worker-heartbeat"
+# The doorbell recording rings (services.ring); kept here, where both sides can read it.
+DOORBELL = "outbox:doorbell"
 
 
 @shared_task
-def deliver(notification_id: int) -> bool:
-    return delivery.deliver(notification_id=notification_id)
+def deliver_due() -> int:
+    """Send what is due. Unset the doorbell first: a row committed from now on rings again
+    and gets a task of its own, and every row committed before is found by this one."""
+    # Redis gone since the bell rang: nothing to unset, and the sweep rings again.
+    with contextlib.suppress(Exception):
+        cache.delete(DOORBELL)
+    return delivery.deliver_due()
 
 
 @shared_task
 def requeue_pending() -> int:
-    """Beat: hand every row that is due (or was left behind) to a worker."""
-    ids = delivery.due_for_delivery()
-    for pk in ids:
-        deliver.delay(pk)
-    return len(ids)
+    """Beat: hand back rows left by a dead worker, and deliver whatever is due (rows whose
+    doorbell was lost to a Redis outage, retries after their backoff). Returns how many
+    rows were due."""
+    delivery.hand_back_stale()
+    due = delivery.due_count()
+    if due:
+        deliver_due.delay()
+    return due
 
 
 @shared_task

@@ -23,3 +23,15 @@ class RefusingBackend(LocmemBackend):
 
         recipients = {to: (550, b"5.1.1 mailbox unavailable") for m in messages for to in m.to}
         raise smtplib.SMTPRecipientsRefused(recipients)
+
+
+class RefusingSomeBackend(LocmemBackend):
+    """An SMTP server that refuses the address refused@example.org and takes the rest."""
+
+    def send_messages(self, messages):
+        import smtplib
+
+        for message in messages:
+            if "refused@example.org" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"refused@example.org": (550, b"no")})
+        return super().send_messages(messages)

@@ -28,6 +28,7 @@ from candidates.services.proposed_updates import (
 from rfs.accounts.models import User
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory, signup_form_data
+from tests.support.outbox import delivered
 
 
 def cleaned(**overrides) -> dict:
@@ -59,10 +60,10 @@ def test_new_person_creates_candidate_history_request_and_email():
     ).exists()
     email = Notification.objects.get()
     assert email.key.startswith("signup:ack:") and email.to_email == "ada@example.org"
-    assert "Hello Ada" in email.body_text
+    assert "Hello Ada" in delivered(email).body
     # Emails carry a link and the person's own name, no other personal data.
-    assert "202" not in email.body_text
-    assert "Washington" not in email.body_text
+    assert "202" not in delivered(email).body
+    assert "Washington" not in delivered(email).body
 
 
 @pytest.mark.django_db
@@ -102,8 +103,8 @@ def test_a_match_changes_nothing_until_the_person_confirms_from_the_address_on_f
     proposal = submission.proposed_update
     email = Notification.objects.get(template="update_confirm")
     assert email.to_email == "ada@example.org" and email.ref == candidate.ref
-    assert "City: Baltimore" in email.body_text
-    token = email.body_text.split("/signup/confirm/")[1].split("/")[0]
+    assert "City: Baltimore" in delivered(email).body
+    token = delivered(email).body.split("/signup/confirm/")[1].split("/")[0]
     assert proposal_for_token(token) == proposal
 
     confirm_update(proposal=proposal)
@@ -144,8 +145,8 @@ def test_a_stranger_with_a_known_phone_cannot_take_over_the_record(client):
     asked = Notification.objects.get(template="update_confirm")
     assert asked.to_email == "ada@example.org"
     told = Notification.objects.get(to_email="mallory@example.org")
-    assert told.template == "signup_confirmation" and "Hello Mal," in told.body_text
-    assert "Ada" not in told.body_text + told.subject
+    assert told.template == "signup_confirmation" and "Hello Mal," in delivered(told).body
+    assert "Ada" not in delivered(told).body + told.subject
     # And the attacker's address opens no portal: no candidate has it.
     client.post(reverse("portal:login"), {"email": "mallory@example.org"})
     assert not User.objects.filter(email="mallory@example.org").exists()
@@ -162,10 +163,10 @@ def test_what_the_typed_address_receives_is_the_same_for_known_and_unknown_peopl
         Notification.objects.get(to_email=address)
         for address in ("new@example.org", "other@example.org")
     )
-    assert (first.template, first.subject, first.body_text) == (
+    assert (first.template, first.subject, delivered(first).body) == (
         second.template,
         second.subject,
-        second.body_text,
+        delivered(second).body,
     )
 
 

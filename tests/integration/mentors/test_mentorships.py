@@ -15,6 +15,7 @@ from mentors.services import (
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory
 from tests.factories.mentors import MentorFactory, MentorshipFactory
+from tests.support.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +39,10 @@ def test_confirming_a_match_creates_the_mentorship_intro_request_and_two_emails(
     emails = {n.to_email: n for n in Notification.objects.filter(ref=candidate.ref)}
     assert set(emails) == {mentor.email, candidate.email}
     assert emails[candidate.email].template == "mentor_intro_candidate"
-    assert "/portal/" in emails[candidate.email].body_text
+    assert "/portal/" in delivered(emails[candidate.email]).body
     # A link, not the other person's details.
-    assert "Mia" not in emails[candidate.email].body_text
-    assert "Ada" not in emails[mentor.email].body_text
+    assert "Mia" not in delivered(emails[candidate.email]).body
+    assert "Ada" not in delivered(emails[mentor.email]).body
     assert len(callbacks) == 2
 
 

@@ -27,11 +27,22 @@ def test_same_key_is_recorded_once(django_capture_on_commit_callbacks):
 
 
 @pytest.mark.django_db
-def test_rendered_from_templates(django_capture_on_commit_callbacks):
+def test_recorded_with_its_context_and_rendered_when_sent(django_capture_on_commit_callbacks):
     row = record_notice()
+    row.refresh_from_db()
     assert row.subject == "Your call is booked"
-    assert "Hello Ada" in row.body_text
-    assert "<p>See you Tuesday.</p>" in row.body_html
+    assert row.body_text == "" and row.context["name"] == "Ada"
+    assert delivery.deliver(notification_id=row.pk)
+    (message,) = mail.outbox
+    assert "Hello Ada" in message.body
+    assert "<p>See you Tuesday.</p>" in message.alternatives[0][0]
+    assert message.extra_headers["Message-ID"] == f"<{row.uuid}@example.org>"
+
+
+@pytest.mark.django_db
+def test_recording_is_one_query(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        record_notice()
 
 
 @pytest.mark.django_db
@@ -115,12 +126,10 @@ def test_gives_up_after_the_last_attempt_and_keeps_the_error(db, settings, flaky
 
 
 def test_sweeper_recovers_rows_recorded_while_the_broker_was_down(celery_worker, settings):
-    from datetime import timedelta
 
     from rfs.celery import app
     from rfs.notify.tasks import requeue_pending
 
-    settings.RFS_OUTBOX_REQUEUE_AFTER = timedelta(0)
     real_broker = app.conf.broker_url
     _use_broker(app, "redis://127.0.0.1:9/0")  # nothing listens there
     try:
@@ -144,20 +153,52 @@ def _use_broker(app, url: str) -> None:
 
 
 def test_delivery_task_run_twice_sends_once(celery_worker):
-    from rfs.notify.tasks import deliver
+    from rfs.notify.tasks import deliver_due
 
     with transaction.atomic():
         row = record_notice()
-    deliver.delay(row.pk)
-    deliver.delay(row.pk)
+    deliver_due.delay()
+    deliver_due.delay()
     _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
     # Give the duplicate task time to run too.
-    deliver.delay(row.pk)
+    deliver_due.delay()
     import time
 
     time.sleep(1.0)
     assert len(mail.outbox) == 1
     assert Notification.objects.get(pk=row.pk).attempts == 1
+
+
+def test_a_burst_rings_the_doorbell_once_and_one_connection_sends_it(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    from rfs.notify import tasks
+
+    sent_tasks = []
+    monkeypatch.setattr(tasks.deliver_due, "delay", lambda: sent_tasks.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = [record_notice(key=f"notice:{n}", to=f"p{n}@example.org") for n in range(5)]
+    assert sent_tasks == [1]
+    opened = []
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real_open = EmailBackend.open
+    monkeypatch.setattr(EmailBackend, "open", lambda self: opened.append(1) or real_open(self))
+    assert delivery.deliver_due() == 5
+    assert opened == [1]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.to_email for r in rows)
+
+
+def test_one_refused_message_does_not_stop_the_others(db, settings):
+    settings.EMAIL_BACKEND = "tests.support.email_backends.RefusingSomeBackend"
+    good = record_notice(key="notice:good", to="good@example.org")
+    bad = record_notice(key="notice:bad", to="refused@example.org")
+    assert delivery.deliver_due() == 1
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert good.status == Notification.Status.SENT
+    assert (bad.status, bad.attempts) == (Notification.Status.PENDING, 1)
+    assert [m.to for m in mail.outbox] == [["good@example.org"]]
 
 
 def test_concurrent_deliveries_of_one_row_send_once(transactional_db):
@@ -196,8 +237,11 @@ def test_stuck_sending_rows_are_handed_back(db):
         claimed_at=timezone.now() - timedelta(minutes=30),
         attempts=1,
     )
-    assert delivery.due_for_delivery() == [row.pk]
+    assert delivery.hand_back_stale() == 1
     assert Notification.objects.get(pk=row.pk).status == Notification.Status.PENDING
+    assert delivery.deliver(notification_id=row.pk)
+    # A retry of the same message: it keeps its Message-ID.
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<{row.uuid}@example.org>"
 
 
 def test_staff_see_every_message_and_others_do_not(client_for, staff, screener):

@@ -6,16 +6,19 @@ from django.conf import settings
 from django.utils import timezone
 
 from candidates import request_kinds
-from candidates.models import HelpRequest, Holiday, WorkingHours
+from candidates.models import HelpRequest
 from candidates.services.help_requests import (
+    add_holiday,
     ask_question,
     due_time,
     open_request,
     set_response_targets,
+    set_working_hours,
 )
 from mentors.models import MENTOR_INTRO
 from partners.apps import PARTNER_INTRO
 from rfs.notify.models import Notification
+from tests.support.outbox import delivered, html
 
 pytestmark = pytest.mark.django_db
 NY = ZoneInfo("America/New_York")
@@ -33,8 +36,8 @@ def test_question_goes_to_the_staff_pool_without_a_mentor(candidate, candidate_u
     assert request.messages.get().body == "My secret plan is to raise $5,000."
     email = Notification.objects.get(key=f"request:new:{request.pk}")
     assert email.to_email == settings.RFS_STAFF_EMAIL
-    assert request.get_absolute_url() in email.body_text
-    assert "secret plan" not in email.body_text + email.body_html + email.subject
+    assert request.get_absolute_url() in delivered(email).body
+    assert "secret plan" not in delivered(email).body + html(delivered(email)) + email.subject
 
 
 def test_question_goes_to_the_owner_the_caller_names(candidate, candidate_user, mentor):
@@ -90,19 +93,18 @@ def test_staff_change_the_hours_per_kind(candidate):
 
 
 def test_due_time_counts_working_hours_and_skips_holidays(candidate):
-    for day in range(5):
-        WorkingHours.objects.create(weekday=day, opens=time(9), closes=time(17))
+    set_working_hours(days={day: (time(9), time(17)) for day in range(5)})
     set_response_targets(targets={"question": (8, "business_hours")})
     friday_4pm = datetime(2026, 5, 22, 16, tzinfo=NY)
     # One hour on Friday, seven on Monday.
     assert due_time(kind="question", opened_at=friday_4pm) == datetime(2026, 5, 25, 16, tzinfo=NY)
-    Holiday.objects.create(date=datetime(2026, 5, 25).date(), name="Memorial Day")
+    add_holiday(date=datetime(2026, 5, 25).date(), name="Memorial Day")
     request = open_request(candidate=candidate, kind="question", at=friday_4pm)
     assert request.due_at == datetime(2026, 5, 26, 16, tzinfo=NY)
 
 
 def test_calendar_days_count_every_day_and_a_team_may_have_its_own_window(candidate):
-    WorkingHours.objects.create(weekday=0, opens=time(9), closes=time(17))
+    set_working_hours(days={0: (time(9), time(17))})
     set_response_targets(targets={"question": (30, "calendar_days")})
     set_response_targets(targets={"question": (3, "calendar_days")}, team="club:1")
     friday = datetime(2026, 5, 22, 16, tzinfo=NY)

@@ -14,6 +14,7 @@ from mentors.models import MENTOR_INTRO
 from rfs.notify.models import Notification
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
+from tests.support.outbox import delivered
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_reminder_at_75_percent_then_escalation_after_due_each_once(mentor, open
     assert request.reminded_at == opened + timedelta(hours=36)
     reminder = Notification.objects.get(template="request_reminder")
     assert reminder.to_email == mentor.email
-    assert request.get_absolute_url() in reminder.body_text
+    assert request.get_absolute_url() in delivered(reminder).body
 
     # Due at 48 hours: overdue (and escalated) only once the due time has passed.
     assert sweep_requests(now=opened + timedelta(hours=48)) == {"reminded": 0, "escalated": 0}

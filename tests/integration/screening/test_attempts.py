@@ -10,6 +10,7 @@ from rfs.notify.models import Notification
 from screening.models import Claim, ContactAttempt
 from screening.services import claims, contact
 from tests.factories.screening import waiting_candidate
+from tests.support.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def test_unresponsive_after_three_failures_over_five_days_sends_a_kind_email(
     email = Notification.objects.get(ref=claimed.ref)
     assert email.key == f"screening:unresponsive:{claim.pk}"
     assert email.to_email == claimed.email
-    assert "reply" in email.body_text
+    assert "reply" in delivered(email).body
     assert _first_contact(claimed).status == HelpRequest.Status.RESOLVED
     # Asking again changes nothing and sends nothing more.
     again = client_for(screener).post(reverse("screening:unresponsive", args=[claimed.uuid]))

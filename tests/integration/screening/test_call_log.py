@@ -20,6 +20,7 @@ from screening.models import (
 )
 from screening.services import booking, calls, claims
 from tests.factories.screening import waiting_candidate
+from tests.support.outbox import delivered, html
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,7 @@ def test_outcome_moves_the_stage_and_sends_its_follow_up_once_even_if_posted_twi
         f"screening:followup:{call.pk}",
     )
     # The email never carries the private notes.
-    assert "tenants" not in email.body_text and "tenants" not in email.body_html
+    assert "tenants" not in delivered(email).body and "tenants" not in html(delivered(email))
     assert Claim.objects.get(candidate=claimed).release_reason == Claim.ReleaseReason.COMPLETED
     request = HelpRequest.objects.get(candidate=claimed, kind=request_kinds.FIRST_CONTACT)
     assert request.status == HelpRequest.Status.RESOLVED

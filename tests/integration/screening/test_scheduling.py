@@ -9,6 +9,7 @@ from rfs.notify.models import Notification
 from screening.models import ScheduledCall
 from screening.services import booking, claims, zones
 from tests.factories.screening import waiting_candidate
+from tests.support.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_reminders_fall_at_local_times_across_spring_forward(screener, claimed):
     assert _keys() == [f"{base}:confirmed", f"{base}:day-before", f"{base}:same-day"]
     day_before = Notification.objects.get(key=f"{base}:day-before")
     assert "tomorrow" in day_before.subject
-    assert "3:00 PM EDT" in day_before.body_text
+    assert "3:00 PM EDT" in delivered(day_before).body
 
 
 def test_reminders_fall_at_local_times_across_fall_back(screener, claimed):
@@ -167,7 +168,7 @@ def test_booking_through_the_page_in_the_candidates_zone(client_for, screener, c
     assert (local.date(), local.hour, local.minute) == (day, 14, 30)
     confirmation = Notification.objects.get(key=f"screening:call:{booked.pk}:v1:confirmed")
     assert confirmation.to_email == claimed.email
-    assert "2:30 PM" in confirmation.body_text
+    assert "2:30 PM" in delivered(confirmation).body
 
 
 def test_booking_in_the_screeners_zone_and_seeing_both_zones(client_for, screener, claimed):
