@@ -1,0 +1,53 @@
+"""The signup benchmark's pieces (bench/): the CPU reader, the SMTP sink and the payloads."""
+
+import itertools
+import os
+import smtplib
+from email.message import EmailMessage
+
+from bench.mailsink import MailSink
+from bench.procstat import is_backend_of, parse_stat
+from bench.signup_load import signups
+from candidates.forms.intake import SignupForm
+
+
+def test_a_stat_line_gives_the_group_and_all_four_cpu_times():
+    # A command name may hold spaces and parentheses; fields 14-17 are utime stime cutime cstime.
+    line = "4242 (gunicorn: worker (x)) S 1 4200 4100 0 -1 4194560 9 0 0 0 120 30 7 3 20 0 1 0 5"
+    assert parse_stat(line) == (4200, 160)
+
+
+def test_this_process_reads_its_own_group_from_proc():
+    with open("/proc/self/stat") as stat:
+        group, ticks = parse_stat(stat.read())
+    assert group == os.getpgrp()
+    assert ticks >= 0
+
+
+def test_only_backends_of_the_bench_database_count():
+    title = "postgres: 15/main: postgres {} 127.0.0.1(50312) idle "
+    assert is_backend_of(title.format("rfs_bench_signup"), "rfs_bench_signup")
+    assert not is_backend_of(title.format("rfs_bench_signup_x"), "rfs_bench_signup")
+    assert not is_backend_of("postgres: 15/main: walwriter ", "rfs_bench_signup")
+    assert not is_backend_of("python rfs_bench_signup ", "rfs_bench_signup")
+
+
+def test_the_sink_counts_every_message_and_sees_one_sent_twice():
+    sink = MailSink()
+    with sink.running() as port, smtplib.SMTP("127.0.0.1", port) as smtp:
+        for to, key in [("a@example.org", "1"), ("b@example.org", "2"), ("a@example.org", "1")]:
+            message = EmailMessage()
+            message["From"], message["To"], message["Subject"] = "rfs@example.org", to, "Hi"
+            message["X-RFS-Notification"] = key
+            message.set_content("Thank you for signing up.")
+            smtp.send_message(message)
+    assert sink.count == 3
+    assert MailSink.sent_twice(sink.received) == (1, 1)
+
+
+def test_the_bench_posts_valid_signups_of_new_people():
+    payloads = list(itertools.islice(signups("t"), 20_005))
+    for data in (payloads[0], payloads[9_999], payloads[20_004]):
+        form = SignupForm(data={**data})
+        assert form.is_valid(), form.errors
+    assert len({p["email"] for p in payloads}) == len({p["phone"] for p in payloads}) == 20_005
