@@ -352,6 +352,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # The outbox: how many delivery attempts are made before an email is marked failed.
 RFS_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# A delivery task waits this long before it sends, so that a burst goes out in batches.
+RFS_OUTBOX_GATHER_SECONDS = 0.5
 # A worker counts as alive if it answered within this many seconds.
 RFS_WORKER_HEARTBEAT_SECONDS = 90
 

@@ -18,3 +18,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 RFS_MFA_REQUIRED = False
 DEBUG = False
+# Tests wait on deliveries: no gathering pause.
+RFS_OUTBOX_GATHER_SECONDS = 0

@@ -2,6 +2,7 @@ import contextlib
 import time
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 
 from rfs.notify import delivery, retention
@@ -14,10 +15,13 @@ DOORBELL = "outbox:doorbell"
 @shared_task
 def deliver_due() -> int:
     """Send what is due. Unset the doorbell first: a row committed from now on rings again
-    and gets a task of its own, and every row committed before is found by this one."""
+    and gets a task of its own, and every row committed before is found by this one. Then
+    wait a moment: the messages of a busy minute go out a batch per connection, not one by
+    one, for half a second of delay."""
     # Redis gone since the bell rang: nothing to unset, and the sweep rings again.
     with contextlib.suppress(Exception):
         cache.delete(DOORBELL)
+    time.sleep(settings.RFS_OUTBOX_GATHER_SECONDS)
     return delivery.deliver_due()
 
 
