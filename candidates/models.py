@@ -333,6 +333,9 @@ class Submission(models.Model):
     user_agent = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     reason = models.CharField(max_length=500, blank=True)
+    # A named "How did you hear about us?" answer, "<prefix>:<id>" (candidates.heard_from):
+    # kept beside the payload, which is purged in time, for the app that offered it to count.
+    heard_from = models.CharField(max_length=64, blank=True)
     candidate = models.ForeignKey(
         Candidate, null=True, blank=True, on_delete=models.CASCADE, related_name="submissions"
     )
@@ -354,6 +357,11 @@ class Submission(models.Model):
                 name="submission_review_idx",
             ),
             models.Index(fields=["candidate", "received_at"], name="submission_candidate_idx"),
+            models.Index(
+                fields=["heard_from", "received_at"],
+                condition=~Q(heard_from=""),
+                name="submission_heard_from_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from django.db import models
 class Clock(models.TextChoices):
     BUSINESS_HOURS = "business_hours", "business hours"
     CALENDAR_DAYS = "calendar_days", "calendar days"
+    BUSINESS_DAYS = "business_days", "business days"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ QUESTION = "question"
 _KINDS: dict[str, RequestKind] = {}
 # Team prefix ("partner") -> a function giving (email, greeting name) for a team name.
 _TEAMS: dict[str, Callable[[str], tuple[str, str] | None]] = {}
+# Team prefix -> a function naming many teams at once ({team: name}), for figures.
+_TEAM_NAMES: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 
 
 def register(kind: RequestKind) -> RequestKind:
@@ -68,9 +71,28 @@ def label(name: str) -> str:
     return get(name).label
 
 
-def register_team(prefix: str, contact: Callable[[str], tuple[str, str] | None]) -> None:
-    """Teams named "<prefix>:<id>" are reached through `contact(team)`: (email, name)."""
+def register_team(
+    prefix: str,
+    contact: Callable[[str], tuple[str, str] | None],
+    names: Callable[[list[str]], dict[str, str]] | None = None,
+) -> None:
+    """Teams named "<prefix>:<id>" are reached through `contact(team)`: (email, name), and
+    named on pages through `names(teams)`: {team: name}."""
     _TEAMS[prefix] = contact
+    if names is not None:
+        _TEAM_NAMES[prefix] = names
+
+
+def team_names(teams: list[str]) -> dict[str, str]:
+    """{team: name} for the teams whose app names them; others are left out."""
+    by_prefix: dict[str, list[str]] = {}
+    for team in teams:
+        by_prefix.setdefault(team.split(":", 1)[0], []).append(team)
+    named: dict[str, str] = {}
+    for prefix, members in by_prefix.items():
+        if prefix in _TEAM_NAMES:
+            named.update(_TEAM_NAMES[prefix](members))
+    return named
 
 
 def team_contact(team: str) -> tuple[str, str] | None:

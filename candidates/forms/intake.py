@@ -10,6 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from phonenumber_field.formfields import PhoneNumberField
 
+from candidates import heard_from as named_answers
 from candidates.geography import STATE_CHOICES
 from candidates.models import Candidate, Lgbtq, Need, OfficeLevel, Party, Source
 
@@ -212,8 +213,12 @@ class SignupForm(CandidateFieldsForm):
         required=False,
     )
 
+    # Named answers other apps offer (an organisation that sent them), set per form.
+    heard_from = ChoiceField(label="Did an organisation send you?", required=False)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["heard_from"].choices = _choices("No, or not listed", named_answers.choices())
         self.fields["consent"].label = format_html(
             "I agree to be contacted by Run for Something about running for office. "
             'Read our <a href="{}">privacy notice</a>.',

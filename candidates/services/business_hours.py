@@ -68,6 +68,21 @@ def add_business_time(start: datetime, amount: timedelta, schedule: Schedule) ->
     raise ValueError("The working schedule has no open hours in the next three years.")
 
 
+def add_business_days(start: datetime, days: int, schedule: Schedule) -> datetime:
+    """The same local time of day on the `days`-th working day after `start`'s day (a day
+    with working hours that is no holiday; with no hours set, every day but a holiday)."""
+    local = start.astimezone(schedule.zone)
+    day, counted = local.date(), 0
+    for _ in range(_MAX_DAYS):
+        if counted >= days:
+            moment = datetime.combine(day, local.timetz().replace(tzinfo=None))
+            return moment.replace(tzinfo=schedule.zone).astimezone(UTC)
+        day += timedelta(days=1)
+        if schedule.period_on(day) is not None:
+            counted += 1
+    raise ValueError("The working schedule has no open days in the next three years.")
+
+
 def business_time_between(start: datetime, end: datetime, schedule: Schedule) -> timedelta:
     """How much business time lies between two instants (zero if end is not after start)."""
     start, end = start.astimezone(UTC), end.astimezone(UTC)

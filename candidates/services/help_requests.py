@@ -21,7 +21,12 @@ from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Holiday, RequestMessage, ResponseTarget
 from candidates.models import WorkingHours as WorkingHoursRow
 from candidates.request_kinds import Clock
-from candidates.services.business_hours import Schedule, add_business_time, business_time_between
+from candidates.services.business_hours import (
+    Schedule,
+    add_business_days,
+    add_business_time,
+    business_time_between,
+)
 from rfs.accounts.models import Role
 from rfs.notify import services as outbox
 from rfs.redis_guard import guarded
@@ -104,10 +109,12 @@ def due_time(
     *, kind: str, opened_at: datetime, team: str = "", schedule: Schedule | None = None
 ) -> datetime:
     """When a request of this kind (for this team) opened at `opened_at` is due: business
-    hours count the organisation's working hours and holidays, calendar days do not."""
+    hours and days count the organisation's working hours and holidays, calendar days do not."""
     amount, clock = response_target(kind, team=team)
     if clock == Clock.CALENDAR_DAYS:
         return opened_at + timedelta(days=amount)
+    if clock == Clock.BUSINESS_DAYS:
+        return add_business_days(opened_at, amount, schedule or load_schedule())
     return add_business_time(opened_at, timedelta(hours=amount), schedule or load_schedule())
 
 

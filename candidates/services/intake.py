@@ -201,6 +201,7 @@ class _Batch:
             payload=_storable(item.payload),
             ip_hash=item.ip_hash,
             user_agent=item.user_agent[:500],
+            heard_from=(item.data.get("heard_from") or "")[:64],
         )
         if by_email and by_phone and by_email is not by_phone:
             # Nothing is guessed: staff decide whether these are one person or two.

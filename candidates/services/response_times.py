@@ -1,4 +1,5 @@
-"""Response-time figures: percentiles per week, per kind, per owner, for the requests page.
+"""Response-time figures: percentiles per week, per kind, per owner and per team, for the
+requests page.
 
 Plain functions returning lists of dicts. Times are hours (floats). Weeks start on Monday
 in the organisation's zone and are keyed by the week a request was opened. The figures
@@ -132,6 +133,29 @@ def owner_response_times(
             -(row["median_first_response_hours"] or 0),
         ),
     )
+
+
+def team_response_times(
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    weeks: int = 12,
+    now: datetime | None = None,
+    kind: str | None = None,
+) -> list[dict]:
+    """The same figures per team that owns requests (a partner organisation, say): team,
+    team_name (as the app that names the team says, else the team itself), kind, and the
+    figures, by name."""
+    period, now = _opened_in(since, until, weeks, now)
+    period = period.exclude(team="")
+    if kind is not None:
+        period = period.filter(kind=kind)
+    rows = _rows(period.values("team", "kind").order_by(), now)
+    names = request_kinds.team_names(sorted({row["team"] for row in rows}))
+    for row in rows:
+        row["team_name"] = names.get(row["team"], row["team"])
+        row["kind_label"] = request_kinds.label(row["kind"])
+    return sorted(rows, key=lambda row: (row["team_name"].lower(), row["kind"]))
 
 
 def overdue_requests(*, now: datetime | None = None, limit: int = 200) -> list[dict]:

@@ -135,6 +135,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "by_kind": response_times.response_times_by_kind(since=since, now=now),
             "weekly": response_times.weekly_response_times(since=since, now=now, by_kind=False),
             "by_owner": response_times.owner_response_times(since=since, now=now),
+            "by_team": response_times.team_response_times(since=since, now=now),
         },
     )
 

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     STAFF = "staff", "Staff"
     SCREENER = "screener", "Volunteer screener"
     MENTOR = "mentor", "Mentor"
+    PARTNER = "partner", "Partner organisation staff"
     CANDIDATE = "candidate", "Candidate"
 
 

@@ -10,9 +10,9 @@ from django.http import HttpRequest
 
 from rfs.accounts.models import Role, User
 
-# The roles that see personal data. A new role that does (partner staff, outside
-# endorsement reviewers) is added here and nowhere else.
-ROLES_THAT_SEE_PERSONAL_DATA = frozenset({Role.STAFF, Role.SCREENER, Role.MENTOR})
+# The roles that see personal data. A new role that does (outside endorsement reviewers)
+# is added here and nowhere else.
+ROLES_THAT_SEE_PERSONAL_DATA = frozenset({Role.STAFF, Role.SCREENER, Role.MENTOR, Role.PARTNER})
 
 
 def required_for(user: User) -> bool:
