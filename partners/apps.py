@@ -1,3 +1,5 @@
+"""Partner organisations: the directory, referrals with their own logins, attribution."""
+
 from django.apps import AppConfig
 
 # A partner organisation's introduction to a candidate we referred to it.
@@ -8,8 +10,27 @@ class PartnersConfig(AppConfig):
     name = "partners"
 
     def ready(self) -> None:
-        from candidates import request_kinds
+        from candidates import heard_from, panels, request_kinds
+        from partners.models import TEAM_PREFIX
+        from partners.services import directory
+        from rfs.accounts import places
+        from rfs.accounts.models import Role
 
+        # The partner's acceptance (or refusal) of a referral answers it; due after the
+        # partner's window (directory.response_days_of), 3 business days by default.
         request_kinds.register(
-            request_kinds.RequestKind(PARTNER_INTRO, "Partner introduction", 120)
+            request_kinds.RequestKind(
+                PARTNER_INTRO,
+                "Partner introduction",
+                3,
+                clock=request_kinds.Clock.BUSINESS_DAYS,
+                answered_by_first_response=True,
+            )
         )
+        request_kinds.register_team(TEAM_PREFIX, directory.team_contact, directory.team_names)
+        heard_from.register(TEAM_PREFIX, directory.heard_from_options)
+        places.register(Role.STAFF, "Partners", "partners:list", order=55)
+        places.register(Role.PARTNER, "Referrals", "partners:portal_home", order=10, start=True)
+        places.register(Role.PARTNER, "Refer a candidate", "partners:portal_refer", order=20)
+        places.register(Role.PARTNER, "Resources", "partners:portal_resources", order=30)
+        panels.register("partners:panel", order=30)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/", include("rfs.dashboard.urls")),
     path("screening/", include("screening.urls")),
     path("mentors/", include("mentors.urls")),
+    path("partners/", include("partners.urls")),
     path("portal/", include("rfs.portal.urls")),
     path("", include("candidates.urls")),
 ]

@@ -338,3 +338,27 @@ class ReportPeriodForm(DateRangeForm):
         start = (self.cleaned_data.get("start") if valid else None) or default_start
         end = (self.cleaned_data.get("end") if valid else None) or today
         return _day_start(start), _day_start(end + timedelta(days=1))
+
+
+class PartnerReferralForm(forms.Form):
+    """A screener's referral to a partner at the end of a call, with the candidate's consent."""
+
+    partner = forms.ChoiceField(label="Partner")
+    consent_words = forms.CharField(
+        label="The words the candidate agreed to",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="e.g. “Yes, you can share my details with them.”",
+    )
+    consent_fields = forms.MultipleChoiceField(
+        label="Besides name and email, they agreed to share",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(label="Why this partner", max_length=2000, required=False)
+
+    def __init__(self, *args, partners, fields, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [("", "Choose a partner"), *partners]
+        self.fields["consent_fields"].choices = fields
+        self.fields["consent_fields"].initial = [value for value, _ in fields]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening.views import call_logs, oversight, queue, work
+from screening.views import call_logs, oversight, queue, referrals, work
 
 app_name = "screening"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("booked/<uuid:uuid>/cancel/", work.cancel_scheduled, name="cancel_scheduled"),
     path("calls/<uuid:uuid>/", call_logs.call_detail, name="call"),
     path("calls/<uuid:uuid>/edit/", call_logs.call_edit, name="call_edit"),
+    path("calls/<uuid:uuid>/refer/", referrals.refer_partner, name="refer_partner"),
     # Staff oversight.
     path("calls/", oversight.calls, name="calls"),
     path("calls/export.csv", oversight.calls_export, name="calls_export"),

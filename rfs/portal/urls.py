@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("details/", views.details, name="details"),
     path("ask/", views.ask, name="ask"),
+    path("referrals/<uuid:uuid>/", views.referral_answer, name="referral_answer"),
 ]

@@ -8,13 +8,17 @@ from allauth.account.views import request_login_code
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate, HelpRequest
 from candidates.services.help_requests import ask_question
 from candidates.services.self_service import ensure_candidate_login, update_candidate_details
+from partners.models import Referral
+from partners.services import referrals as partner_referrals
+from partners.services.matching import resources_for
 from rfs.accounts.limits import within_limit
 from rfs.accounts.models import Role
 from rfs.portal import services
@@ -84,8 +88,43 @@ def home(request: HttpRequest) -> HttpResponse:
             "next_step": next_step,
             "helpers": services.current_helpers(candidate),
             "help_requests": help_requests,
+            "referrals": Referral.objects.visible_to(request.user)
+            .filter(candidate=candidate)
+            .select_related("partner")
+            .order_by("-created_at"),
+            "consent_choices": partner_referrals.CONSENT_CHOICES,
+            "resources": resources_for(candidate),
         },
     )
+
+
+@require_POST
+@candidate_required
+def referral_answer(request: HttpRequest, uuid) -> HttpResponse:
+    """The candidate agrees to a proposed introduction to a partner, or says no thanks."""
+    candidate = _own_record(request)
+    referral = get_object_or_404(
+        Referral.objects.visible_to(request.user)
+        .filter(candidate=candidate)
+        .select_related("partner"),
+        uuid=uuid,
+    )
+    agree = request.POST.get("answer") == "yes"
+    fields = request.POST.getlist("consent_fields")
+    try:
+        partner_referrals.answer_in_portal(
+            referral=referral, agree=agree, fields=fields, by=request.user
+        )
+    except partner_referrals.ReferralRefused as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Thank you: we have introduced you to {referral.partner.name}."
+            if agree
+            else "Understood: we share nothing with them.",
+        )
+    return redirect("portal:home")
 
 
 @candidate_required

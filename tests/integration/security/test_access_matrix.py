@@ -23,12 +23,21 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from tests.integration.security import world
 
-ROLES = ["anonymous", "candidate", "screener", "mentor", "staff without a second factor", "staff"]
+ROLES = [
+    "anonymous",
+    "candidate",
+    "screener",
+    "mentor",
+    "partner",
+    "other partner",
+    "staff without a second factor",
+    "staff",
+]
 LOGIN_PATHS = ("/accounts/login/", "/portal/login/", "/admin/login/")
 SECOND_FACTOR_PATH = "/accounts/2fa/reauthenticate/"
 # The roles whose sessions gave a second factor (in production every role that sees
 # personal data must).
-GAVE_THE_CODE = {"screener", "mentor", "staff"}
+GAVE_THE_CODE = {"screener", "mentor", "partner", "other partner", "staff"}
 
 
 def observe(client, method: str, url: str) -> str | int:
@@ -108,6 +117,21 @@ SPECS = {
     "candidates:request_resolve": ("POST", "request"),
     "candidates:request_reopen": ("POST", "request"),
     "candidates:request_take": ("POST", "request"),
+    "screening:refer_partner": ("GET", "partner_call"),
+    "portal:referral_answer": ("POST", "proposed"),
+    "partners:detail": ("GET", "partner"),
+    "partners:edit": ("GET", "partner"),
+    "partners:set_active": ("POST", "partner"),
+    "partners:contact_add": ("POST", "partner"),
+    "partners:contact_remove": ("POST", "contact"),
+    "partners:panel": ("GET", "candidate"),
+    "partners:refer": ("POST", "candidate"),
+    "partners:referral": ("GET", "referral"),
+    "partners:referral_close": ("POST", "referral_close"),
+    "partners:portal_referral": ("GET", "referral"),
+    "partners:portal_answer": ("POST", "referral_accept"),
+    "partners:portal_resource_edit": ("GET", "resource"),
+    "partners:portal_resource_remove": ("POST", "resource"),
 }
 
 NO_CODE = "staff without a second factor"
@@ -124,6 +148,8 @@ STAFF = {
     "candidate": 403,
     "screener": 403,
     "mentor": 403,
+    "partner": 403,
+    "other partner": 403,
     NO_CODE: "code",
     "staff": "ok",
 }
@@ -132,6 +158,10 @@ MENTORING = {**STAFF, "mentor": "ok"}
 # A mentor's own profile: staff edit mentors on the staff pages instead.
 OWN_PROFILE = {**MENTORING, "staff": 403}
 PORTAL = {**STAFF, "candidate": "ok", "staff": 403}
+# A partner login's own pages; staff use the staff pages instead.
+PARTNER_OWN = {**STAFF, "partner": "ok", "other partner": "ok", "staff": 403}
+# The referral (and resource) is the partner's: another partner's login learns nothing of it.
+PARTNERS_REFERRAL = {**PARTNER_OWN, "other partner": 404}
 # The mentor owns the question; the screener holds the candidate but not the question.
 CONVERSATION = {**STAFF, "candidate": "ok", "screener": 404, "mentor": "ok"}
 
@@ -204,11 +234,34 @@ EXPECTED = {
     "mentors:match_panel": STAFF,
     "mentors:match_confirm": STAFF,
     "mentors:mentorship_end": STAFF,
+    # Partners: staff's directory and referrals; a partner login's own referrals.
+    "partners:list": STAFF,
+    "partners:export": STAFF,
+    "partners:create": STAFF,
+    "partners:report": STAFF,
+    "partners:detail": STAFF,
+    "partners:edit": STAFF,
+    "partners:set_active": STAFF,
+    "partners:contact_add": STAFF,
+    "partners:contact_remove": STAFF,
+    "partners:panel": STAFF,
+    "partners:refer": STAFF,
+    "partners:referral": STAFF,
+    "partners:referral_close": STAFF,
+    "partners:portal_home": PARTNER_OWN,
+    "partners:portal_refer": PARTNER_OWN,
+    "partners:portal_resources": PARTNER_OWN,
+    "partners:portal_referral": PARTNERS_REFERRAL,
+    "partners:portal_answer": PARTNERS_REFERRAL,
+    "partners:portal_resource_edit": PARTNERS_REFERRAL,
+    "partners:portal_resource_remove": PARTNERS_REFERRAL,
+    "screening:refer_partner": SCREENING,
     # The candidate portal.
     "portal:home": PORTAL,
     "portal:login": PUBLIC,  # people already logged in are sent to their own page
     "portal:details": PORTAL,
     "portal:ask": PORTAL,
+    "portal:referral_answer": PORTAL,
     # The public front door.
     "candidates:signup": PUBLIC,
     "candidates:thanks": PUBLIC,

@@ -10,13 +10,15 @@ from django.utils import timezone
 
 from candidates.models import CandidateImport, Holiday, ProposedUpdate, Submission
 from candidates.services.help_requests import ask_question
+from partners.services.referrals import Consent, propose_referral
 from rfs.accounts.models import Role
 from rfs.notify.services import record_message
 from rfs.notify.tasks import HEARTBEAT_KEY
-from screening.models import Claim, ScheduledCall
+from screening.models import Claim, ScheduledCall, ScreeningCall
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory, SubmissionFactory
 from tests.factories.mentors import MentorFactory, MentorshipFactory, StateLeadFactory
+from tests.factories.partners import ContactFactory, PartnerFactory, ResourceFactory
 from tests.factories.screening import ScreeningCallFactory
 from tests.support import totp
 
@@ -42,6 +44,9 @@ def build() -> World:
         candidate=candidate, topic="field", subject="Doors", body="?", by=None, owner=mentor_user
     )
     call = ScreeningCallFactory(candidate=candidate, screener=screener)
+    partner_call = ScreeningCallFactory(
+        candidate=candidate, screener=screener, next_step=ScreeningCall.NextStep.PARTNER
+    )
     booked = ScheduledCall.objects.create(
         candidate=candidate,
         screener=screener,
@@ -69,13 +74,30 @@ def build() -> World:
     unverified_staff = UserFactory(
         email="matrix-staff-no-code@example.org", role=Role.STAFF, is_staff=True
     )
-    for user in (staff, screener, mentor_user, unverified_staff):
+    # A partner with a login, a consented referral and a resource; another partner's login;
+    # and a referral waiting for the candidate's consent.
+    partner = PartnerFactory(name="Matrix Partner")
+    partner_user = ContactFactory(partner=partner, user__email="matrix-partner@example.org").user
+    plain_contact = ContactFactory(partner=partner, user=None, is_primary=False)
+    other_partner_user = ContactFactory(
+        partner=PartnerFactory(name="Other Partner"), user__email="matrix-other@example.org"
+    ).user
+    referral = propose_referral(
+        candidate=candidate, partner=partner, by=staff, consent=Consent(words="Yes.")
+    )
+    proposed = propose_referral(
+        candidate=candidate, partner=PartnerFactory(name="Asked Partner"), by=staff
+    )
+    resource = ResourceFactory(partner=partner)
+    for user in (staff, screener, mentor_user, partner_user, other_partner_user, unverified_staff):
         totp.enrol(user)
     users = {
         "anonymous": None,
         "candidate": candidate_user,
         "screener": screener,
         "mentor": mentor_user,
+        "partner": partner_user,
+        "other partner": other_partner_user,
         "staff without a second factor": unverified_staff,
         "staff": staff,
     }
@@ -95,6 +117,14 @@ def build() -> World:
         "match": [candidate.uuid, mentor.uuid],
         "update": [candidate.uuid, proposal.uuid, "dismiss"],
         "token": ["not-a-token"],
+        "partner": [partner.uuid],
+        "contact": [partner.uuid, plain_contact.pk],
+        "referral": [referral.uuid],
+        "referral_close": [referral.uuid, "no-answer"],
+        "referral_accept": [referral.uuid, "accept"],
+        "resource": [resource.uuid],
+        "proposed": [proposed.uuid],
+        "partner_call": [partner_call.uuid],
         "key": ["not-a-key"],
         "reset": ["1z", "not-a-key"],
     }

@@ -1,0 +1,175 @@
+"""The partner directory: organisations, their contacts and logins, resources, and the
+window each has to answer a referral."""
+
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from candidates.request_kinds import Clock
+from candidates.services.help_requests import response_target, set_response_targets
+from partners.models import (
+    DEFAULT_RESPONSE_DAYS,
+    PARTNER_INTRO,
+    TEAM_PREFIX,
+    Contact,
+    Partner,
+    Resource,
+)
+from rfs.accounts.models import Role, User
+
+
+class DirectoryRefused(Exception):
+    """The change cannot be made as asked; the message says why."""
+
+
+# --- Partners -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_partner(*, data: dict, response_days: int | None = None) -> Partner:
+    """Add a partner organisation (its own response window if given)."""
+    partner = Partner(**data)
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError as exc:
+        raise DirectoryRefused("Another partner has this name.") from exc
+    if response_days is not None:
+        set_response_days(partner=partner, days=response_days)
+    return partner
+
+
+@transaction.atomic
+def update_partner(*, partner: Partner, changes: dict, response_days: int | None = None):
+    """Save changed fields of a partner (and its response window)."""
+    for name, value in changes.items():
+        setattr(partner, name, value)
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError as exc:
+        raise DirectoryRefused("Another partner has this name.") from exc
+    if response_days is not None and response_days != response_days_of(partner):
+        set_response_days(partner=partner, days=response_days)
+    return partner
+
+
+def set_active(*, partner: Partner, active: bool) -> Partner:
+    """Pause a partner (no new referrals) or make it active again."""
+    Partner.objects.filter(pk=partner.pk).update(is_active=active, updated_at=timezone.now())
+    partner.is_active = active
+    return partner
+
+
+def response_days_of(partner: Partner) -> int:
+    """Business days the partner has to answer a referral (its own, else the default)."""
+    amount, clock = response_target(PARTNER_INTRO, team=partner.team)
+    return amount if clock == Clock.BUSINESS_DAYS else DEFAULT_RESPONSE_DAYS
+
+
+def set_response_days(*, partner: Partner, days: int) -> None:
+    """The partner's own window; referrals sent from now on are due after it."""
+    set_response_targets(targets={PARTNER_INTRO: (days, Clock.BUSINESS_DAYS)}, team=partner.team)
+
+
+# --- Contacts and logins --------------------------------------------------------------
+
+
+@transaction.atomic
+def add_contact(*, partner: Partner, data: dict, with_login: bool = False) -> Contact:
+    """Add a person at a partner. With a login they work the partner's referrals; they
+    sign in by emailed code (no password is set) and, in production, a second factor."""
+    contact = Contact(partner=partner, **data)
+    try:
+        with transaction.atomic():
+            if contact.is_primary:
+                Contact.objects.filter(partner=partner, is_primary=True).update(is_primary=False)
+            if with_login:
+                contact.user = _partner_login(email=contact.email, name=contact.name)
+            contact.save()
+    except IntegrityError as exc:
+        raise DirectoryRefused(
+            "This person is already a contact, or their email belongs to another login."
+        ) from exc
+    return contact
+
+
+def _partner_login(*, email: str, name: str) -> User:
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, name=name, role=Role.PARTNER)
+        user.set_unusable_password()
+        user.save()
+    elif user.role != Role.PARTNER:
+        raise DirectoryRefused("This email already belongs to another kind of login.")
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def remove_contact(*, contact: Contact) -> None:
+    """Remove a contact; their login, if any, is closed (it sees nothing without them)."""
+    if contact.user_id:
+        User.objects.filter(pk=contact.user_id).update(is_active=False)
+    contact.delete()
+
+
+def partner_of(user) -> Partner | None:
+    """The organisation a partner login works for."""
+    if not user.is_authenticated:
+        return None
+    return Partner.objects.filter(contacts__user=user).first()
+
+
+def introduction_address(partner: Partner) -> tuple[str, str] | None:
+    """Where a partner hears of referrals: its primary contact, else its first contact."""
+    contact = partner.contacts.order_by("-is_primary", "name").first()
+    return (contact.email, contact.name.split(" ")[0]) if contact else None
+
+
+def team_contact(team: str) -> tuple[str, str] | None:
+    """Reminders of a partner's requests (request_kinds.register_team)."""
+    partner = _by_team([team]).get(team)
+    return introduction_address(partner) if partner else None
+
+
+def team_names(teams: list[str]) -> dict[str, str]:
+    return {team: partner.name for team, partner in _by_team(teams).items()}
+
+
+def _by_team(teams: list[str]) -> dict[str, Partner]:
+    uuids = []
+    for team in teams:
+        prefix, _, key = team.partition(":")
+        if prefix == TEAM_PREFIX and len(key) == 36:
+            uuids.append(key)
+    return {partner.team: partner for partner in Partner.objects.filter(uuid__in=uuids)}
+
+
+def heard_from_options() -> list[tuple[str, str]]:
+    """The signup form's named answers: active partners by name (candidates.heard_from)."""
+    return [
+        (str(uuid), name) for uuid, name in Partner.objects.active().values_list("uuid", "name")
+    ]
+
+
+# --- Resources ------------------------------------------------------------------------
+
+
+def save_resource(*, partner: Partner, data: dict, resource: Resource | None = None) -> Resource:
+    """Add a resource to a partner's catalogue, or change one of its own."""
+    resource = resource or Resource(partner=partner)
+    if resource.partner_id != partner.pk:
+        raise DirectoryRefused("This resource belongs to another partner.")
+    for name, value in data.items():
+        setattr(resource, name, value)
+    resource.save()
+    return resource
+
+
+def remove_resource(*, partner: Partner, resource: Resource) -> None:
+    if resource.partner_id != partner.pk:
+        raise DirectoryRefused("This resource belongs to another partner.")
+    resource.delete()

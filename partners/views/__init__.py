@@ -1,0 +1,1 @@
+"""Views of the partners app: staff's (staff) and a partner login's own (portal)."""
