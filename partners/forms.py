@@ -225,6 +225,8 @@ class PartnerLeadForm(CandidateFieldsForm):
         for name in list(self.fields):
             if name not in self.KEPT and name != "agreed":
                 del self.fields[name]
+        # A partner may know only an email; the volunteer asks for the rest.
+        self.fields["phone"].required = False
 
     def candidate_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "agreed"}

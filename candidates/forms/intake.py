@@ -196,6 +196,10 @@ class CandidateFieldsForm(forms.Form):
         return [self[name] for name in self.DEMOGRAPHIC_FIELDS]
 
 
+def _named_answers() -> list[tuple[str, str]]:
+    return _choices("No, or not listed", named_answers.choices())
+
+
 class SignupForm(CandidateFieldsForm):
     """The public signup form: the candidate fields plus consent and a honeypot."""
 
@@ -213,18 +217,25 @@ class SignupForm(CandidateFieldsForm):
         required=False,
     )
 
-    # Named answers other apps offer (an organisation that sent them), set per form.
-    heard_from = ChoiceField(label="Did an organisation send you?", required=False)
+    # Named answers other apps offer (an organisation that sent them), read when the form
+    # is shown or a named answer is checked, not for every form made.
+    heard_from = ChoiceField(
+        label="Did an organisation send you?", required=False, choices=_named_answers
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["heard_from"].choices = _choices("No, or not listed", named_answers.choices())
         self.fields["consent"].label = format_html(
             "I agree to be contacted by Run for Something about running for office. "
             'Read our <a href="{}">privacy notice</a>.',
             reverse("candidates:privacy"),
         )
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    @property
+    def offers_named_answers(self) -> bool:
+        """True when another app offers named answers (any organisation to choose)."""
+        return len(list(self.fields["heard_from"].choices)) > 1
 
     @property
     def is_spam(self) -> bool:

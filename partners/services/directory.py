@@ -2,6 +2,7 @@
 window each has to answer a referral."""
 
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from partners.models import (
     Resource,
 )
 from rfs.accounts.models import Role, User
+from rfs.redis_guard import guarded
 
 
 class DirectoryRefused(Exception):
@@ -36,6 +38,7 @@ def create_partner(*, data: dict, response_days: int | None = None) -> Partner:
         raise DirectoryRefused("Another partner has this name.") from exc
     if response_days is not None:
         set_response_days(partner=partner, days=response_days)
+    _forget_options()
     return partner
 
 
@@ -51,6 +54,7 @@ def update_partner(*, partner: Partner, changes: dict, response_days: int | None
         raise DirectoryRefused("Another partner has this name.") from exc
     if response_days is not None and response_days != response_days_of(partner):
         set_response_days(partner=partner, days=response_days)
+    _forget_options()
     return partner
 
 
@@ -58,6 +62,7 @@ def set_active(*, partner: Partner, active: bool) -> Partner:
     """Pause a partner (no new referrals) or make it active again."""
     Partner.objects.filter(pk=partner.pk).update(is_active=active, updated_at=timezone.now())
     partner.is_active = active
+    _forget_options()
     return partner
 
 
@@ -148,11 +153,30 @@ def _by_team(teams: list[str]) -> dict[str, Partner]:
     return {partner.team: partner for partner in Partner.objects.filter(uuid__in=uuids)}
 
 
+# The signup form shows the active partners on every view: kept in the cache (Redis), dropped
+# when a partner changes, read from the database whenever the cache cannot answer.
+OPTIONS_KEY = "partners:heard-from-options"
+
+
 def heard_from_options() -> list[tuple[str, str]]:
     """The signup form's named answers: active partners by name (candidates.heard_from)."""
-    return [
-        (str(uuid), name) for uuid, name in Partner.objects.active().values_list("uuid", "name")
-    ]
+    options = guarded("cached partner names", lambda: cache.get(OPTIONS_KEY), fallback=None)
+    if options is None:
+        active = Partner.objects.active().values_list("uuid", "name")
+        options = [(str(uuid), name) for uuid, name in active]
+        guarded("cached partner names", lambda: cache.set(OPTIONS_KEY, options), fallback=None)
+    return options
+
+
+def _forget_options() -> None:
+    """After a partner changes: now, and again at commit, in case a signup cached the old
+    list in between."""
+
+    def forget() -> None:
+        guarded("cached partner names", lambda: cache.delete(OPTIONS_KEY), fallback=None)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 # --- Resources ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from candidates.models import Stage
 from rfs.accounts.roles import staff_required
-from rfs.dashboard import lists, report
+from rfs.dashboard import lists, partners, report
 from rfs.dashboard.forms import DashboardForm
 from rfs.dashboard.metrics import Scope
 
@@ -42,6 +42,9 @@ def index(request: HttpRequest) -> HttpResponse:
     period = form.chosen_period()
     scope = Scope(period=period, filters=form.filters())
     context = report.build(scope)
+    # Partner figures come from the partners app's report.
+    context["tables"]["partners"] = partners.partner_table(scope)
+    context["partners_report_url"] = partners.report_url(scope)
     if request.GET.get("format") == "csv":
         table = context["tables"].get(request.GET.get("table", ""))
         if table is None:

@@ -153,8 +153,9 @@ def test_portal_home_query_count(portal, candidate, django_assert_num_queries):
             due_at="2026-01-03T10:00Z",
         )
     portal.get(reverse("portal:home"))
-    # user, candidate with owner, current mentorship, requests
-    with django_assert_num_queries(4):
+    # user, candidate with owner, current mentorship, requests, partner referrals, and for
+    # the partners' resources: partners referred to, suggested partners (none: no resources)
+    with django_assert_num_queries(7):
         response = portal.get(reverse("portal:home"))
     assert response.content.decode().count("portal-request") == 3
 

@@ -32,8 +32,9 @@ def test_staff_see_open_and_overdue_requests_with_owners_and_figures(
 
     client = client_for(staff)
     client.get(reverse("candidates:requests"))
-    # user, open count, open page, overdue list, figures per kind, per week, per mentor
-    with django_assert_num_queries(7):
+    # user, open count, open page, overdue list, figures per kind, per week, per mentor,
+    # per team
+    with django_assert_num_queries(8):
         response = client.get(reverse("candidates:requests"))
     body = response.content.decode()
     assert response.status_code == 200

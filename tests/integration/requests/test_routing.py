@@ -72,7 +72,6 @@ def test_a_team_hears_of_its_request_through_the_contact_its_app_registered(cand
         (request_kinds.QUESTION, 48),
         (request_kinds.FIRST_CONTACT, 72),
         (MENTOR_INTRO, 72),
-        (PARTNER_INTRO, 120),
     ],
 )
 def test_default_due_times_count_every_hour(candidate, kind, hours):
@@ -82,6 +81,15 @@ def test_default_due_times_count_every_hour(candidate, kind, hours):
     assert request.due_at == opened + timedelta(hours=hours)
 
 
+def test_business_days_keep_the_local_time_over_a_clock_change(candidate):
+    # A partner's answer is due 3 business days later at the same local time: 71 real
+    # hours over the spring change.
+    opened = datetime(2026, 3, 6, 12, tzinfo=NY).astimezone(UTC)
+    request = open_request(candidate=candidate, kind=PARTNER_INTRO, at=opened)
+    assert request.due_at == datetime(2026, 3, 9, 12, tzinfo=NY)
+    assert request.due_at == opened + timedelta(hours=71)
+
+
 def test_staff_change_the_hours_per_kind(candidate):
     set_response_targets(
         targets={"question": (24, "business_hours"), "first_contact": (12, "business_hours")}
@@ -89,7 +97,7 @@ def test_staff_change_the_hours_per_kind(candidate):
     opened = datetime(2026, 5, 4, 9, tzinfo=NY)
     assert due_time(kind="question", opened_at=opened) == opened + timedelta(hours=24)
     assert due_time(kind="first_contact", opened_at=opened) == opened + timedelta(hours=12)
-    assert due_time(kind="partner_intro", opened_at=opened) == opened + timedelta(hours=120)
+    assert due_time(kind="partner_intro", opened_at=opened) == opened + timedelta(days=3)
 
 
 def test_due_time_counts_working_hours_and_skips_holidays(candidate):
