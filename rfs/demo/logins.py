@@ -10,6 +10,8 @@ DEMO_USERS = [
     ("staff@example.org", "Sam Staff", Role.STAFF),
     ("screener@example.org", "Sky Screener", Role.SCREENER),
     ("mentor@example.org", "Morgan Mentor", Role.MENTOR),
+    # A contact at Latino Victory Project (rfs.demo.partners), landing on its referrals.
+    ("partner@example.org", "Paz Partner", Role.PARTNER),
 ]
 # The demo screener's teammates: their claims and calls fill the oversight pages.
 DEMO_SCREENERS = [

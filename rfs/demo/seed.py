@@ -20,8 +20,9 @@ from django.utils import timezone
 from candidates.models import Candidate
 from candidates.services.help_requests import sweep_requests
 from mentors.models import Mentor, Mentorship
+from partners.models import Partner, Referral
 from rfs.accounts.models import User
-from rfs.demo import mentors, people, screening
+from rfs.demo import mentors, partners, people, screening
 from rfs.demo.logins import seed_screeners
 from rfs.demo.replay import Story, replay
 from rfs.notify import services as outbox
@@ -51,7 +52,9 @@ def seed(*, stdout) -> None:
         f"{Claim.objects.filter(candidate__in=demo).count()} claims, "
         f"{ScreeningCall.objects.filter(candidate__in=demo).count()} calls, "
         f"{Mentor.objects.count()} mentors, "
-        f"{Mentorship.objects.filter(candidate__in=demo).count()} mentorships; "
+        f"{Mentorship.objects.filter(candidate__in=demo).count()} mentorships, "
+        f"{Partner.objects.count()} partners, "
+        f"{Referral.objects.filter(candidate__in=demo).count()} referrals; "
         f"{history} past emails counted as sent."
     )
 
@@ -63,7 +66,10 @@ def _stories(everyone: list[people.Person], *, until: datetime) -> list[Story]:
     team = seed_screeners()
     # Signups are listed first: at a shared moment the replay runs them first, so a person
     # exists before anything happens to them.
+    attribution = random.Random(partners.SEED + 1)
     return [
+        partners.roster(random.Random(partners.SEED), until=until),
+        *(partners.heard_from(attribution, person) for person in everyone),
         *(people.sign_up(person) for person in everyone),
         mentors.roster(random.Random(mentors.SEED), until=until),
         *(people.welcome(person, by=staff) for person in everyone),
@@ -73,6 +79,7 @@ def _stories(everyone: list[people.Person], *, until: datetime) -> list[Story]:
         ),
         *(people.staff_moves(person, by=staff) for person in everyone),
         *mentors.stories(random.Random(mentors.MENTEES_SEED), everyone, staff=staff, until=until),
+        *partners.stories(random.Random(partners.SEED + 2), everyone, staff=staff, until=until),
         _beat(start=everyone[0].signed_up, until=until),
     ]
 

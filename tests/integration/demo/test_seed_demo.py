@@ -215,3 +215,34 @@ def test_candidates_tops_up_a_synthetic_organisation_after_the_demo(demo):
     assert "Demo logins" in out.getvalue()
     call_command("seed_demo", candidates=120, stdout=io.StringIO())
     assert synthetic.count() == 120
+
+
+def test_partners_fill_every_partner_page(demo, client):
+    from partners.models import Partner, Referral, ReferralState
+    from rfs.demo.partners import DEMO_PARTNER, DEMO_PARTNER_LOGIN
+
+    assert 45 <= Partner.objects.count() <= 55
+    for name in ("Collective PAC", "PCCC", "EMILY's List", DEMO_PARTNER, "Inclusv"):
+        assert Partner.objects.filter(name=name).exists()
+    assert Partner.objects.filter(name__endswith="Democratic Party").count() >= 20
+    referrals = Referral.objects.filter(candidate__in=demo)
+    assert set(referrals.values_list("state", flat=True)) == set(ReferralState.values)
+    # Every referral past proposed had consent; each has its history from its first move.
+    assert (
+        not referrals.exclude(state="proposed")
+        .filter(consent_at__isnull=True, sent_at__isnull=False)
+        .exists()
+    )
+    assert all(r.moves.first().to_state == "proposed" for r in referrals[:50])
+    assert Submission.objects.filter(heard_from__startswith="partner:").exists()
+
+    # The demo partner login lands on its organisation's referrals.
+    user = User.objects.get(email=DEMO_PARTNER_LOGIN)
+    assert user.check_password(DEMO_PASSWORD)
+    assert user.partner_contact.partner.name == DEMO_PARTNER
+    client.force_login(user)
+    home = client.get("/", follow=True)
+    assert home.redirect_chain[-1][0] == "/partners/our/"
+    ours = Referral.objects.filter(partner__name=DEMO_PARTNER).exclude(state="proposed")
+    assert ours.exists()
+    assert ours.first().candidate.last_name in home.content.decode()
