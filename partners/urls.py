@@ -17,6 +17,7 @@ urlpatterns = [
     path("candidate/<uuid:uuid>/", staff.panel, name="panel"),
     path("candidate/<uuid:uuid>/refer/", staff.refer, name="refer"),
     path("referrals/<uuid:uuid>/", staff.referral, name="referral"),
+    path("referrals/<uuid:uuid>/consent/", staff.referral_consent, name="referral_consent"),
     path("referrals/<uuid:uuid>/<slug:action>/", staff.referral_close, name="referral_close"),
     # A partner login's own pages.
     path("our/", portal.home, name="portal_home"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from candidates.csv_files import csv_lines
 from candidates.models import Candidate
 from partners.forms import (
+    ConsentForm,
     ContactForm,
     PartnerFilterForm,
     PartnerForm,
@@ -198,13 +199,18 @@ def contact_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
 
 
 def _panel(request: HttpRequest, candidate: Candidate, form=None, **extra) -> HttpResponse:
+    suggestions = matching.rank_partners(candidate=candidate)
+    suggested = {s.partner.pk for s in suggestions}
     return render(
         request,
         "partners/_referral_panel.html",
         {
             "candidate": candidate,
             "referrals": candidate.referrals.select_related("partner").order_by("-created_at"),
-            "suggestions": matching.rank_partners(candidate=candidate),
+            "suggestions": suggestions,
+            # Staff may choose a partner the suggestions leave out (their rules do not say
+            # everything).
+            "others": Partner.objects.active().exclude(pk__in=suggested).only("uuid", "name"),
             "form": form or ReferralForm(),
             **extra,
         },
@@ -274,10 +280,32 @@ def referral(request: HttpRequest, uuid) -> HttpResponse:
             "referral": referral,
             "moves": referral.moves.select_related("by"),
             "reason_form": ReasonForm(),
+            "consent_form": ConsentForm(),
             "can_close": services.can_move(referral, ReferralState.NO_ANSWER),
             "can_decline": services.can_move(referral, ReferralState.DECLINED),
         },
     )
+
+
+@require_POST
+@staff_required
+def referral_consent(request: HttpRequest, uuid) -> HttpResponse:
+    """Staff record the consent a candidate gave them (by phone, say), in their words."""
+    referral = get_object_or_404(Referral, uuid=uuid)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write down the words the candidate agreed to.")
+        return redirect("partners:referral", uuid=referral.uuid)
+    consent = services.Consent(
+        words=form.cleaned_data["consent_words"], fields=tuple(form.cleaned_data["consent_fields"])
+    )
+    try:
+        services.record_consent(referral=referral, consent=consent, by=request.user)
+    except services.ReferralRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Consent recorded; the referral is sent.")
+    return redirect("partners:referral", uuid=referral.uuid)
 
 
 @require_POST

@@ -240,3 +240,19 @@ def test_partner_figures_on_the_requests_page_report_and_dashboard(
         "Latino Victory Project"
     ]
     assert referral.pk
+
+
+def test_staff_record_consent_given_by_phone(client_for, staff, candidate, partner, partner_user):
+    referral = propose_referral(candidate=candidate, partner=partner, by=staff)
+    client = client_for(staff)
+    page = client.get(reverse("partners:referral", args=[referral.uuid])).content.decode()
+    assert "Record consent and send" in page
+    url = reverse("partners:referral_consent", args=[referral.uuid])
+    client.post(url, {"consent_words": ""})
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.PROPOSED
+    client.post(url, {"consent_words": "Yes, on the phone", "consent_fields": ["phone"]})
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.SENT
+    assert referral.consent_recorded_by == staff
+    assert referral.consent_words == "Yes, on the phone"
