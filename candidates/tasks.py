@@ -7,7 +7,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
 
-from candidates.services import help_requests, imports, leads
+from candidates.services import destinations, help_requests, imports, leads
 from rfs.redis_guard import guarded
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,29 @@ def sweep_leads() -> int:
     if waiting:
         resolve_leads.delay()
     return waiting
+
+
+# --- Destinations: events for the organisation's other tools ---------------------
+
+
+@shared_task
+def deliver_events() -> int:
+    """Post due events until none are due now. Unset the doorbell first (see resolve_leads)."""
+    with contextlib.suppress(Exception):
+        cache.delete(destinations.DOORBELL)
+    total = 0
+    while tried := destinations.deliver_due():
+        total += tried
+    return total
+
+
+@shared_task
+def sweep_events() -> int:
+    """Beat: events due for another attempt, or whose doorbell was lost, are delivered."""
+    due = destinations.due_count()
+    if due:
+        deliver_events.delay()
+    return due
 
 
 # --- Help requests: reminders and escalations -------------------------------

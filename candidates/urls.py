@@ -1,5 +1,6 @@
 from django.urls import path
 
+from candidates.views import destinations as destination_views
 from candidates.views import help_requests as request_views
 from candidates.views import imports as import_views
 from candidates.views import intake as intake_views
@@ -72,6 +73,18 @@ lead_patterns = [
     path("leads/<uuid:uuid>/replay/", lead_views.replay, name="lead_replay"),
     path("candidates/<uuid:uuid>/invite/", lead_views.invite, name="lead_invite"),
     path("signup/join/<str:token>/", lead_views.join, name="lead_join"),
+    path("leads/destinations/", destination_views.index, name="destinations"),
+    path("leads/destinations/<uuid:uuid>/", destination_views.detail, name="destination"),
+    path(
+        "leads/destinations/<uuid:uuid>/retry/",
+        destination_views.retry,
+        name="destination_retry",
+    ),
+    path(
+        "candidates/<uuid:uuid>/withdraw-consent/",
+        destination_views.withdraw_consent,
+        name="withdraw_consent",
+    ),
 ]
 
 urlpatterns = intake_patterns + staff_patterns + request_patterns + lead_patterns

@@ -4,7 +4,7 @@ from django import forms
 
 from candidates.forms.intake import CandidateFieldsForm
 from candidates.lead_payloads import OWN_FIELDS, normalise_key
-from candidates.models import LeadSource
+from candidates.models import Destination, LeadSource
 
 # A partner form asks for little: a name and an address are enough to know a person.
 LEAD_REQUIRED = {"first_name", "email"}
@@ -81,3 +81,21 @@ class FieldMapForm(forms.Form):
                 raise forms.ValidationError(f"Line {number}: “{key[:40]}” is mapped twice.")
             mapped[key] = field
         return mapped
+
+
+class DestinationForm(forms.ModelForm):
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where we POST each event as signed JSON (https in production).",
+    )
+    events = forms.MultipleChoiceField(
+        label="Events it hears of",
+        choices=Destination.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Destination
+        fields = ["name", "url", "events", "active"]

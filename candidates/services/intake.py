@@ -33,7 +33,8 @@ from candidates.details import (
     stored_value,
     submitted_value,
 )
-from candidates.models import Candidate, LeadSource, Note, Stage, Submission
+from candidates.models import Candidate, Destination, LeadSource, Note, Stage, Submission
+from candidates.services import destinations
 from candidates.services.help_requests import open_first_contacts
 from candidates.services.people_counts import count_people
 from candidates.services.pipeline import record_entries
@@ -325,6 +326,11 @@ class _Batch:
                 open_first_contacts(candidates=asked, at=self.now)
             count_people(
                 [c.first_source_id for c, _ in self.created], day=timezone.localdate(self.now)
+            )
+            destinations.record(
+                event=Destination.Event.PERSON_CREATED,
+                candidates=[c for c, _ in self.created],
+                at=self.now,
             )
         # (bulk_create reads the ids of the candidates just saved into their submissions.)
         Submission.objects.bulk_create(submissions)

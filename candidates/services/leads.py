@@ -2,7 +2,6 @@
 resolving stored leads in batches through intake, the dead-letter list, and the counts
 that prove nothing was lost (received = resolved + dead-lettered + pending)."""
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -20,6 +19,7 @@ from candidates.models import Candidate, Lead, LeadSecret, LeadSource, Stage, Su
 from candidates.services.help_requests import open_first_contacts
 from candidates.services.intake import Incoming, resolve_submissions
 from candidates.services.pipeline import move_stage
+from candidates.webhook_signatures import signature
 from rfs.notify import services as outbox
 
 logger = logging.getLogger(__name__)
@@ -74,12 +74,6 @@ def token_matches(source: LeadSource, token: str) -> bool:
     for value in valid_secrets(source):
         found |= hmac.compare_digest(value.encode(), token.encode())
     return found
-
-
-def signature(secret: str, *, timestamp: str, body: bytes) -> str:
-    """What a sender puts in X-Lead-Signature: HMAC-SHA256 of `<timestamp>.<body>`."""
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
 
 
 def signature_matches(source: LeadSource, *, timestamp: str, sent: str, body: bytes) -> bool:

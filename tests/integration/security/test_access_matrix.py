@@ -117,6 +117,9 @@ SPECS = {
     "candidates:lead_replay": ("POST", "source"),
     "candidates:lead_invite": ("POST", "candidate"),
     "candidates:lead_join": ("GET", "token"),
+    "candidates:destination": ("GET", "destination"),
+    "candidates:destination_retry": ("POST", "destination"),
+    "candidates:withdraw_consent": ("POST", "candidate"),
 }
 
 NO_CODE = "staff without a second factor"
@@ -260,6 +263,10 @@ EXPECTED = {
     "candidates:lead_replay": STAFF,
     "candidates:lead_invite": STAFF,
     "candidates:unique_count_csv": STAFF,
+    "candidates:destinations": STAFF,
+    "candidates:destination": STAFF,
+    "candidates:destination_retry": STAFF,
+    "candidates:withdraw_consent": STAFF,
     # An invitation link that is not genuine.
     "candidates:lead_join": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
 }
