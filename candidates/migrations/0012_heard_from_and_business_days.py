@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0009_rejected_post_count'),
+        ('candidates', '0011_destinations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
