@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from candidates.forms.intake import CandidateFieldsForm
 from candidates.geography import STATE_CHOICES
-from candidates.models import Need, OfficeLevel, Party
+from candidates.models import LeadSource, Need, OfficeLevel, Party
 from partners.models import (
     DEFAULT_RESPONSE_DAYS,
     Community,
@@ -84,6 +84,13 @@ class PartnerForm(forms.ModelForm):
         required=False,
         help_text="None means any.",
     )
+    lead_sources = forms.ModelMultipleChoiceField(
+        label="Its forms that post leads to us",
+        queryset=LeadSource.objects.all(),
+        widget=CHECKBOXES,
+        required=False,
+        help_text="People who come through them count as sent by this partner.",
+    )
     response_days = forms.IntegerField(
         label="Business days to answer a referral",
         min_value=1,
@@ -106,6 +113,12 @@ class PartnerForm(forms.ModelForm):
             "eligibility_note",
             "is_active",
         ]
+
+    # Fields the services take apart from the partner's own.
+    EXTRA = ("response_days", "lead_sources")
+
+    def partner_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.EXTRA}
 
 
 class ContactForm(forms.ModelForm):

@@ -171,6 +171,19 @@ class Contact(models.Model):
         super().save(*args, **kwargs)
 
 
+class PartnerLeadSource(models.Model):
+    """A partner's form that posts leads to us (a candidates LeadSource): its leads count as
+    people the partner sent us. A form belongs to one partner at most."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="lead_sources")
+    lead_source = models.OneToOneField(
+        "candidates.LeadSource", on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.lead_source_id} belongs to {self.partner}"
+
+
 class ResourceQuerySet(models.QuerySet):
     def for_candidates(self) -> "ResourceQuerySet":
         """What candidates may see: shared resources of active partners."""

@@ -14,6 +14,7 @@ from partners.models import (
     TEAM_PREFIX,
     Contact,
     Partner,
+    PartnerLeadSource,
     Resource,
 )
 from rfs.accounts.models import Role, User
@@ -28,8 +29,8 @@ class DirectoryRefused(Exception):
 
 
 @transaction.atomic
-def create_partner(*, data: dict, response_days: int | None = None) -> Partner:
-    """Add a partner organisation (its own response window if given)."""
+def create_partner(*, data: dict, response_days: int | None = None, lead_sources=None) -> Partner:
+    """Add a partner organisation (its own response window and its forms, if given)."""
     partner = Partner(**data)
     try:
         with transaction.atomic():
@@ -38,13 +39,17 @@ def create_partner(*, data: dict, response_days: int | None = None) -> Partner:
         raise DirectoryRefused("Another partner has this name.") from exc
     if response_days is not None:
         set_response_days(partner=partner, days=response_days)
+    if lead_sources is not None:
+        set_lead_sources(partner=partner, sources=lead_sources)
     _forget_options()
     return partner
 
 
 @transaction.atomic
-def update_partner(*, partner: Partner, changes: dict, response_days: int | None = None):
-    """Save changed fields of a partner (and its response window)."""
+def update_partner(
+    *, partner: Partner, changes: dict, response_days: int | None = None, lead_sources=None
+) -> Partner:
+    """Save changed fields of a partner (and its response window and forms, if given)."""
     for name, value in changes.items():
         setattr(partner, name, value)
     try:
@@ -54,6 +59,8 @@ def update_partner(*, partner: Partner, changes: dict, response_days: int | None
         raise DirectoryRefused("Another partner has this name.") from exc
     if response_days is not None and response_days != response_days_of(partner):
         set_response_days(partner=partner, days=response_days)
+    if lead_sources is not None:
+        set_lead_sources(partner=partner, sources=lead_sources)
     _forget_options()
     return partner
 
@@ -75,6 +82,16 @@ def response_days_of(partner: Partner) -> int:
 def set_response_days(*, partner: Partner, days: int) -> None:
     """The partner's own window; referrals sent from now on are due after it."""
     set_response_targets(targets={PARTNER_INTRO: (days, Clock.BUSINESS_DAYS)}, team=partner.team)
+
+
+@transaction.atomic
+def set_lead_sources(*, partner: Partner, sources) -> None:
+    """The partner's forms among the lead sources: their leads count as sent by the partner.
+    A source another partner had moves to this one (a form belongs to one partner)."""
+    keep = {source.pk for source in sources}
+    PartnerLeadSource.objects.filter(partner=partner).exclude(lead_source_id__in=keep).delete()
+    for pk in keep:
+        PartnerLeadSource.objects.update_or_create(lead_source_id=pk, defaults={"partner": partner})
 
 
 # --- Contacts and logins --------------------------------------------------------------

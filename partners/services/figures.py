@@ -4,11 +4,30 @@ QuerySet's figures (one rule, one place); the stages reached come from StageChan
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from candidates.models import PIPELINE, HelpRequest, Stage, StageChange, Submission
-from partners.models import PARTNER_INTRO, Partner, Referral, ReferralState
+from partners.models import (
+    PARTNER_INTRO,
+    TEAM_PREFIX,
+    Partner,
+    PartnerLeadSource,
+    Referral,
+    ReferralState,
+)
 
 
 def _reached(stage: str) -> Exists:
@@ -18,11 +37,29 @@ def _reached(stage: str) -> Exists:
 
 
 def _sent_us(teams: list[str], since: datetime, until: datetime) -> dict[str, dict]:
-    """Per team: distinct people whose submissions in the period named the partner, and of
-    them how many were screened, got on the ballot, won (by now)."""
+    """Per team: distinct people whose submissions in the period named the partner, or came
+    through one of its forms (lead sources), and of them how many were screened, got on the
+    ballot, won (by now). A submission naming a partner counts for that partner."""
+    uuids = [team.split(":", 1)[1] for team in teams]
+    source_team = Concat(
+        Value(f"{TEAM_PREFIX}:"),
+        Cast(
+            Subquery(
+                PartnerLeadSource.objects.filter(lead_source=OuterRef("lead_source")).values(
+                    "partner__uuid"
+                )[:1]
+            ),
+            CharField(),
+        ),
+    )
     rows = (
         Submission.objects.filter(
-            heard_from__in=teams,
+            Q(heard_from__in=teams)
+            | Q(
+                lead_source__in=PartnerLeadSource.objects.filter(partner__uuid__in=uuids).values(
+                    "lead_source"
+                )
+            ),
             received_at__gte=since,
             received_at__lt=until,
             candidate__isnull=False,
@@ -32,7 +69,14 @@ def _sent_us(teams: list[str], since: datetime, until: datetime) -> dict[str, di
             was_on_ballot=_reached(Stage.ON_BALLOT),
             has_won=_reached(Stage.WON),
         )
-        .values("heard_from")
+        .annotate(
+            team=Case(
+                When(~Q(heard_from=""), then=F("heard_from")),
+                default=source_team,
+                output_field=CharField(),
+            )
+        )
+        .values("team")
         .annotate(
             sent_us=Count("candidate", distinct=True),
             screened=Count("candidate", distinct=True, filter=Q(was_screened=True)),
@@ -41,7 +85,7 @@ def _sent_us(teams: list[str], since: datetime, until: datetime) -> dict[str, di
         )
         .order_by()
     )
-    return {row.pop("heard_from"): row for row in rows}
+    return {row.pop("team"): row for row in rows}
 
 
 def _referrals(partners, since: datetime, until: datetime) -> dict[int, dict]:

@@ -98,10 +98,11 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "response_days"}
         try:
             partner = directory.create_partner(
-                data=data, response_days=form.cleaned_data["response_days"]
+                data=form.partner_data(),
+                response_days=form.cleaned_data["response_days"],
+                lead_sources=form.cleaned_data["lead_sources"],
             )
         except directory.DirectoryRefused as exc:
             form.add_error("name", str(exc))
@@ -117,15 +118,18 @@ def edit(request: HttpRequest, uuid) -> HttpResponse:
     form = PartnerForm(
         request.POST or None,
         instance=partner,
-        initial={"response_days": directory.response_days_of(partner)},
+        initial={
+            "response_days": directory.response_days_of(partner),
+            "lead_sources": [link.lead_source_id for link in partner.lead_sources.all()],
+        },
     )
     if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k != "response_days"}
         try:
             directory.update_partner(
                 partner=partner,
-                changes=changes,
+                changes=form.partner_data(),
                 response_days=form.cleaned_data["response_days"],
+                lead_sources=form.cleaned_data["lead_sources"],
             )
         except directory.DirectoryRefused as exc:
             form.add_error("name", str(exc))
@@ -148,6 +152,7 @@ def detail(request: HttpRequest, uuid) -> HttpResponse:
             "resources": partner.resources.all(),
             "referrals": partner.referrals.select_related("candidate").order_by("-created_at")[:50],
             "response_days": directory.response_days_of(partner),
+            "lead_sources": partner.lead_sources.select_related("lead_source"),
             "figures": figures.partner_report(since=since, partners=[partner])[0],
             "contact_form": ContactForm(),
         },

@@ -11,7 +11,7 @@ each email is recorded and each partner's answer is a help request the beat swee
 import random
 from datetime import datetime, timedelta
 
-from candidates.models import Need, OfficeLevel, Stage
+from candidates.models import LeadSource, Need, OfficeLevel, Stage
 from partners.models import Partner, Resource, Service
 from partners.services import directory, referrals
 from partners.services.matching import rank_partners
@@ -262,3 +262,13 @@ def _answer(rng: random.Random, referral, *, at: datetime) -> Story:
         referrals.mark_helped(
             referral=referral, by=partner_login, note="Two trainings and an introduction to donors."
         )
+
+
+def link_lead_sources() -> int:
+    """The demo's partner forms (lead sources owned by a partner) belong to that partner."""
+    linked = 0
+    for partner in Partner.objects.filter(name__in=LeadSource.objects.values("owner")):
+        sources = list(LeadSource.objects.filter(owner=partner.name))
+        directory.set_lead_sources(partner=partner, sources=sources)
+        linked += len(sources)
+    return linked

@@ -47,6 +47,7 @@ def seed(*, stdout) -> None:
         everyone = people.plan(random.Random(people.SEED), now=now)
         replay(_stories(everyone, until=now), until=now)
         seed_leads()
+        partners.link_lead_sources()
         history = outbox.count_as_sent(after_id=last_email or 0, until=timezone.now())
     demo = Candidate.objects.filter(email__endswith=f"@{people.DOMAIN}")
     stdout.write(

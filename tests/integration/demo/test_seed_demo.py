@@ -254,6 +254,8 @@ def test_partners_fill_every_partner_page(demo, client):
     )
     assert all(r.moves.first().to_state == "proposed" for r in referrals[:50])
     assert Submission.objects.filter(heard_from__startswith="partner:").exists()
+    collective = Partner.objects.get(name="Collective PAC")
+    assert collective.lead_sources.exists()
 
     # The demo partner login lands on its organisation's referrals.
     user = User.objects.get(email=DEMO_PARTNER_LOGIN)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from candidates.models import Submission
 from candidates.services.pipeline import move_stage
@@ -133,3 +134,29 @@ def test_the_report_counts_a_case_worked_out_by_hand(partner, staff):
     assert row["p90_hours_to_accept"] == pytest.approx(28)
     assert rows[1]["sent_us"] == 1
     assert rows[1]["referrals_sent"] == 0
+
+
+def test_leads_through_a_partners_form_count_as_sent_by_it(client_for, partner, staff):
+    from candidates.services.leads import create_source
+
+    form, _ = create_source(by=staff, name="LVP signup form", owner="Latino Victory Project")
+    other_form, _ = create_source(by=staff, name="Someone else's form", owner="Other")
+    client = client_for(staff)
+    response = client.post(
+        reverse("partners:edit", args=[partner.uuid]),
+        {"name": partner.name, "response_days": "3", "is_active": "on",
+         "lead_sources": [str(form.pk)]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert [link.lead_source for link in partner.lead_sources.all()] == [form]
+    assert "LVP signup form" in client.get(partner.get_absolute_url()).content.decode()
+
+    both = CandidateFactory()
+    with time_machine.travel(JAN + timedelta(days=1), tick=False):
+        SubmissionFactory(lead_source=form)  # through its form
+        SubmissionFactory(candidate=both, lead_source=form)
+        SubmissionFactory(candidate=both, heard_from=partner.team)  # the same person, once
+        SubmissionFactory(lead_source=other_form)  # not the partner's
+
+    (row,) = partner_report(since=JAN, until=FEB, partners=[partner], now=FEB)
+    assert row["sent_us"] == 2
