@@ -161,7 +161,8 @@ def read_lead(*, source: LeadSource, payload: dict, field_map=None) -> tuple[dic
 
 
 def _incoming(lead: Lead, data: dict) -> Incoming:
-    custom = data.pop("custom")
+    custom = data["custom"]
+    data = {name: value for name, value in data.items() if name != "custom"}
     payload = {**lead.payload, "lead": str(lead.uuid)}
     if custom:
         payload["custom"] = custom
@@ -216,6 +217,13 @@ def _resolve(readable: list[tuple[Lead, dict]]) -> None:
             lead.status, lead.reason = Lead.Status.DEAD, f"Could not be saved: {type(exc).__name__}"
             return
         # One bad lead fails the batch: resolve them one by one to find it.
+        diag = getattr(exc.__cause__, "diag", None)
+        logger.warning(
+            "a batch of %s leads failed (%s %s); resolving them one by one",
+            len(readable),
+            type(exc).__name__,
+            getattr(diag, "constraint_name", "") or "",
+        )
         for item in readable:
             _resolve([item])
 
