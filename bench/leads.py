@@ -153,6 +153,51 @@ def post_leads(port: int, items: Iterator, *, clients: int, seconds=None, count=
     return load
 
 
+# The compliance count at two sizes: counters as a year of leads from SOURCES sources leaves
+# them (people spread over every day and source), then the count's reads, timed.
+COUNT_SIZES = (1_000, 1_000_000)
+TIME_COUNT = """
+import json, statistics, time
+from datetime import date, timedelta
+from django.db import connection
+from candidates.services import leads, people_counts
+sources = [leads.create_source(by=None, name=f"Form {{n}}", owner="Bench")[0].pk
+           for n in range({sources})]
+people, days, start = {size}, 365, date.today() - timedelta(days=364)
+cells = min(people, days * len(sources))
+base, extra = divmod(people, cells)
+groups = {{}}
+for i in range(cells):
+    key = (start + timedelta(days=i % days), base + (1 if i < extra else 0))
+    groups.setdefault(key, []).append(sources[i % len(sources)])
+for (day, add), named in groups.items():
+    people_counts.count_people(named, day=day, add=add)
+connection.cursor().execute("ANALYZE")
+def once():
+    begin = time.perf_counter()
+    people_counts.total(); people_counts.by_source(); people_counts.by_day()
+    return time.perf_counter() - begin
+for _ in range(5): once()
+print(json.dumps({{"total": people_counts.total(),
+                  "ms": statistics.median(once() for _ in range(41)) * 1000}}))
+"""
+
+
+def time_count(env: dict, size: int) -> dict:
+    url = bench_database_url(f"count_{size}")
+    recreate_database(url)
+    env = {**env, "DATABASE_URL": url}
+    manage(env, "migrate", "--no-input", "-v", "0")
+    made = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [PYTHON, "manage.py", "shell", "-c", TIME_COUNT.format(sources=SOURCES, size=size)],
+        env=env,
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return json.loads(made.stdout.strip().splitlines()[-1])
+
+
 def reconciliation(monitor: Monitor) -> dict:
     with monitor.connection.cursor() as cursor:
         cursor.execute(
@@ -245,6 +290,8 @@ def project(run: str, *, secret_key: str, smtp_port: int):
             time.sleep(1)
         resolved = time.monotonic() - begin
         result = reconciliation(monitor)
+    print("[bench] the count of unique people at two sizes ...", flush=True)
+    result["count"] = {size: time_count(env, size) for size in COUNT_SIZES}
     return accept, day, posting, resolved, result
 
 
@@ -308,6 +355,13 @@ def print_report(baseline, accept: Load, day: Load, posting, resolved, result, *
         f"{'ok' if result['people'] == result['emails'] == result['counted'] else 'MISMATCH'}"
     )
     print(f"  answers of the day: {dict(day.statuses)}; errors {dict(day.errors) or 'none'}")
+    small, large = (result["count"][size] for size in COUNT_SIZES)
+    ratio = large["ms"] / small["ms"]
+    print(
+        f"The count of unique people (overall, per source, per day; {SOURCES} sources, a year): "
+        f"{small['ms']:.2f} ms for {small['total']:,} people, {large['ms']:.2f} ms for "
+        f"{large['total']:,}: {ratio:.2f}x, goal ≤ 2x: {'met' if ratio <= 2 else 'NOT met'}."
+    )
     print(
         f"Goal: accept path ≥ {GOAL_ACCEPT}x the bare view: {rate / base_rate:.3f}x, "
         f"{'met' if rate / base_rate >= GOAL_ACCEPT else 'NOT met'}."
