@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.core import signing
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -209,7 +209,9 @@ def _resolve(readable: list[tuple[Lead, dict]]) -> None:
             submissions = resolve_submissions([_incoming(lead, data) for lead, data in readable])
         for (lead, _), submission in zip(readable, submissions, strict=True):
             lead.status, lead.submission, lead.reason = Lead.Status.RESOLVED, submission, ""
-    except Exception as exc:
+    except (DataError, IntegrityError) as exc:
+        # What a lead's own values can cause (too long for a column, a race lost three times);
+        # anything else is ours to fix, and rolls the whole batch back to wait for it.
         if len(readable) == 1:
             # Not the message: a database error quotes the lead's values.
             lead = readable[0][0]
