@@ -1016,6 +1016,34 @@ class PeopleCount(models.Model):
         return f"{self.day}: {self.people}"
 
 
+class PeopleBySource(models.Model):
+    """PeopleCount summed over every day, one row per source: the overall count and the count
+    per source read at most a row per source, however many people and days there are."""
+
+    source = models.ForeignKey(LeadSource, null=True, on_delete=models.PROTECT, related_name="+")
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"], nulls_distinct=False, name="peoplebysource_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id or 'own'}: {self.people}"
+
+
+class PeopleByDay(models.Model):
+    """PeopleCount summed over every source, one row per day."""
+
+    day = models.DateField(unique=True)
+    people = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.people}"
+
+
 # --- Destinations: people flowing on to the organisation's other tools ---------------
 
 

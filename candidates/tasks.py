@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import time
 
 from celery import shared_task
 from django.core.cache import cache
@@ -71,15 +72,23 @@ def ring_for_leads() -> None:
         logger.warning("could not wake a lead worker, the sweep will: %s", type(exc).__name__)
 
 
+# A task resolves batches for this long, then hands on to a fresh task: well inside the
+# tasks' time limit, and a second worker can take part.
+RESOLVE_SECONDS = 30
+
+
 @shared_task
 def resolve_leads() -> int:
     """Resolve stored leads in batches until none wait. Unset the doorbell first: a lead
     stored from now on rings again, every one stored before is found here."""
     with contextlib.suppress(Exception):
         cache.delete(LEADS_DOORBELL)
-    total = 0
+    total, deadline = 0, time.monotonic() + RESOLVE_SECONDS
     while taken := leads.resolve_pending():
         total += taken
+        if time.monotonic() > deadline:
+            resolve_leads.delay()
+            break
     return total
 
 

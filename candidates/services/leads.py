@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.core import signing
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -161,7 +161,8 @@ def read_lead(*, source: LeadSource, payload: dict, field_map=None) -> tuple[dic
 
 
 def _incoming(lead: Lead, data: dict) -> Incoming:
-    custom = data.pop("custom")
+    custom = data["custom"]
+    data = {name: value for name, value in data.items() if name != "custom"}
     payload = {**lead.payload, "lead": str(lead.uuid)}
     if custom:
         payload["custom"] = custom
@@ -208,7 +209,9 @@ def _resolve(readable: list[tuple[Lead, dict]]) -> None:
             submissions = resolve_submissions([_incoming(lead, data) for lead, data in readable])
         for (lead, _), submission in zip(readable, submissions, strict=True):
             lead.status, lead.submission, lead.reason = Lead.Status.RESOLVED, submission, ""
-    except Exception as exc:
+    except (DataError, IntegrityError) as exc:
+        # What a lead's own values can cause (too long for a column, a race lost three times);
+        # anything else is ours to fix, and rolls the whole batch back to wait for it.
         if len(readable) == 1:
             # Not the message: a database error quotes the lead's values.
             lead = readable[0][0]
@@ -216,6 +219,13 @@ def _resolve(readable: list[tuple[Lead, dict]]) -> None:
             lead.status, lead.reason = Lead.Status.DEAD, f"Could not be saved: {type(exc).__name__}"
             return
         # One bad lead fails the batch: resolve them one by one to find it.
+        diag = getattr(exc.__cause__, "diag", None)
+        logger.warning(
+            "a batch of %s leads failed (%s %s); resolving them one by one",
+            len(readable),
+            type(exc).__name__,
+            getattr(diag, "constraint_name", "") or "",
+        )
         for item in readable:
             _resolve([item])
 

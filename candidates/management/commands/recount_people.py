@@ -14,8 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, fix: bool = False, **options) -> None:
         wrong = people_counts.differences()
-        for (day, source), (kept, counted) in sorted(wrong.items(), key=str):
-            self.stdout.write(f"{day} source {source or '-'}: kept {kept}, recounted {counted}")
+        for key, (kept, counted) in sorted(wrong.items(), key=str):
+            counter = " ".join(str(part if part is not None else "own") for part in key)
+            self.stdout.write(f"{counter}: kept {kept}, recounted {counted}")
         if not wrong:
             self.stdout.write(f"The count is right: {people_counts.total()} unique people.")
             return

@@ -20,7 +20,7 @@ from candidates.models import (
     HelpRequest,
     Lead,
     LeadSource,
-    PeopleCount,
+    PeopleBySource,
     Stage,
     Submission,
 )
@@ -464,7 +464,7 @@ def test_the_count_is_per_source_and_day_and_a_merge_counts_the_person_once(clie
 def test_recount_reports_a_wrong_count_and_fixes_it(capsys):
     CandidateFactory()
     call_command("recount_people")
-    PeopleCount.objects.update(people=5)
+    PeopleBySource.objects.update(people=5)
     with pytest.raises(CommandError):
         call_command("recount_people")
     assert "kept 5, recounted 1" in capsys.readouterr().out
@@ -480,8 +480,8 @@ def test_the_count_reads_the_same_few_rows_at_any_size(
     staff_client.get(reverse("candidates:unique_count"))
     CandidateFactory.create_batch(5)
     # The session and user, the count, the review queue, the last day's submissions, the
-    # posts turned away, per source (and its names), per day.
-    with django_assert_num_queries(8):
+    # posts turned away, per source with its name, per day.
+    with django_assert_num_queries(7):
         response = staff_client.get(reverse("candidates:unique_count"))
     assert (
         '<p class="display-5 fw-semibold mb-0" id="unique-people">5</p>'

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0011_destinations'),
+        ('candidates', '0012_people_by_source_and_day'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
