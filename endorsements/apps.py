@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
-# A candidate's request for money from the organisation.
+# A candidate's request for money from the organisation: their endorsement application,
+# which the organisation promises to answer within 30 calendar days.
 FUNDING = "funding"
 
 
@@ -10,4 +11,8 @@ class EndorsementsConfig(AppConfig):
     def ready(self) -> None:
         from candidates import request_kinds
 
-        request_kinds.register(request_kinds.RequestKind(FUNDING, "Funding request", 120))
+        request_kinds.register(
+            request_kinds.RequestKind(
+                FUNDING, "Endorsement and funding", 30, request_kinds.Clock.CALENDAR_DAYS
+            )
+        )

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     SCREENER = "screener", "Volunteer screener"
     MENTOR = "mentor", "Mentor"
     CANDIDATE = "candidate", "Candidate"
+    # An outside campaign expert who reviews the endorsement applications assigned to them.
+    REVIEWER = "reviewer", "Endorsement reviewer"
 
 
 class UserManager(BaseUserManager["User"]):

@@ -12,7 +12,7 @@ from rfs.accounts.models import Role, User
 
 # The roles that see personal data. A new role that does (partner staff, outside
 # endorsement reviewers) is added here and nowhere else.
-ROLES_THAT_SEE_PERSONAL_DATA = frozenset({Role.STAFF, Role.SCREENER, Role.MENTOR})
+ROLES_THAT_SEE_PERSONAL_DATA = frozenset({Role.STAFF, Role.SCREENER, Role.MENTOR, Role.REVIEWER})
 
 
 def required_for(user: User) -> bool:
