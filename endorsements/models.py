@@ -183,6 +183,10 @@ class EndorsementClass(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def office_level_labels(self) -> list[str]:
+        return [OfficeLevel(level).label for level in self.office_levels]
+
 
 class Question(models.Model):
     endorsement_class = models.ForeignKey(

@@ -19,5 +19,6 @@ urlpatterns = [
     path("screening/", include("screening.urls")),
     path("mentors/", include("mentors.urls")),
     path("portal/", include("rfs.portal.urls")),
+    path("endorsements/", include("endorsements.urls")),
     path("", include("candidates.urls")),
 ]

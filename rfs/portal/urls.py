@@ -9,4 +9,6 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("details/", views.details, name="details"),
     path("ask/", views.ask, name="ask"),
+    path("endorsements/", views.endorsements, name="endorsements"),
+    path("endorsements/<uuid:uuid>/apply/", views.endorsement_apply, name="endorsement_apply"),
 ]

@@ -23,12 +23,20 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from tests.integration.security import world
 
-ROLES = ["anonymous", "candidate", "screener", "mentor", "staff without a second factor", "staff"]
+ROLES = [
+    "anonymous",
+    "candidate",
+    "screener",
+    "mentor",
+    "reviewer",
+    "staff without a second factor",
+    "staff",
+]
 LOGIN_PATHS = ("/accounts/login/", "/portal/login/", "/admin/login/")
 SECOND_FACTOR_PATH = "/accounts/2fa/reauthenticate/"
 # The roles whose sessions gave a second factor (in production every role that sees
 # personal data must).
-GAVE_THE_CODE = {"screener", "mentor", "staff"}
+GAVE_THE_CODE = {"screener", "mentor", "reviewer", "staff"}
 
 
 def observe(client, method: str, url: str) -> str | int:
@@ -108,6 +116,19 @@ SPECS = {
     "candidates:request_resolve": ("POST", "request"),
     "candidates:request_reopen": ("POST", "request"),
     "candidates:request_take": ("POST", "request"),
+    "endorsements:application": ("GET", "application"),
+    "endorsements:vote": ("POST", "application"),
+    "endorsements:assign": ("POST", "application"),
+    "endorsements:check": ("POST", "check"),
+    "endorsements:rubric": ("POST", "application"),
+    "endorsements:decide": ("POST", "application"),
+    "endorsements:apply_for": ("GET", "apply_for"),
+    "endorsements:candidacy": ("GET", "candidacy"),
+    "endorsements:candidacy_update": ("POST", "candidacy"),
+    "endorsements:candidacy_result": ("POST", "candidacy"),
+    "endorsements:contribute": ("POST", "candidacy"),
+    "endorsements:panel": ("GET", "candidate"),
+    "portal:endorsement_apply": ("GET", "endorsement_class"),
 }
 
 NO_CODE = "staff without a second factor"
@@ -124,6 +145,7 @@ STAFF = {
     "candidate": 403,
     "screener": 403,
     "mentor": 403,
+    "reviewer": 403,
     NO_CODE: "code",
     "staff": "ok",
 }
@@ -132,6 +154,8 @@ MENTORING = {**STAFF, "mentor": "ok"}
 # A mentor's own profile: staff edit mentors on the staff pages instead.
 OWN_PROFILE = {**MENTORING, "staff": 403}
 PORTAL = {**STAFF, "candidate": "ok", "staff": 403}
+# Endorsement reviews: staff, and the outside reviewer assigned to the application.
+REVIEWING = {**STAFF, "reviewer": "ok"}
 # The mentor owns the question; the screener holds the candidate but not the question.
 CONVERSATION = {**STAFF, "candidate": "ok", "screener": 404, "mentor": "ok"}
 
@@ -209,6 +233,8 @@ EXPECTED = {
     "portal:login": PUBLIC,  # people already logged in are sent to their own page
     "portal:details": PORTAL,
     "portal:ask": PORTAL,
+    "portal:endorsements": PORTAL,
+    "portal:endorsement_apply": PORTAL,
     # The public front door.
     "candidates:signup": PUBLIC,
     "candidates:thanks": PUBLIC,
@@ -238,6 +264,23 @@ EXPECTED = {
     "candidates:request_resolve": CONVERSATION,
     "candidates:request_reopen": PORTAL,
     "candidates:request_take": STAFF,
+    # Endorsements: the public page; reviews for staff and the assigned reviewer; the
+    # decision, races and money for staff.
+    "endorsements:public": PUBLIC,
+    "endorsements:applications": REVIEWING,
+    "endorsements:application": REVIEWING,
+    "endorsements:vote": REVIEWING,
+    "endorsements:assign": STAFF,
+    "endorsements:check": STAFF,
+    "endorsements:rubric": STAFF,
+    "endorsements:decide": STAFF,
+    "endorsements:apply_for": STAFF,
+    "endorsements:candidacy": STAFF,
+    "endorsements:candidacy_update": STAFF,
+    "endorsements:candidacy_result": STAFF,
+    "endorsements:contribute": STAFF,
+    "endorsements:contributions_csv": STAFF,
+    "endorsements:panel": STAFF,
 }
 
 

@@ -16,6 +16,11 @@ from rfs.notify.tasks import HEARTBEAT_KEY
 from screening.models import Claim, ScheduledCall
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory, SubmissionFactory
+from tests.factories.endorsements import (
+    ApplicationFactory,
+    CandidacyFactory,
+    EndorsementClassFactory,
+)
 from tests.factories.mentors import MentorFactory, MentorshipFactory, StateLeadFactory
 from tests.factories.screening import ScreeningCallFactory
 from tests.support import totp
@@ -64,18 +69,25 @@ def build() -> World:
         submission=SubmissionFactory(candidate=candidate, outcome="matched"),
         changes={"city": ["Washington", "Baltimore"]},
     )
+    # An outside reviewer assigned to one application of the candidate's race.
+    reviewer = UserFactory(email="matrix-reviewer@example.org", role=Role.REVIEWER)
+    candidacy = CandidacyFactory(candidate=candidate)
+    endorsement_class = EndorsementClassFactory(elections=[candidacy.election])
+    application = ApplicationFactory(candidacy=candidacy, endorsement_class=endorsement_class)
+    application.reviewers.add(reviewer)
     # Everyone who sees personal data has a second factor; "staff without a second factor"
     # is a staff login whose session gave only the password.
     unverified_staff = UserFactory(
         email="matrix-staff-no-code@example.org", role=Role.STAFF, is_staff=True
     )
-    for user in (staff, screener, mentor_user, unverified_staff):
+    for user in (staff, screener, mentor_user, reviewer, unverified_staff):
         totp.enrol(user)
     users = {
         "anonymous": None,
         "candidate": candidate_user,
         "screener": screener,
         "mentor": mentor_user,
+        "reviewer": reviewer,
         "staff without a second factor": unverified_staff,
         "staff": staff,
     }
@@ -94,6 +106,11 @@ def build() -> World:
         "lead": [mentor.uuid, "DC"],
         "match": [candidate.uuid, mentor.uuid],
         "update": [candidate.uuid, proposal.uuid, "dismiss"],
+        "application": [application.uuid],
+        "check": [application.uuid, "criminal"],
+        "apply_for": [endorsement_class.uuid, candidate.uuid],
+        "endorsement_class": [endorsement_class.uuid],
+        "candidacy": [candidacy.uuid],
         "token": ["not-a-token"],
         "key": ["not-a-key"],
         "reset": ["1z", "not-a-key"],
