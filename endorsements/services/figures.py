@@ -4,7 +4,7 @@ and the 30-day answer (share answered in time, median and 90th percentile in day
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from candidates.models import HelpRequest
+from candidates.models import HelpRequest, OfficeLevel
 from endorsements.apps import FUNDING
 from endorsements.models import Application, Candidacy, ContributionLimit
 
@@ -16,14 +16,15 @@ def _endorsed_candidacies():
 
 
 def endorsed_per_cycle() -> list[dict]:
-    """[{cycle, endorsed, decided, won, lost, win_rate}], newest cycle first."""
+    """[{cycle, endorsed, won, lost, win_rate}], newest cycle first, counting people: one
+    endorsed in a primary and again for the general is one endorsed candidate."""
     rows = (
         Candidacy.objects.filter(pk__in=_endorsed_candidacies().values("pk"))
         .values("election__cycle")
         .annotate(
-            endorsed=Count("pk"),
-            won=Count("pk", filter=Q(result=Candidacy.Result.WON)),
-            lost=Count("pk", filter=Q(result=Candidacy.Result.LOST)),
+            endorsed=Count("candidate", distinct=True),
+            won=Count("candidate", distinct=True, filter=Q(result=Candidacy.Result.WON)),
+            lost=Count("candidate", distinct=True, filter=Q(result=Candidacy.Result.LOST)),
         )
         .order_by("-election__cycle")
     )
@@ -36,13 +37,19 @@ def win_rate_by_level() -> list[dict]:
         Candidacy.objects.filter(pk__in=_endorsed_candidacies().values("pk"), result__in=RESULTS)
         .values("election__cycle", "office__level")
         .annotate(
-            won=Count("pk", filter=Q(result=Candidacy.Result.WON)),
-            lost=Count("pk", filter=Q(result=Candidacy.Result.LOST)),
+            won=Count("candidate", distinct=True, filter=Q(result=Candidacy.Result.WON)),
+            lost=Count("candidate", distinct=True, filter=Q(result=Candidacy.Result.LOST)),
         )
         .order_by("-election__cycle", "office__level")
     )
     return [
-        _with_rate({"cycle": r.pop("election__cycle"), "level": r.pop("office__level"), **r})
+        _with_rate(
+            {
+                "cycle": r.pop("election__cycle"),
+                "level": OfficeLevel(r.pop("office__level")).label,
+                **r,
+            }
+        )
         for r in rows
     ]
 
@@ -81,6 +88,7 @@ def thirty_day_answer(now=None) -> dict:
     now = now or timezone.now()
     row = (
         HelpRequest.objects.filter(kind=FUNDING)
+        .order_by("kind")
         .values("kind")
         .figures(now)
         .values("opened", "within_due", "decided", "overdue", "resolution_hours")

@@ -10,6 +10,7 @@ DEMO_USERS = [
     ("staff@example.org", "Sam Staff", Role.STAFF),
     ("screener@example.org", "Sky Screener", Role.SCREENER),
     ("mentor@example.org", "Morgan Mentor", Role.MENTOR),
+    ("reviewer@example.org", "Reese Reviewer", Role.REVIEWER),
 ]
 # The demo screener's teammates: their claims and calls fill the oversight pages.
 DEMO_SCREENERS = [

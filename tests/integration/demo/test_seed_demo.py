@@ -23,6 +23,8 @@ from candidates.models import (
     Submission,
 )
 from candidates.services.help_requests import sweep_requests
+from endorsements.models import Application
+from endorsements.services import figures as endorsement_figures
 from mentors.models import MENTOR_INTRO, Mentor, Mentorship, StateLead
 from rfs.accounts.models import User
 from rfs.demo import mentors, people, screening
@@ -187,7 +189,8 @@ def test_the_demo_mentor_has_mentees_with_questions_answered_and_waiting(demo):
 
 def test_the_past_emails_are_history_and_none_waits_to_be_sent(demo):
     emails = Notification.objects.all()
-    assert emails.filter(template="signup_confirmation").count() == people.COUNT
+    signups = emails.filter(template="signup_confirmation", to_email__endswith=f"@{people.DOMAIN}")
+    assert signups.count() == people.COUNT
     assert emails.filter(template="screening_advance").exists()
     assert emails.filter(template="mentor_intro_mentor").exists()
     assert not emails.exclude(status=Notification.Status.SENT).exists()
@@ -215,3 +218,23 @@ def test_candidates_tops_up_a_synthetic_organisation_after_the_demo(demo):
     assert "Demo logins" in out.getvalue()
     call_command("seed_demo", candidates=120, stdout=io.StringIO())
     assert synthetic.count() == 120
+
+
+def test_the_virginia_pilot_and_a_current_cycle_in_every_state_of_review(demo):
+    [current, pilot] = endorsement_figures.endorsed_per_cycle()
+    assert (pilot["cycle"], pilot["endorsed"], pilot["won"], pilot["lost"]) == (2025, 7, 2, 5)
+    primaries = Application.objects.filter(
+        candidacy__election__cycle=2025, candidacy__election__kind="primary", status="endorsed"
+    )
+    assert primaries.count() == 7
+    current_cycle = Application.objects.filter(candidacy__election__cycle=current["cycle"])
+    assert set(current_cycle.values_list("status", flat=True)) == set(Application.Status.values)
+    reviewer = User.objects.get(email="reviewer@example.org")
+    assert reviewer.check_password(DEMO_PASSWORD)
+    assigned = Application.objects.visible_to(reviewer)
+    assert assigned.filter(status__in=Application.UNDECIDED).exists()
+    assert assigned.count() < Application.objects.count()
+    # Every endorsement's stage moves went through move_stage: the pilot's winners are won.
+    winners = Candidate.objects.filter(candidacies__result="won").distinct()
+    assert set(winners.values_list("stage", flat=True)) == {Stage.WON}
+    assert all(c.stage_changes.filter(to_stage=Stage.WON).exists() for c in winners)

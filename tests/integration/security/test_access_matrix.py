@@ -195,6 +195,7 @@ EXPECTED = {
     "notify:detail": STAFF,
     "dashboard:index": STAFF,
     "dashboard:list": STAFF,
+    "dashboard:endorsements": STAFF,
     # Screening: the screener works the candidate they hold; staff oversee.
     "screening:queue": SCREENING,
     "screening:claim_next": SCREENING,
