@@ -210,3 +210,35 @@ def test_deciding_needs_the_permission(client_for, staff):
     assert "permission to decide" in response.content.decode()
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
+
+
+def test_staff_apply_on_behalf_and_record_the_result(client_for, staff, candidate_login):
+    candidacy = CandidacyFactory.build(office=OfficeFactory(), election=CandidacyFactory().election)
+    question = QuestionFactory(
+        endorsement_class=EndorsementClassFactory(elections=[candidacy.election])
+    )
+    client = client_for(staff)
+    panel = client.get(reverse("endorsements:panel", args=[candidate_login.uuid])).content.decode()
+    url = reverse(
+        "endorsements:apply_for", args=[question.endorsement_class.uuid, candidate_login.uuid]
+    )
+    assert url in panel
+    response = client.post(url, _form(candidacy, question))
+    application = Application.objects.get()
+    assert response.url == application.get_absolute_url()
+    assert application.submitted_by == staff
+    made = application.candidacy
+    candidate_login.refresh_from_db()
+    assert candidate_login.stage == "on_ballot"
+    response = client.post(
+        reverse("endorsements:candidacy_result", args=[made.uuid]),
+        {"result": "won", "vote_share": "51.5"},
+    )
+    assert response.status_code == 302
+    candidate_login.refresh_from_db()
+    assert candidate_login.stage == "won"
+    bad = client.post(
+        reverse("endorsements:candidacy_result", args=[made.uuid]),
+        {"result": "won", "vote_share": "151"},
+    )
+    assert bad.status_code == 400
