@@ -50,23 +50,28 @@ def _rows(*, state: str, cycle: int | None, level: str) -> list[dict]:
         applications = applications.filter(candidacy__election__cycle=cycle)
     if level:
         applications = applications.filter(candidacy__office__level=level)
-    # Only the fields the candidate approved for publication, nothing else of the record.
-    return [
-        {
-            "name": a.candidacy.candidate.display_name,
-            "office": a.candidacy.office.name,
-            "district": a.candidacy.office.district,
-            "level": a.candidacy.office.get_level_display(),
-            "election": str(a.candidacy.election),
-            "cycle": a.candidacy.election.cycle,
-            "result": a.candidacy.get_result_display(),
-            "story": a.story,
-            "campaign_url": a.campaign_url,
-        }
-        for a in applications.order_by(
-            "-candidacy__election__date", "candidacy__candidate__last_name"
+    rows, seen = [], set()
+    for a in applications.order_by("-candidacy__election__date", "candidacy__candidate__last_name"):
+        # One card per person and cycle: the latest race (a general after its primary).
+        person = (a.candidacy.candidate_id, a.candidacy.election.cycle)
+        if person in seen:
+            continue
+        seen.add(person)
+        # Only the fields the candidate approved for publication, nothing else of the record.
+        rows.append(
+            {
+                "name": a.candidacy.candidate.display_name,
+                "office": a.candidacy.office.name,
+                "district": a.candidacy.office.district,
+                "level": a.candidacy.office.get_level_display(),
+                "election": str(a.candidacy.election),
+                "cycle": a.candidacy.election.cycle,
+                "result": a.candidacy.get_result_display(),
+                "story": a.story,
+                "campaign_url": a.campaign_url,
+            }
         )
-    ]
+    return rows
 
 
 def published(*, state: str = "", cycle: int | None = None, level: str = "") -> list[dict]:

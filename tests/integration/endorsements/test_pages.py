@@ -242,3 +242,20 @@ def test_staff_apply_on_behalf_and_record_the_result(client_for, staff, candidat
         {"result": "won", "vote_share": "151"},
     )
     assert bad.status_code == 400
+
+
+def test_one_card_per_person_and_cycle_the_latest_race(client):
+    primary = ApplicationFactory(status="endorsed", candidacy__candidate__first_name="Petra")
+    general = CandidacyFactory(
+        candidate=primary.candidacy.candidate,
+        office=primary.candidacy.office,
+        election__kind="general",
+        election__date=primary.candidacy.election.date + dt.timedelta(days=150),
+        election__cycle=primary.candidacy.election.cycle,
+        result="won",
+    )
+    ApplicationFactory(status="endorsed", candidacy=general)
+    response = client.get(reverse("endorsements:public"))
+    cards = response.content.decode().count('class="col-12 col-md-6 col-xl-4 endorsement"')
+    assert cards == 1
+    assert "general" in response.content.decode() and "Won" in response.content.decode()
