@@ -1,7 +1,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from candidates.models import ALLOWED_MOVES, Candidate, Stage, StageChange
+from candidates.models import ALLOWED_MOVES, Candidate, Destination, Stage, StageChange
+from candidates.services import destinations
 
 
 class StageMoveRefused(Exception):
@@ -28,6 +29,13 @@ def move_stage(*, candidate: Candidate, to: str, by=None, reason: str = "", at=N
     )
     Candidate.objects.filter(pk=locked.pk).update(stage=to, stage_changed_at=at, updated_at=at)
     candidate.stage, candidate.stage_changed_at = to, at
+    locked.stage = to
+    destinations.record(
+        event=Destination.Event.STAGE_CHANGED,
+        candidates=[locked],
+        at=at,
+        extra={"from_stage": change.from_stage, "to_stage": to},
+    )
     return change
 
 
