@@ -52,19 +52,27 @@ PIPELINE = [
 CLOSED_STAGES = {Stage.WON, Stage.LOST, Stage.NOT_A_FIT, Stage.UNRESPONSIVE, Stage.WITHDRAWN}
 EXIT_STAGES = {Stage.NOT_A_FIT, Stage.UNRESPONSIVE, Stage.WITHDRAWN}
 
+# The stages a person's races set: filing for an office, an endorsement, an election's
+# result. The app that keeps the races moves people there (through move_stage); the staff
+# stage menu never offers them.
+CAMPAIGN_STAGES = {Stage.ON_BALLOT, Stage.ENDORSED, Stage.WON, Stage.LOST}
+
 # Which moves the pipeline allows. Forward along the line, the exits from any
 # open stage, a return to the queue from screening (a released claim, or a
-# "not yet"), and a way back in for people who left and come back.
+# "not yet"), and a way back in for people who left and come back. A race does not
+# end a person's path: an endorsement may come before the ballot (a committee and an
+# announced opponent are enough for some), a race given up leaves them active, and
+# after a result, won or lost, they may run again (for the same or a higher office).
 ALLOWED_MOVES: dict[str, set[str]] = {
     Stage.LEAD: {Stage.SIGNED_UP} | EXIT_STAGES,
     Stage.SIGNED_UP: {Stage.SCREENING, Stage.SCREENED} | EXIT_STAGES,
     Stage.SCREENING: {Stage.SIGNED_UP, Stage.SCREENED} | EXIT_STAGES,
     Stage.SCREENED: {Stage.ACTIVE} | EXIT_STAGES,
-    Stage.ACTIVE: {Stage.ON_BALLOT} | EXIT_STAGES,
-    Stage.ON_BALLOT: {Stage.ENDORSED, Stage.WON, Stage.LOST} | EXIT_STAGES,
-    Stage.ENDORSED: {Stage.WON, Stage.LOST} | EXIT_STAGES,
-    Stage.WON: set(),
-    Stage.LOST: {Stage.ACTIVE},
+    Stage.ACTIVE: {Stage.ON_BALLOT, Stage.ENDORSED} | EXIT_STAGES,
+    Stage.ON_BALLOT: {Stage.ACTIVE, Stage.ENDORSED, Stage.WON, Stage.LOST} | EXIT_STAGES,
+    Stage.ENDORSED: {Stage.ACTIVE, Stage.WON, Stage.LOST} | EXIT_STAGES,
+    Stage.WON: {Stage.ACTIVE, Stage.ON_BALLOT, Stage.ENDORSED},
+    Stage.LOST: {Stage.ACTIVE, Stage.ON_BALLOT, Stage.ENDORSED},
     Stage.NOT_A_FIT: {Stage.SIGNED_UP},
     Stage.UNRESPONSIVE: {Stage.SIGNED_UP, Stage.SCREENING},
     Stage.WITHDRAWN: {Stage.SIGNED_UP},

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
-# A candidate's request for money from the organisation.
+# A candidate's request for money from the organisation: their endorsement application,
+# which the organisation promises to answer within 30 calendar days.
 FUNDING = "funding"
 
 
@@ -8,6 +9,17 @@ class EndorsementsConfig(AppConfig):
     name = "endorsements"
 
     def ready(self) -> None:
-        from candidates import request_kinds
+        from candidates import panels, request_kinds
+        from rfs.accounts import places
+        from rfs.accounts.models import Role
 
-        request_kinds.register(request_kinds.RequestKind(FUNDING, "Funding request", 120))
+        request_kinds.register(
+            request_kinds.RequestKind(
+                FUNDING, "Endorsement and funding", 30, request_kinds.Clock.CALENDAR_DAYS
+            )
+        )
+        places.register(Role.STAFF, "Endorsements", "endorsements:applications", order=80)
+        places.register(
+            Role.REVIEWER, "My reviews", "endorsements:applications", order=10, start=True
+        )
+        panels.register("endorsements:panel", order=40)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("mentors/", include("mentors.urls")),
     path("partners/", include("partners.urls")),
     path("portal/", include("rfs.portal.urls")),
+    path("endorsements/", include("endorsements.urls")),
     path("", include("candidates.urls")),
 ]

@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from candidates.csv_files import guess_mapping, read_csv
 from candidates.forms.intake import CandidateFieldsForm
 from candidates.geography import STATE_CHOICES
-from candidates.models import ALLOWED_MOVES, Need, Note, OfficeLevel, Source, Stage
+from candidates.models import ALLOWED_MOVES, CAMPAIGN_STAGES, Need, Note, OfficeLevel, Source, Stage
 from candidates.services.search import DEFAULT_SORT, SORTS
 
 
@@ -87,6 +87,7 @@ class StageForm(forms.Form):
             for s in Stage
             if s in ALLOWED_MOVES.get(stage, set())
             and s != Stage.SCREENING
+            and s not in CAMPAIGN_STAGES
             and not self.held_by_volunteer
         ]
         self.fields["to"].widget.choices = _any("Choose…", allowed)
@@ -103,6 +104,11 @@ class StageForm(forms.Form):
         if self.cleaned_data["to"] == Stage.SCREENING:
             raise forms.ValidationError(
                 "Candidates enter screening when a volunteer claims them from the queue."
+            )
+        if self.cleaned_data["to"] in CAMPAIGN_STAGES:
+            raise forms.ValidationError(
+                "This stage follows from the candidate's races: record the filing, the "
+                "endorsement or the result instead."
             )
         return self.cleaned_data["to"]
 

@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     MENTOR = "mentor", "Mentor"
     PARTNER = "partner", "Partner organisation staff"
     CANDIDATE = "candidate", "Candidate"
+    # An outside campaign expert who reviews the endorsement applications assigned to them.
+    REVIEWER = "reviewer", "Endorsement reviewer"
 
 
 class UserManager(BaseUserManager["User"]):

@@ -10,9 +10,10 @@ from django.http import HttpRequest
 
 from rfs.accounts.models import Role, User
 
-# The roles that see personal data. A new role that does (outside endorsement reviewers)
-# is added here and nowhere else.
-ROLES_THAT_SEE_PERSONAL_DATA = frozenset({Role.STAFF, Role.SCREENER, Role.MENTOR, Role.PARTNER})
+# The roles that see personal data. A new role that does is added here and nowhere else.
+ROLES_THAT_SEE_PERSONAL_DATA = frozenset(
+    {Role.STAFF, Role.SCREENER, Role.MENTOR, Role.PARTNER, Role.REVIEWER}
+)
 
 
 def required_for(user: User) -> bool:

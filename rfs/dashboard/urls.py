@@ -6,4 +6,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("list/", views.people, name="list"),
+    path("endorsements/", views.endorsements, name="endorsements"),
 ]

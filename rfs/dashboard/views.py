@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from candidates.models import Stage
+from endorsements.services import figures as endorsement_figures
 from rfs.accounts.roles import staff_required
 from rfs.dashboard import lists, partners, report
 from rfs.dashboard.forms import DashboardForm
@@ -124,3 +125,19 @@ def _dashboard_query(request: HttpRequest) -> str:
     if params.get("start") and params.get("end"):
         params["period"] = "custom"
     return params.urlencode()
+
+
+@staff_required
+def endorsements(request: HttpRequest) -> HttpResponse:
+    """The endorsements section of the dashboard: endorsed and won per cycle, win rates per
+    office level, money given against the limits, and the 30-day answer."""
+    return render(
+        request,
+        "dashboard/_endorsements.html",
+        {
+            "cycles": endorsement_figures.endorsed_per_cycle(),
+            "levels": endorsement_figures.win_rate_by_level(),
+            "money": endorsement_figures.money_against_limits(),
+            "answer": endorsement_figures.thirty_day_answer(),
+        },
+    )

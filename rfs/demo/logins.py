@@ -12,6 +12,7 @@ DEMO_USERS = [
     ("mentor@example.org", "Morgan Mentor", Role.MENTOR),
     # A contact at Latino Victory Project (rfs.demo.partners), landing on its referrals.
     ("partner@example.org", "Paz Partner", Role.PARTNER),
+    ("reviewer@example.org", "Reese Reviewer", Role.REVIEWER),
 ]
 # The demo screener's teammates: their claims and calls fill the oversight pages.
 DEMO_SCREENERS = [

@@ -59,7 +59,7 @@ SYNTHETIC_DOMAIN = "synthetic.example.org"
 DAY = 86400.0
 HOUR = 3600.0
 # The one state where the organisation pilots endorsements and funding.
-PILOT_STATE = "PA"
+PILOT_STATE = "VA"
 # How many states have a lead operative (the organisation covers about half the country).
 LEAD_STATES = 26
 

@@ -11,3 +11,4 @@ class PortalConfig(AppConfig):
 
         places.register(Role.CANDIDATE, "My page", "portal:home", order=10, start=True)
         places.register(Role.CANDIDATE, "Ask for help", "portal:ask", order=20)
+        places.register(Role.CANDIDATE, "Endorsements", "portal:endorsements", order=30)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("details/", views.details, name="details"),
     path("ask/", views.ask, name="ask"),
     path("referrals/<uuid:uuid>/", views.referral_answer, name="referral_answer"),
+    path("endorsements/", views.endorsements, name="endorsements"),
+    path("endorsements/<uuid:uuid>/apply/", views.endorsement_apply, name="endorsement_apply"),
 ]

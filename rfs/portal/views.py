@@ -10,12 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate, HelpRequest
 from candidates.services.help_requests import ask_question
 from candidates.services.self_service import ensure_candidate_login, update_candidate_details
+from endorsements.forms import ApplicationForm
+from endorsements.models import Application, EndorsementClass
+from endorsements.services.applications import ApplicationRefused, apply_for_endorsement
 from partners.models import Referral
 from partners.services import referrals as partner_referrals
 from partners.services.matching import resources_for
@@ -165,3 +169,57 @@ def ask(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your question is on its way. We email you when we answer.")
         return redirect(help_request)
     return render(request, "portal/ask.html", {"form": form})
+
+
+# --- Endorsements ---------------------------------------------------------------------
+
+
+@candidate_required
+def endorsements(request: HttpRequest) -> HttpResponse:
+    """The endorsement classes open now in the candidate's state, and their applications."""
+    candidate = _own_record(request)
+    open_classes = (
+        EndorsementClass.objects.filter(
+            deadline__gte=timezone.now(), elections__state=candidate.state
+        )
+        .distinct()
+        .order_by("deadline")
+    )
+    applications = Application.objects.filter(candidacy__candidate=candidate).select_related(
+        "endorsement_class", "candidacy__office", "candidacy__election"
+    )
+    return render(
+        request,
+        "portal/endorsements.html",
+        {"open_classes": open_classes, "applications": applications},
+    )
+
+
+@candidate_required
+def endorsement_apply(request: HttpRequest, uuid) -> HttpResponse:
+    candidate = _own_record(request)
+    klass = get_object_or_404(EndorsementClass, uuid=uuid)
+    form = ApplicationForm(request.POST or None, endorsement_class=klass)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply_for_endorsement(
+                endorsement_class=klass,
+                candidate=candidate,
+                office=form.cleaned_data["office"],
+                election=form.cleaned_data["election"],
+                race=form.race(),
+                application=form.application(),
+                answers=form.answers(),
+                by=request.user,
+            )
+        except ApplicationRefused as exc:
+            form.add_error(None, exc.reasons)
+        else:
+            messages.success(request, "Your application is in. You will hear back within 30 days.")
+            return redirect("portal:endorsements")
+    return render(
+        request,
+        "endorsements/application_form.html",
+        {"form": form, "endorsement_class": klass},
+        status=400 if form.errors else 200,
+    )

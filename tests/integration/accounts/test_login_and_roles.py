@@ -21,6 +21,7 @@ def test_anonymous_home_offers_signup_and_login(client, db):
         (Role.STAFF, "/dashboard/"),
         (Role.SCREENER, "/screening/"),
         (Role.MENTOR, "/mentors/me/"),
+        (Role.REVIEWER, "/endorsements/applications/"),
         (Role.CANDIDATE, "/portal/"),
     ],
 )

@@ -121,7 +121,12 @@ def test_the_admin_login_sends_visitors_to_the_one_login(client, admin_staff, pa
 
 @pytest.mark.parametrize(
     ("role", "page"),
-    [(Role.STAFF, "/dashboard/"), (Role.SCREENER, "/screening/"), (Role.MENTOR, "/mentors/me/")],
+    [
+        (Role.STAFF, "/dashboard/"),
+        (Role.SCREENER, "/screening/"),
+        (Role.MENTOR, "/mentors/me/"),
+        (Role.REVIEWER, "/endorsements/applications/"),
+    ],
 )
 def test_roles_that_see_personal_data_need_the_second_factor(client, password, role, page):
     user = UserFactory(role=role)
@@ -134,7 +139,12 @@ def test_roles_that_see_personal_data_need_the_second_factor(client, password, r
 
 @pytest.mark.parametrize(
     ("role", "page"),
-    [(Role.STAFF, "/dashboard/"), (Role.SCREENER, "/screening/"), (Role.MENTOR, "/mentors/me/")],
+    [
+        (Role.STAFF, "/dashboard/"),
+        (Role.SCREENER, "/screening/"),
+        (Role.MENTOR, "/mentors/me/"),
+        (Role.REVIEWER, "/endorsements/applications/"),
+    ],
 )
 def test_roles_that_see_personal_data_must_enrol_first(client, role, page):
     client.force_login(UserFactory(role=role))

@@ -43,10 +43,10 @@ def test_page_offers_only_the_allowed_moves(client_for, staff, candidate):
 @pytest.mark.parametrize(
     ("start", "to"),
     [
-        (Stage.SIGNED_UP, Stage.WON),
         (Stage.SIGNED_UP, Stage.ACTIVE),
         (Stage.SCREENED, Stage.SIGNED_UP),
-        (Stage.WON, Stage.LOST),
+        (Stage.NOT_A_FIT, Stage.ACTIVE),
+        (Stage.WON, Stage.SIGNED_UP),
         (Stage.SIGNED_UP, Stage.SIGNED_UP),
     ],
 )
@@ -76,10 +76,24 @@ def test_a_reason_is_required_and_the_choice_is_kept(client_for, staff, candidat
     assert Candidate.objects.get(pk=candidate.pk).stage == Stage.SIGNED_UP
 
 
-def test_a_final_stage_offers_no_move(client_for, staff):
+def test_a_race_won_is_not_the_end_of_the_path(client_for, staff):
     candidate = CandidateFactory(stage=Stage.WON)
-    html = client_for(staff).get(candidate.get_absolute_url()).content.decode()
-    assert "the pipeline allows no further move" in html
+    form = client_for(staff).get(candidate.get_absolute_url()).context["stage_form"]
+    offered = {value for value, _ in form.fields["to"].widget.choices if value}
+    # They may run again: active, and a new race's records move them on from there.
+    assert offered == {Stage.ACTIVE}
+
+
+@pytest.mark.parametrize("to", [Stage.ON_BALLOT, Stage.ENDORSED, Stage.WON, Stage.LOST])
+def test_the_stages_a_race_sets_are_not_in_the_staff_menu(client_for, staff, to):
+    candidate = CandidateFactory(stage=Stage.ACTIVE)
+    client = client_for(staff)
+    form = client.get(candidate.get_absolute_url()).context["stage_form"]
+    assert to not in {value for value, _ in form.fields["to"].widget.choices}
+    response = _move(client, candidate, to)
+    assert response.status_code == 400
+    assert "follows from the candidate&#x27;s races" in response.content.decode()
+    assert Candidate.objects.get(pk=candidate.pk).stage == Stage.ACTIVE
 
 
 def test_stale_page_cannot_move_twice(client_for, staff, candidate):

@@ -25,6 +25,8 @@ from candidates.models import (
 )
 from candidates.services.help_requests import sweep_requests
 from candidates.services.leads import reconciliation
+from endorsements.models import Application
+from endorsements.services import figures as endorsement_figures
 from mentors.models import MENTOR_INTRO, Mentor, Mentorship, StateLead
 from rfs.accounts.models import User
 from rfs.demo import mentors, people, screening
@@ -267,3 +269,23 @@ def test_partners_fill_every_partner_page(demo, client):
     ours = Referral.objects.filter(partner__name=DEMO_PARTNER).exclude(state="proposed")
     assert ours.exists()
     assert ours.first().candidate.last_name in home.content.decode()
+
+
+def test_the_virginia_pilot_and_a_current_cycle_in_every_state_of_review(demo):
+    [current, pilot] = endorsement_figures.endorsed_per_cycle()
+    assert (pilot["cycle"], pilot["endorsed"], pilot["won"], pilot["lost"]) == (2025, 7, 2, 5)
+    primaries = Application.objects.filter(
+        candidacy__election__cycle=2025, candidacy__election__kind="primary", status="endorsed"
+    )
+    assert primaries.count() == 7
+    current_cycle = Application.objects.filter(candidacy__election__cycle=current["cycle"])
+    assert set(current_cycle.values_list("status", flat=True)) == set(Application.Status.values)
+    reviewer = User.objects.get(email="reviewer@example.org")
+    assert reviewer.check_password(DEMO_PASSWORD)
+    assigned = Application.objects.visible_to(reviewer)
+    assert assigned.filter(status__in=Application.UNDECIDED).exists()
+    assert assigned.count() < Application.objects.count()
+    # Every endorsement's stage moves went through move_stage: the pilot's winners are won.
+    winners = Candidate.objects.filter(candidacies__result="won").distinct()
+    assert set(winners.values_list("stage", flat=True)) == {Stage.WON}
+    assert all(c.stage_changes.filter(to_stage=Stage.WON).exists() for c in winners)

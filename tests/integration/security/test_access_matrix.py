@@ -30,6 +30,7 @@ ROLES = [
     "mentor",
     "partner",
     "other partner",
+    "reviewer",
     "staff without a second factor",
     "staff",
 ]
@@ -37,7 +38,7 @@ LOGIN_PATHS = ("/accounts/login/", "/portal/login/", "/admin/login/")
 SECOND_FACTOR_PATH = "/accounts/2fa/reauthenticate/"
 # The roles whose sessions gave a second factor (in production every role that sees
 # personal data must).
-GAVE_THE_CODE = {"screener", "mentor", "partner", "other partner", "staff"}
+GAVE_THE_CODE = {"screener", "mentor", "partner", "other partner", "reviewer", "staff"}
 
 
 def observe(client, method: str, url: str) -> str | int:
@@ -145,6 +146,19 @@ SPECS = {
     "candidates:destination": ("GET", "destination"),
     "candidates:destination_retry": ("POST", "destination"),
     "candidates:withdraw_consent": ("POST", "candidate"),
+    "endorsements:application": ("GET", "application"),
+    "endorsements:vote": ("POST", "application"),
+    "endorsements:assign": ("POST", "application"),
+    "endorsements:check": ("POST", "check"),
+    "endorsements:rubric": ("POST", "application"),
+    "endorsements:decide": ("POST", "application"),
+    "endorsements:apply_for": ("GET", "apply_for"),
+    "endorsements:candidacy": ("GET", "candidacy"),
+    "endorsements:candidacy_update": ("POST", "candidacy"),
+    "endorsements:candidacy_result": ("POST", "candidacy"),
+    "endorsements:contribute": ("POST", "candidacy"),
+    "endorsements:panel": ("GET", "candidate"),
+    "portal:endorsement_apply": ("GET", "endorsement_class"),
 }
 
 NO_CODE = "staff without a second factor"
@@ -163,6 +177,7 @@ STAFF = {
     "mentor": 403,
     "partner": 403,
     "other partner": 403,
+    "reviewer": 403,
     NO_CODE: "code",
     "staff": "ok",
 }
@@ -175,6 +190,8 @@ PORTAL = {**STAFF, "candidate": "ok", "staff": 403}
 PARTNER_OWN = {**STAFF, "partner": "ok", "other partner": "ok", "staff": 403}
 # The referral (and resource) is the partner's: another partner's login learns nothing of it.
 PARTNERS_REFERRAL = {**PARTNER_OWN, "other partner": 404}
+# Endorsement reviews: staff, and the outside reviewer assigned to the application.
+REVIEWING = {**STAFF, "reviewer": "ok"}
 # The mentor owns the question; the screener holds the candidate but not the question.
 CONVERSATION = {**STAFF, "candidate": "ok", "screener": 404, "mentor": "ok"}
 
@@ -214,6 +231,7 @@ EXPECTED = {
     "notify:detail": STAFF,
     "dashboard:index": STAFF,
     "dashboard:list": STAFF,
+    "dashboard:endorsements": STAFF,
     # Screening: the screener works the candidate they hold; staff oversee.
     "screening:queue": SCREENING,
     "screening:claim_next": SCREENING,
@@ -276,6 +294,8 @@ EXPECTED = {
     "portal:details": PORTAL,
     "portal:ask": PORTAL,
     "portal:referral_answer": PORTAL,
+    "portal:endorsements": PORTAL,
+    "portal:endorsement_apply": PORTAL,
     # The public front door.
     "candidates:signup": PUBLIC,
     "candidates:thanks": PUBLIC,
@@ -324,6 +344,23 @@ EXPECTED = {
     "candidates:withdraw_consent": STAFF,
     # An invitation link that is not genuine.
     "candidates:lead_join": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    # Endorsements: the public page; reviews for staff and the assigned reviewer; the
+    # decision, races and money for staff.
+    "endorsements:public": PUBLIC,
+    "endorsements:applications": REVIEWING,
+    "endorsements:application": REVIEWING,
+    "endorsements:vote": REVIEWING,
+    "endorsements:assign": STAFF,
+    "endorsements:check": STAFF,
+    "endorsements:rubric": STAFF,
+    "endorsements:decide": STAFF,
+    "endorsements:apply_for": STAFF,
+    "endorsements:candidacy": STAFF,
+    "endorsements:candidacy_update": STAFF,
+    "endorsements:candidacy_result": STAFF,
+    "endorsements:contribute": STAFF,
+    "endorsements:contributions_csv": STAFF,
+    "endorsements:panel": STAFF,
 }
 
 

@@ -19,6 +19,11 @@ from rfs.notify.tasks import HEARTBEAT_KEY
 from screening.models import Claim, ScheduledCall, ScreeningCall
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory, SubmissionFactory
+from tests.factories.endorsements import (
+    ApplicationFactory,
+    CandidacyFactory,
+    EndorsementClassFactory,
+)
 from tests.factories.mentors import MentorFactory, MentorshipFactory, StateLeadFactory
 from tests.factories.partners import ContactFactory, PartnerFactory, ResourceFactory
 from tests.factories.screening import ScreeningCallFactory
@@ -71,6 +76,12 @@ def build() -> World:
         submission=SubmissionFactory(candidate=candidate, outcome="matched"),
         changes={"city": ["Washington", "Baltimore"]},
     )
+    # An outside reviewer assigned to one application of the candidate's race.
+    reviewer = UserFactory(email="matrix-reviewer@example.org", role=Role.REVIEWER)
+    candidacy = CandidacyFactory(candidate=candidate)
+    endorsement_class = EndorsementClassFactory(elections=[candidacy.election])
+    application = ApplicationFactory(candidacy=candidacy, endorsement_class=endorsement_class)
+    application.reviewers.add(reviewer)
     # Everyone who sees personal data has a second factor; "staff without a second factor"
     # is a staff login whose session gave only the password.
     unverified_staff = UserFactory(
@@ -91,7 +102,15 @@ def build() -> World:
         candidate=candidate, partner=PartnerFactory(name="Asked Partner"), by=staff
     )
     resource = ResourceFactory(partner=partner)
-    for user in (staff, screener, mentor_user, partner_user, other_partner_user, unverified_staff):
+    for user in (
+        staff,
+        screener,
+        mentor_user,
+        partner_user,
+        other_partner_user,
+        reviewer,
+        unverified_staff,
+    ):
         totp.enrol(user)
     source, _ = create_source(by=staff, name="Matrix form", owner="A partner", auth="token")
     destination = create_destination(name="CRM", url="http://127.0.0.1:9/", events=[])
@@ -102,6 +121,7 @@ def build() -> World:
         "mentor": mentor_user,
         "partner": partner_user,
         "other partner": other_partner_user,
+        "reviewer": reviewer,
         "staff without a second factor": unverified_staff,
         "staff": staff,
     }
@@ -120,6 +140,11 @@ def build() -> World:
         "lead": [mentor.uuid, "DC"],
         "match": [candidate.uuid, mentor.uuid],
         "update": [candidate.uuid, proposal.uuid, "dismiss"],
+        "application": [application.uuid],
+        "check": [application.uuid, "criminal"],
+        "apply_for": [endorsement_class.uuid, candidate.uuid],
+        "endorsement_class": [endorsement_class.uuid],
+        "candidacy": [candidacy.uuid],
         "token": ["not-a-token"],
         "partner": [partner.uuid],
         "contact": [partner.uuid, plain_contact.pk],

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from rfs.demo import endorsements
 from rfs.demo.logins import DEMO_PASSWORD, seed_users
 from rfs.demo.seed import seed
 from rfs.demo.synthetic import generate
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError("--candidates must be zero or more.")
         users = seed_users()
         seed(stdout=self.stdout)
+        endorsements.seed(stdout=self.stdout)
         if size:
             generate(n=size, stdout=self.stdout)
         self.stdout.write(
