@@ -49,7 +49,7 @@ def _read_body(request: HttpRequest, limit: int) -> bytes | None:
 @require_POST
 def receive(request: HttpRequest, uuid, token: str = "") -> JsonResponse:
     """POST /api/leads/<source>/[<token>/]: store the lead and answer 202 with its id."""
-    source = LeadSource.objects.filter(uuid=uuid).first()
+    source = leads.source_to_post(uuid)
     if source is None:
         return _error(404, "No such lead source.")
     if not source.active:

@@ -534,3 +534,10 @@ def test_a_source_that_asks_to_contact_needs_its_words(client_for, staff):
     assert response.status_code == 200
     assert "Give the words the form uses to ask" in response.content.decode()
     assert not LeadSource.objects.exists()
+
+
+def test_accepting_a_lead_is_one_read_and_one_insert(client, django_assert_num_queries):
+    source, token = make_source(auth=LeadSource.Auth.TOKEN)
+    with django_assert_num_queries(2):
+        response = client.post(url(source, token), json.dumps(ADA), "application/json")
+    assert response.status_code == 202
