@@ -11,16 +11,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from candidates import request_kinds
-from candidates.models import PIPELINE, Candidate, HelpRequest, StageChange
+from candidates.models import (
+    PIPELINE,
+    Candidate,
+    HelpRequest,
+    StageChange,
+    StageDay,
+    percentile_sql,
+)
 from mentors.models import Mentor, StateLead
 from rfs.dashboard.forms import FILTER_FIELDS, Period
 from screening.models import Claim, ScreeningCall
 
 CANDIDATE = Candidate._meta.db_table
-STAGE_CHANGE = StageChange._meta.db_table
 REQUEST = HelpRequest._meta.db_table
 CALL = ScreeningCall._meta.db_table
 CLAIM = Claim._meta.db_table
@@ -110,48 +117,42 @@ def funnel(scope: Scope) -> list[FunnelStage]:
     """How many candidates reached each pipeline stage in the period, how many of them moved
     on to the next stage, and the median time spent in each stage, from the stage history.
 
-    One ordered pass over the moves made since the period began (stagechange_history_idx):
-    each move's next move (lead) says when the stay ended and where the candidate went, so
-    no earlier history is read, however long it grows."""
+    Two queries on the period alone, however long the history grows: the counts add up the
+    daily counts (StageDay), or, narrowed to some candidates, count the period's history rows
+    by the same rule; the stays are the period's rows (stagechange_period_idx), each holding
+    when it ended."""
+    counts = {row["stage"]: row for row in _funnel_counts(scope)}
+    stays = {
+        row["to_stage"]: row for row in _moves_begun_in(scope).values("to_stage").order_by().stays()
+    }
     nexts = [*PIPELINE[1:], None]
-    columns = []
-    for i, (stage, nxt) in enumerate(zip(PIPELINE, nexts, strict=True)):
-        # Constants from the Stage enum, not input.
-        entered = f"to_stage = '{stage.value}'"
-        moved_on = f"next_stage = '{nxt.value}'" if nxt else "FALSE"
-        columns.append(
-            f"count(DISTINCT candidate_id) FILTER (WHERE {entered}) AS reached_{i}, "
-            f"count(DISTINCT candidate_id) FILTER (WHERE {entered} AND {moved_on}) AS went_{i}, "
-            "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at)) "
-            f"FILTER (WHERE {entered}) AS median_{i}, "
-            f"count(left_at) FILTER (WHERE {entered}) AS stays_{i}"
-        )
-    sql = f"""
-        WITH history AS (
-            SELECT sc.candidate_id, sc.to_stage, sc.at,
-                   lead(sc.at) OVER w AS left_at,
-                   lead(sc.to_stage) OVER w AS next_stage
-            FROM {STAGE_CHANGE} sc {scope.candidate_join("sc.candidate_id")}
-            WHERE sc.at >= %(start)s {scope.candidate_condition()}
-            WINDOW w AS (PARTITION BY sc.candidate_id ORDER BY sc.at, sc.id)
-        )
-        SELECT {", ".join(columns)}
-        FROM history
-        WHERE at < %(end)s
-    """  # noqa: S608 - table and filter names are constants; values are parameters
-    row = _dicts(sql, scope.params())[0]
     return [
         FunnelStage(
             stage=stage.value,
             label=stage.label,
-            reached=row[f"reached_{i}"],
-            went_on=row[f"went_{i}"],
-            median_seconds=row[f"median_{i}"],
-            stays=row[f"stays_{i}"],
+            reached=counts.get(stage, {}).get("reached", 0),
+            went_on=counts.get(stage, {}).get("advanced", 0),
+            median_seconds=(stays[stage]["median_seconds"] or [None])[0]
+            if stage in stays
+            else None,
+            stays=stays.get(stage, {}).get("ended", 0),
             next_label=nxt.label if nxt else "",
         )
-        for i, (stage, nxt) in enumerate(zip(PIPELINE, nexts, strict=True))
+        for stage, nxt in zip(PIPELINE, nexts, strict=True)
     ]
+
+
+def _moves_begun_in(scope: Scope) -> QuerySet:
+    candidates = {f"candidate__{name}": value for name, value in scope.filters.items()}
+    return StageChange.objects.begun_in(scope.period.start, scope.period.end).filter(**candidates)
+
+
+def _funnel_counts(scope: Scope) -> list[dict]:
+    """Per stage: reached and advanced (each candidate once), as StageChange.funnel_counts."""
+    if scope.filters:
+        rows = _moves_begun_in(scope).values("to_stage").order_by()
+        return [{"stage": row["to_stage"], **row} for row in rows.funnel_counts(scope.period.start)]
+    return list(StageDay.objects.funnel_counts(scope.period.first_day, scope.period.last_day))
 
 
 # --- Weekly series ------------------------------------------------------------
@@ -281,7 +282,7 @@ def response_figures(scope: Scope) -> ResponseTimes:
         SELECT GROUPING(kind) AS all_kinds, GROUPING(week) AS all_weeks, kind, week,
                count(*) AS opened,
                count(hours) AS answered,
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY hours) AS hours,
+               {percentile_sql("hours", [0.5, 0.9])} AS hours,
                count(*) FILTER (WHERE within_due) AS within_due,
                count(*) FILTER (WHERE decided) AS decided,
                count(*) FILTER (WHERE overdue) AS overdue
