@@ -28,6 +28,7 @@ from rfs.dashboard.forms import FILTER_FIELDS, Period
 from screening.models import Claim, ScreeningCall
 
 CANDIDATE = Candidate._meta.db_table
+STAGE_CHANGE = StageChange._meta.db_table
 REQUEST = HelpRequest._meta.db_table
 CALL = ScreeningCall._meta.db_table
 CLAIM = Claim._meta.db_table
@@ -122,9 +123,7 @@ def funnel(scope: Scope) -> list[FunnelStage]:
     by the same rule; the stays are the period's rows (stagechange_period_idx), each holding
     when it ended."""
     counts = {row["stage"]: row for row in _funnel_counts(scope)}
-    stays = {
-        row["to_stage"]: row for row in _moves_begun_in(scope).values("to_stage").order_by().stays()
-    }
+    stays = _stays(scope)
     nexts = [*PIPELINE[1:], None]
     return [
         FunnelStage(
@@ -132,14 +131,40 @@ def funnel(scope: Scope) -> list[FunnelStage]:
             label=stage.label,
             reached=counts.get(stage, {}).get("reached", 0),
             went_on=counts.get(stage, {}).get("advanced", 0),
-            median_seconds=(stays[stage]["median_seconds"] or [None])[0]
-            if stage in stays
-            else None,
-            stays=stays.get(stage, {}).get("ended", 0),
+            median_seconds=stays[stage][1],
+            stays=stays[stage][0],
             next_label=nxt.label if nxt else "",
         )
         for stage, nxt in zip(PIPELINE, nexts, strict=True)
     ]
+
+
+# As candidates.models.seconds_between.
+_SECONDS_IN_STAGE = "date_part('epoch', sc.left_at - sc.at)"
+
+
+def _stays(scope: Scope) -> dict[str, tuple[int, float | None]]:
+    """Per pipeline stage, of the stays begun in the period that have ended: how many, and
+    the median time spent in seconds. One pass over the period's rows, read from
+    stagechange_period_idx alone; each median sorts only its own stage's stays."""
+    columns = []
+    for n, stage in enumerate(PIPELINE):
+        only = f"FILTER (WHERE sc.to_stage = '{stage.value}')"  # a constant of the enum
+        columns.append(
+            f"count(sc.left_at) {only} AS ended_{n}, "
+            f"{percentile_sql(_SECONDS_IN_STAGE, [0.5])} {only} AS median_{n}"
+        )
+    sql = f"""
+        SELECT {", ".join(columns)}
+        FROM {STAGE_CHANGE} sc {scope.candidate_join("sc.candidate_id")}
+        WHERE sc.at >= %(start)s AND sc.at < %(end)s AND sc.left_at IS NOT NULL
+              {scope.candidate_condition()}
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    row = _dicts(sql, scope.params())[0]
+    return {
+        stage: (row[f"ended_{n}"], (row[f"median_{n}"] or [None])[0])
+        for n, stage in enumerate(PIPELINE)
+    }
 
 
 def _moves_begun_in(scope: Scope) -> QuerySet:
@@ -224,7 +249,8 @@ _DECIDED = """(r.first_response_at IS NOT NULL OR (r.due_at < %(now)s
     AND (r.resolved_at IS NULL OR r.resolved_at > r.due_at)))"""
 _OVERDUE = """(r.status = 'open' AND r.due_at < %(now)s
     AND (r.first_response_at IS NULL OR NOT r.answered_by_first_response))"""
-_HOURS = "extract(epoch FROM r.first_response_at - r.opened_at) / 3600"
+# As candidates.models.hours_between.
+_HOURS = "date_part('epoch', r.first_response_at - r.opened_at) / 3600"
 
 
 @dataclass(frozen=True)
@@ -262,9 +288,22 @@ def _response_params(scope: Scope) -> dict:
     )
 
 
+def _figure_columns(prefix: str, only: str = "TRUE") -> str:
+    """The figures of the rows where `only` holds, as columns named with `prefix`."""
+    return f"""
+        count(*) FILTER (WHERE {only}) AS {prefix}opened,
+        count(hours) FILTER (WHERE {only}) AS {prefix}answered,
+        {percentile_sql("hours", [0.5, 0.9])} FILTER (WHERE {only}) AS {prefix}hours,
+        count(*) FILTER (WHERE within_due AND {only}) AS {prefix}within_due,
+        count(*) FILTER (WHERE decided AND {only}) AS {prefix}decided,
+        count(*) FILTER (WHERE overdue AND {only}) AS {prefix}overdue
+    """
+
+
 def response_figures(scope: Scope) -> ResponseTimes:
     """Time to first response of the requests opened in the period: per kind, per week, and
-    per week for first contact (one query; each request's flags are worked out once)."""
+    per week for first contact (one query; each request's flags are worked out once, and
+    the rows are sorted twice: by kind and by week)."""
     sql = f"""
         WITH r AS (
             -- Kinds compared byte by byte: grouping needs no collation.
@@ -279,24 +318,20 @@ def response_figures(scope: Scope) -> ResponseTimes:
             WHERE r.opened_at >= %(start)s AND r.opened_at < %(end)s
                   {scope.candidate_condition()}
         )
-        SELECT GROUPING(kind) AS all_kinds, GROUPING(week) AS all_weeks, kind, week,
-               count(*) AS opened,
-               count(hours) AS answered,
-               {percentile_sql("hours", [0.5, 0.9])} AS hours,
-               count(*) FILTER (WHERE within_due) AS within_due,
-               count(*) FILTER (WHERE decided) AS decided,
-               count(*) FILTER (WHERE overdue) AS overdue
+        SELECT GROUPING(week) AS all_weeks, kind, week, {_figure_columns("")},
+               {_figure_columns("fc_", "kind = %(first_contact)s")}
         FROM r
-        GROUP BY GROUPING SETS ((kind), (week), (kind, week))
+        GROUP BY GROUPING SETS ((kind), (week))
     """  # noqa: S608 - table and filter names are constants; values are parameters
     by_week, by_kind, first_contact = {}, {}, {}
     for row in _dicts(sql, _response_params(scope)):
         if row["all_weeks"]:
             by_kind[row["kind"]] = _stats(row)
-        elif row["all_kinds"]:
-            by_week[_monday(scope, row["week"])] = _stats(row)
-        elif row["kind"] == request_kinds.FIRST_CONTACT:
-            first_contact[_monday(scope, row["week"])] = _stats(row)
+        else:
+            monday = _monday(scope, row["week"])
+            by_week[monday] = _stats(row)
+            if row["fc_opened"]:
+                first_contact[monday] = _stats(row, "fc_")
     kinds = by_kind.values()
     total = ResponseStats(
         opened=sum(k.opened for k in kinds),
@@ -310,16 +345,16 @@ def response_figures(scope: Scope) -> ResponseTimes:
     return ResponseTimes(total, by_week, by_kind, first_contact)
 
 
-def _stats(row: dict) -> ResponseStats:
-    hours = row["hours"] or [None, None]
+def _stats(row: dict, prefix: str = "") -> ResponseStats:
+    hours = row[f"{prefix}hours"] or [None, None]
     return ResponseStats(
-        opened=row["opened"],
-        answered=row["answered"],
+        opened=row[f"{prefix}opened"],
+        answered=row[f"{prefix}answered"],
         median_hours=hours[0],
         p90_hours=hours[1],
-        within_due=row["within_due"],
-        decided=row["decided"],
-        overdue=row["overdue"],
+        within_due=row[f"{prefix}within_due"],
+        decided=row[f"{prefix}decided"],
+        overdue=row[f"{prefix}overdue"],
     )
 
 
