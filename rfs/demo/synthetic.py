@@ -374,6 +374,10 @@ def generate(*, n: int, stdout=None, seed: int = 2026, now: datetime | None = No
     count, highest = existing_candidates()
     summary = Summary(existing=count)
     if n > count:
+        with connection.cursor() as cursor:
+            # Foreign keys checked as each round is written, not all at the commit: the queue
+            # of deferred checks for millions of rows would grow with `n`.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         world = World(rng=random.Random(f"{seed}:{count}"), now=now or timezone.now(), n=n)
         world.add_people()
         if stdout:
