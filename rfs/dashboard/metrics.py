@@ -283,9 +283,7 @@ class ResponseTimes:
 
 
 def _response_params(scope: Scope) -> dict:
-    return scope.params(
-        first_contact=request_kinds.FIRST_CONTACT,
-    )
+    return scope.params(first_contact=request_kinds.FIRST_CONTACT)
 
 
 def _figure_columns(prefix: str, only: str = "TRUE") -> str:
@@ -300,38 +298,33 @@ def _figure_columns(prefix: str, only: str = "TRUE") -> str:
     """
 
 
+def _opened_in_period(scope: Scope) -> str:
+    """The requests opened in the period, each with its week and flags worked out once."""
+    return f"""
+        -- Kinds compared byte by byte: grouping needs no collation.
+        SELECT r.kind COLLATE "C" AS kind, {week_of("r.opened_at")} AS week, {_HOURS} AS hours,
+               r.first_response_at <= r.due_at AS within_due,
+               {_DECIDED} AS decided,
+               {_OVERDUE} AS overdue
+        FROM {REQUEST} r {scope.candidate_join("r.candidate_id")}
+        -- request_opened_idx
+        WHERE r.opened_at >= %(start)s AND r.opened_at < %(end)s
+              {scope.candidate_condition()}
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+
+
 def response_figures(scope: Scope) -> ResponseTimes:
     """Time to first response of the requests opened in the period: per kind, per week, and
-    per week for first contact (one query; each request's flags are worked out once, and
-    the rows are sorted twice: by kind and by week)."""
-    sql = f"""
-        WITH r AS (
-            -- Kinds compared byte by byte: grouping needs no collation.
-            SELECT r.kind COLLATE "C" AS kind,
-                   {week_of("r.opened_at")} AS week,
-                   {_HOURS} AS hours,
-                   r.first_response_at <= r.due_at AS within_due,
-                   {_DECIDED} AS decided,
-                   {_OVERDUE} AS overdue
-            FROM {REQUEST} r {scope.candidate_join("r.candidate_id")}
-            -- request_opened_idx
-            WHERE r.opened_at >= %(start)s AND r.opened_at < %(end)s
-                  {scope.candidate_condition()}
+    per week for first contact (two queries: by kind, then by week)."""
+    params = _response_params(scope)
+    period = _opened_in_period(scope)
+    by_kind = {
+        row["kind"]: _stats(row)
+        for row in _dicts(
+            f"SELECT kind, {_figure_columns('')} FROM ({period}) r GROUP BY kind",  # noqa: S608
+            params,
         )
-        SELECT GROUPING(week) AS all_weeks, kind, week, {_figure_columns("")},
-               {_figure_columns("fc_", "kind = %(first_contact)s")}
-        FROM r
-        GROUP BY GROUPING SETS ((kind), (week))
-    """  # noqa: S608 - table and filter names are constants; values are parameters
-    by_week, by_kind, first_contact = {}, {}, {}
-    for row in _dicts(sql, _response_params(scope)):
-        if row["all_weeks"]:
-            by_kind[row["kind"]] = _stats(row)
-        else:
-            monday = _monday(scope, row["week"])
-            by_week[monday] = _stats(row)
-            if row["fc_opened"]:
-                first_contact[monday] = _stats(row, "fc_")
+    }
     kinds = by_kind.values()
     total = ResponseStats(
         opened=sum(k.opened for k in kinds),
@@ -342,6 +335,17 @@ def response_figures(scope: Scope) -> ResponseTimes:
         decided=sum(k.decided for k in kinds),
         overdue=sum(k.overdue for k in kinds),
     )
+    by_week, first_contact = {}, {}
+    weekly = f"""
+        SELECT week, {_figure_columns("")}, {_figure_columns("fc_", "kind = %(first_contact)s")}
+        FROM ({period}) r
+        GROUP BY week
+    """  # noqa: S608 - names are constants; values are parameters
+    for row in _dicts(weekly, params):
+        monday = _monday(scope, row["week"])
+        by_week[monday] = _stats(row)
+        if row["fc_opened"]:
+            first_contact[monday] = _stats(row, "fc_")
     return ResponseTimes(total, by_week, by_kind, first_contact)
 
 
