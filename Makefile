@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test chromium lint format bench bench-signup migrations clean help
+.PHONY: install run test chromium lint format bench bench-signup bench-leads migrations clean help
 
 help:
 	@echo "make run    - the whole system on http://127.0.0.1:8000 (embedded services unless DATABASE_URL/REDIS_URL)"
@@ -16,6 +16,7 @@ help:
 	@echo "make format - apply ruff's formatting"
 	@echo "make bench  - dashboard (every period), candidate list and signup timings at 1,000, 100,000 and 1,000,000 candidates"
 	@echo "make bench-signup - signups/s, latency and CPU of /signup/ under load, against a bare view"
+	@echo "make bench-leads - partner leads: the accept path against a bare view, a 250,000-lead day"
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -48,11 +49,17 @@ chromium:
 bench: install
 	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m bench.run
 	$(MAKE) --no-print-directory bench-signup
+	$(MAKE) --no-print-directory bench-leads
 
 # /signup/ under gunicorn, 16 clients for 15 s, against a bare one-INSERT view in the same run,
 # each on its own database (<name>_bench_signup, <name>_bench_baseline). See bench/signup.py.
 bench-signup: install
 	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m bench.signup
+
+# Partner leads over HTTP: the accept path against the bare view, then a 250,000-lead day
+# resolved by one worker, reconciled. See bench/leads.py.
+bench-leads: install
+	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m bench.leads
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -10,4 +10,5 @@ class CandidatesConfig(AppConfig):
 
         places.register(Role.STAFF, "Candidates", "candidates:list", order=20)
         places.register(Role.STAFF, "Merge review", "candidates:merge_review", order=30)
+        places.register(Role.STAFF, "Leads", "candidates:lead_sources", order=35)
         places.register(Role.STAFF, "Requests", "candidates:requests", order=70)

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Case, Count, ExpressionWrapper, F, Func, Q, Sum, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
 from candidates import request_kinds
@@ -23,6 +24,9 @@ from rfs.accounts.models import Role
 
 
 class Stage(models.TextChoices):
+    # Known from a partner form that did not ask to contact them: counted, never emailed or
+    # queued, until they accept staff's invitation.
+    LEAD = "lead", "Lead"
     SIGNED_UP = "signed_up", "Signed up"
     SCREENING = "screening", "Screening"
     SCREENED = "screened", "Screened"
@@ -53,6 +57,7 @@ EXIT_STAGES = {Stage.NOT_A_FIT, Stage.UNRESPONSIVE, Stage.WITHDRAWN}
 # open stage, a return to the queue from screening (a released claim, or a
 # "not yet"), and a way back in for people who left and come back.
 ALLOWED_MOVES: dict[str, set[str]] = {
+    Stage.LEAD: {Stage.SIGNED_UP} | EXIT_STAGES,
     Stage.SIGNED_UP: {Stage.SCREENING, Stage.SCREENED} | EXIT_STAGES,
     Stage.SCREENING: {Stage.SIGNED_UP, Stage.SCREENED} | EXIT_STAGES,
     Stage.SCREENED: {Stage.ACTIVE} | EXIT_STAGES,
@@ -67,7 +72,14 @@ ALLOWED_MOVES: dict[str, set[str]] = {
 }
 
 # Stages in the order staff read them (the pipeline, then its exits), as a sortable number.
-STAGE_ORDER = [*PIPELINE, Stage.LOST, Stage.NOT_A_FIT, Stage.UNRESPONSIVE, Stage.WITHDRAWN]
+STAGE_ORDER = [
+    Stage.LEAD,
+    *PIPELINE,
+    Stage.LOST,
+    Stage.NOT_A_FIT,
+    Stage.UNRESPONSIVE,
+    Stage.WITHDRAWN,
+]
 STAGE_RANK = Case(
     *[When(stage=stage, then=Value(rank)) for rank, stage in enumerate(STAGE_ORDER)],
     output_field=models.IntegerField(),
@@ -183,6 +195,11 @@ class Candidate(models.Model):
     lgbtq = models.CharField("LGBTQ+", max_length=8, choices=Lgbtq.choices, blank=True)
 
     consent_at = models.DateTimeField("consent to be contacted", null=True, blank=True)
+    # The partner form that first brought them (none: our own form or a staff import). The
+    # count of unique people is attributed to it (PeopleCount).
+    first_source = models.ForeignKey(
+        "LeadSource", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.SIGNED_UP)
     stage_changed_at = models.DateTimeField(auto_now_add=True)
     # Who holds the candidate now: the screener who claimed them, later a staff owner.
@@ -221,8 +238,10 @@ class Candidate(models.Model):
                 | Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="candidate_birth_year_range",
             ),
+            # Blank for a lead whose partner form did not ask for it.
             models.CheckConstraint(
-                condition=Q(zip_code__regex=r"^[0-9]{5}$"), name="candidate_zip_5_digits"
+                condition=Q(zip_code="") | Q(zip_code__regex=r"^[0-9]{5}$"),
+                name="candidate_zip_5_digits",
             ),
         ]
         indexes = [
@@ -432,6 +451,10 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # A partner form's lead: the source it came through.
+    lead_source = models.ForeignKey(
+        "LeadSource", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -941,3 +964,237 @@ class RejectedPostCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.count} {self.get_reason_display()}"
+
+
+# --- Leads from partner forms -----------------------------------------------------
+
+
+class LeadSource(models.Model):
+    """One form (ours or a partner's) that posts leads to its own webhook endpoint."""
+
+    class Preset(models.TextChoices):
+        JSON = "json", "A JSON form with our field names"
+        JOTFORM = "jotform", "Jotform webhook"
+        AIRTABLE = "airtable", "Airtable automation"
+        OSDI = "osdi", "OSDI person signup helper (Action Network)"
+
+    class Auth(models.TextChoices):
+        SIGNATURE = "signature", "HMAC-SHA256 signature in headers"
+        TOKEN = "token", "Unguessable token in the URL"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    owner = models.CharField(
+        max_length=200, help_text="The person or organisation responsible for this form."
+    )
+    asks_contact = models.BooleanField(
+        "the form asks people whether we may contact them",
+        default=False,
+        help_text="Only then does a lead enter the screening queue and get an email.",
+    )
+    consent_wording = models.TextField(
+        blank=True, help_text="The words of the form's consent question, kept with every lead."
+    )
+    auth = models.CharField(max_length=16, choices=Auth.choices, default=Auth.SIGNATURE)
+    preset = models.CharField(max_length=16, choices=Preset.choices, default=Preset.JSON)
+    # Payload key (dotted for nested values) -> candidate field; on top of the preset's.
+    field_map = models.JSONField(default=dict, blank=True)
+    idempotency_field = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A payload key whose value is unique per submission (Jotform: submissionID).",
+    )
+    max_bytes = models.PositiveIntegerField("largest body (bytes)", default=64 * 1024)
+    rate_per_minute = models.PositiveIntegerField("most leads a minute", default=600)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_bytes__gte=1024, max_bytes__lte=512 * 1024),
+                name="leadsource_max_bytes_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidates:lead_source", args=[self.uuid])
+
+
+class LeadSecret(models.Model):
+    """A source's signing key or URL token. Rotating keeps the old one valid for a while,
+    so a sender can switch without losing a lead."""
+
+    source = models.ForeignKey(LeadSource, on_delete=models.CASCADE, related_name="secrets")
+    value = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a newer secret replaces it: valid until then.
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} secret of {self.created_at:%Y-%m-%d}"
+
+
+class Lead(models.Model):
+    """A lead as it was posted, stored in one INSERT and resolved later by a worker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RESOLVED = "resolved", "Resolved"
+        DEAD = "dead", "Dead-lettered"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(LeadSource, on_delete=models.PROTECT, related_name="leads")
+    received_at = models.DateTimeField(default=timezone.now)
+    # Null when the sender gave none: the unique constraint then lets any number through.
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    payload = models.JSONField()
+    # The consent question as the form put it when this lead came in.
+    consent_wording = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=1000, blank=True)
+    submission = models.OneToOneField(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            # A resend with the same key finds the first lead instead of making a second.
+            models.UniqueConstraint(
+                fields=["source", "idempotency_key"], name="lead_idempotency_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(status="pending"), name="lead_pending_idx"),
+            models.Index(fields=["source", "status"], name="lead_source_status_idx"),
+            models.Index(fields=["source", "received_at"], name="lead_source_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.received_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class PeopleCount(models.Model):
+    """Unique people first known on one day through one source (none: our own form or an
+    import), kept in the transaction that creates or merges them, so the live count reads
+    a few rows at any size. `manage.py recount_people` checks it against the records."""
+
+    day = models.DateField()
+    source = models.ForeignKey(LeadSource, null=True, on_delete=models.PROTECT, related_name="+")
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "source"], nulls_distinct=False, name="peoplecount_day_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.people}"
+
+
+class PeopleBySource(models.Model):
+    """PeopleCount summed over every day, one row per source: the overall count and the count
+    per source read at most a row per source, however many people and days there are."""
+
+    source = models.ForeignKey(LeadSource, null=True, on_delete=models.PROTECT, related_name="+")
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"], nulls_distinct=False, name="peoplebysource_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id or 'own'}: {self.people}"
+
+
+class PeopleByDay(models.Model):
+    """PeopleCount summed over every source, one row per day."""
+
+    day = models.DateField(unique=True)
+    people = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.people}"
+
+
+# --- Destinations: people flowing on to the organisation's other tools ---------------
+
+
+class Destination(models.Model):
+    """Another tool (a CRM, a mailing list) told of events about people, as signed JSON."""
+
+    class Event(models.TextChoices):
+        PERSON_CREATED = "person.created", "A new person"
+        STAGE_CHANGED = "person.stage_changed", "A stage change"
+        CONSENT_WITHDRAWN = "person.consent_withdrawn", "Consent withdrawn"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    url = models.URLField("address", max_length=500)
+    # Signs every delivery (X-RFS-Signature), so the receiver knows it is from us.
+    secret = models.CharField(max_length=64, editable=False)
+    events = ArrayField(models.CharField(max_length=32, choices=Event.choices), default=list)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidates:destination", args=[self.uuid])
+
+
+class DestinationEvent(models.Model):
+    """One event on its way to one destination: recorded in the transaction of the change,
+    delivered by a worker, retried with backoff under the same id until it is taken."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        SENT = "sent", "Delivered"
+        FAILED = "failed", "Gave up"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="log")
+    event = models.CharField(max_length=32, choices=Destination.Event.choices)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="destinationevent_due_idx",
+            ),
+            models.Index(fields=["destination", "-created_at"], name="destinationevent_log_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.destination} ({self.status})"

@@ -1,11 +1,15 @@
 """Celery tasks of the candidates app: thin, take ids, safe to run twice."""
 
+import contextlib
 import logging
+import time
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import transaction
 
-from candidates.services import help_requests, imports
+from candidates.services import destinations, help_requests, imports, leads
+from rfs.redis_guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +52,76 @@ def resume_imports() -> int:
 def purge_import_rejections() -> int:
     """Beat: rejected import rows past their keeping time are deleted."""
     return imports.purge_rejections()
+
+
+# --- Intake: partner leads ---------------------------------------------------
+
+LEADS_DOORBELL = "leads:doorbell"
+
+
+def ring_for_leads() -> None:
+    """Wake a worker to resolve stored leads: one Redis command, and a task only when none is
+    on its way. Redis or the broker down: the leads wait for the sweep, the post has its 202."""
+    if not guarded(
+        "the leads' doorbell", lambda: cache.add(LEADS_DOORBELL, 1, timeout=60), fallback=False
+    ):
+        return
+    try:
+        resolve_leads.delay()
+    except Exception as exc:  # the broker's outage must not fail the post that rang
+        logger.warning("could not wake a lead worker, the sweep will: %s", type(exc).__name__)
+
+
+# A task resolves batches for this long, then hands on to a fresh task: well inside the
+# tasks' time limit, and a second worker can take part.
+RESOLVE_SECONDS = 30
+
+
+@shared_task
+def resolve_leads() -> int:
+    """Resolve stored leads in batches until none wait. Unset the doorbell first: a lead
+    stored from now on rings again, every one stored before is found here."""
+    with contextlib.suppress(Exception):
+        cache.delete(LEADS_DOORBELL)
+    total, deadline = 0, time.monotonic() + RESOLVE_SECONDS
+    while taken := leads.resolve_pending():
+        total += taken
+        if time.monotonic() > deadline:
+            resolve_leads.delay()
+            break
+    return total
+
+
+@shared_task
+def sweep_leads() -> int:
+    """Beat: leads whose doorbell was lost (Redis or the broker down) are resolved."""
+    waiting = leads.pending_count()
+    if waiting:
+        resolve_leads.delay()
+    return waiting
+
+
+# --- Destinations: events for the organisation's other tools ---------------------
+
+
+@shared_task
+def deliver_events() -> int:
+    """Post due events until none are due now. Unset the doorbell first (see resolve_leads)."""
+    with contextlib.suppress(Exception):
+        cache.delete(destinations.DOORBELL)
+    total = 0
+    while tried := destinations.deliver_due():
+        total += tried
+    return total
+
+
+@shared_task
+def sweep_events() -> int:
+    """Beat: events due for another attempt, or whose doorbell was lost, are delivered."""
+    due = destinations.due_count()
+    if due:
+        deliver_events.delay()
+    return due
 
 
 # --- Help requests: reminders and escalations -------------------------------

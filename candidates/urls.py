@@ -1,8 +1,10 @@
 from django.urls import path
 
+from candidates.views import destinations as destination_views
 from candidates.views import help_requests as request_views
 from candidates.views import imports as import_views
 from candidates.views import intake as intake_views
+from candidates.views import leads as lead_views
 from candidates.views import review as review_views
 from candidates.views import staff as staff_views
 
@@ -57,4 +59,32 @@ request_patterns = [
     path("requests/<uuid:uuid>/take/", request_views.take, name="request_take"),
 ]
 
-urlpatterns = intake_patterns + staff_patterns + request_patterns
+# Leads from partner forms: the webhook (/api/leads/...) and the staff pages (/leads/...).
+lead_patterns = [
+    path("api/leads/<uuid:uuid>/", lead_views.receive, name="lead_receive"),
+    path("api/leads/<uuid:uuid>/<str:token>/", lead_views.receive, name="lead_receive_token"),
+    path("leads/", lead_views.source_list, name="lead_sources"),
+    path("leads/new/", lead_views.source_new, name="lead_source_new"),
+    path("candidates/unique-people.csv", lead_views.people_csv, name="unique_count_csv"),
+    path("leads/<uuid:uuid>/", lead_views.source_detail, name="lead_source"),
+    path("leads/<uuid:uuid>/edit/", lead_views.source_edit, name="lead_source_edit"),
+    path("leads/<uuid:uuid>/rotate/", lead_views.rotate, name="lead_source_rotate"),
+    path("leads/<uuid:uuid>/map/", lead_views.field_map, name="lead_field_map"),
+    path("leads/<uuid:uuid>/replay/", lead_views.replay, name="lead_replay"),
+    path("candidates/<uuid:uuid>/invite/", lead_views.invite, name="lead_invite"),
+    path("signup/join/<str:token>/", lead_views.join, name="lead_join"),
+    path("leads/destinations/", destination_views.index, name="destinations"),
+    path("leads/destinations/<uuid:uuid>/", destination_views.detail, name="destination"),
+    path(
+        "leads/destinations/<uuid:uuid>/retry/",
+        destination_views.retry,
+        name="destination_retry",
+    ),
+    path(
+        "candidates/<uuid:uuid>/withdraw-consent/",
+        destination_views.withdraw_consent,
+        name="withdraw_consent",
+    ),
+]
+
+urlpatterns = intake_patterns + staff_patterns + request_patterns + lead_patterns

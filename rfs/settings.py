@@ -391,6 +391,17 @@ CELERY_BEAT_SCHEDULE["purge-import-rejections"] = {
     "task": "candidates.tasks.purge_import_rejections",
     "schedule": timedelta(hours=6),
 }
+# Partner leads whose worker was never woken (Redis or the broker down) are resolved within
+# a minute.
+CELERY_BEAT_SCHEDULE["sweep-leads"] = {
+    "task": "candidates.tasks.sweep_leads",
+    "schedule": timedelta(minutes=1),
+}
+# Events for the organisation's other tools: retries after their backoff, lost doorbells.
+CELERY_BEAT_SCHEDULE["sweep-destination-events"] = {
+    "task": "candidates.tasks.sweep_events",
+    "schedule": timedelta(minutes=1),
+}
 # Form posts are small; a larger body is refused before it is read (uploaded files are
 # capped by IMPORT_MAX_MB; the proxy in front should cap request bodies at that size too).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024

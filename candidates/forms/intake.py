@@ -176,6 +176,8 @@ class CandidateFieldsForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_zip_code(self) -> str:
+        if not self.cleaned_data["zip_code"].strip() and not self.fields["zip_code"].required:
+            return ""
         match = ZIP_RE.match(self.cleaned_data["zip_code"].strip())
         if not match:
             raise forms.ValidationError("Enter a 5-digit ZIP code, like 20001.", code="invalid")

@@ -2,30 +2,22 @@
 through intake like any other signup, one batch per Celery task (candidates.tasks)."""
 
 import logging
-import re
 from collections.abc import Iterator
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from candidates.csv_files import column_names, csv_lines, header_end, iter_csv, read_rows
+from candidates.forms.answers import answers, describe_errors, field_label
 from candidates.forms.staff import ImportRowForm
-from candidates.models import Candidate, CandidateImport, ImportRejection, Source, Submission
+from candidates.models import CandidateImport, ImportRejection, Source, Submission
 from candidates.services.intake import resolve_submission
 
 logger = logging.getLogger(__name__)
-
-
-def _field_label(name: str) -> str:
-    try:
-        return str(Candidate._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:  # a form-only field
-        return name.replace("_", " ")
 
 
 # --- Import: the form each row must pass ----------------------------------------
@@ -33,54 +25,13 @@ def _field_label(name: str) -> str:
 
 def import_fields() -> list[tuple[str, str]]:
     """(name, label) of every field a file's column can fill, in the signup form's order."""
-    return [(name, capfirst(_field_label(name))) for name in ImportRowForm.base_fields]
-
-
-_TRUE = {"yes", "y", "true", "t", "1", "x", "on", "filed"}
-_SPLIT = re.compile(r"\s*[;,|/]\s*")
-
-
-def _choice_value(field: forms.ChoiceField, text: str) -> str:
-    """The choice `text` names by value or by label, ignoring case; else `text` unchanged
-    (so the form reports it)."""
-    wanted = text.strip().lower()
-    for value, label in field.choices:
-        if isinstance(label, list | tuple):  # an option group
-            continue
-        if wanted in (str(value).lower(), str(label).lower()):
-            return value
-    return text.strip()
+    return [(name, capfirst(field_label(name))) for name in ImportRowForm.base_fields]
 
 
 def row_data(*, form_class: type[forms.Form], mapping: dict[str, int], cells: list[str]) -> dict:
-    """Form data for one file row: each mapped column's text, read the way the form expects
-    (choices by value or label, several needs in one cell, yes/no for ticks)."""
-    fields = form_class.base_fields
-    data: dict = {}
-    for name, index in mapping.items():
-        if name not in fields:
-            continue
-        text = cells[index].strip() if index < len(cells) else ""
-        formfield = fields[name]
-        if isinstance(formfield, forms.MultipleChoiceField):
-            data[name] = [_choice_value(formfield, part) for part in _SPLIT.split(text) if part]
-        elif isinstance(formfield, forms.ChoiceField):
-            data[name] = _choice_value(formfield, text) if text else ""
-        elif isinstance(formfield, forms.BooleanField):
-            data[name] = "true" if text.lower() in _TRUE else "false"
-        else:
-            data[name] = text
-    return data
-
-
-def describe_errors(form: forms.Form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        # The names the mapping page uses, so staff can find the column to fix.
-        label = _field_label(name).capitalize() if name in form.fields else ""
-        text = " ".join(str(error) for error in errors)
-        parts.append(f"{label}: {text}" if label else text)
-    return "; ".join(parts)[:1000]
+    """Form data for one file row: each mapped column's text, read the way the form expects."""
+    texts = {name: cells[index] if index < len(cells) else "" for name, index in mapping.items()}
+    return answers(form_class=form_class, texts=texts)
 
 
 # --- Import: the run ------------------------------------------------------------

@@ -33,8 +33,10 @@ from candidates.details import (
     stored_value,
     submitted_value,
 )
-from candidates.models import Candidate, Note, Submission
+from candidates.models import Candidate, Destination, LeadSource, Note, Stage, Submission
+from candidates.services import destinations
 from candidates.services.help_requests import open_first_contacts
+from candidates.services.people_counts import count_people
 from candidates.services.pipeline import record_entries
 from candidates.services.proposed_updates import propose_updates
 from rfs.accounts.limits import within_limit
@@ -114,6 +116,11 @@ class Incoming:
     ip_hash: str = ""
     user_agent: str = ""
     by: Any = None
+    # A partner form's lead: its source, and whether that form asked to contact the person.
+    # Someone new from a form that did not ask becomes a lead: counted, never queued or
+    # emailed; a known person is not asked to confirm anything on its account.
+    source: LeadSource | None = None
+    contact: bool = True
 
 
 def resolve_submission(
@@ -198,6 +205,7 @@ class _Batch:
         by_email, by_phone = self.by_email.get(email), self.by_phone.get(phone) if phone else None
         submission = Submission(
             channel=item.channel,
+            lead_source=item.source,
             payload=_storable(item.payload),
             ip_hash=item.ip_hash,
             user_agent=item.user_agent[:500],
@@ -213,7 +221,7 @@ class _Batch:
             self._match(submission, match, item)
         else:
             self._create(submission, item, email, phone)
-        if submission.outcome != Submission.Outcome.UPDATED:
+        if submission.outcome != Submission.Outcome.UPDATED and item.contact:
             self._acknowledge(submission, item, email)
         return submission
 
@@ -223,8 +231,11 @@ class _Batch:
             for name in CANDIDATE_FIELDS
             if name not in ("email", "phone") and item.data.get(name) is not None
         }
-        fields.update(email=email, phone=phone)
-        candidate = Candidate(**fields, consent_at=self.now if item.data.get("consent") else None)
+        fields.update(email=email, phone=phone, first_source=item.source)
+        if not item.contact:
+            fields["stage"] = Stage.LEAD
+        consent = item.data.get("consent") and item.contact
+        candidate = Candidate(**fields, consent_at=self.now if consent else None)
         self._remember(candidate)
         self.created.append((candidate, item))
         submission.outcome, submission.candidate = Submission.Outcome.CREATED, candidate
@@ -235,6 +246,10 @@ class _Batch:
         if item.data.get("consent") and candidate.consent_at is None:
             changes["consent_at"] = (None, self.now.isoformat())
         submission.outcome, submission.candidate = Submission.Outcome.MATCHED, candidate
+        if not item.contact:
+            # Their form did not ask to contact them: nothing is emailed, so nothing proposed.
+            submission.reason = "Kept; the form did not ask to contact them, so nothing proposed."
+            return
         submission.reason = (
             "Proposed, waiting for the person to confirm: "
             + ", ".join(label(name) for name in changes)
@@ -306,7 +321,17 @@ class _Batch:
                     reason=ENTRY_REASONS.get(channel, ""),
                     by=next(item.by for _, item in self.created if item.channel == channel),
                 )
-            open_first_contacts(candidates=[c for c, _ in self.created], at=self.now)
+            asked = [c for c, _ in self.created if c.stage != Stage.LEAD]
+            if asked:
+                open_first_contacts(candidates=asked, at=self.now)
+            count_people(
+                [c.first_source_id for c, _ in self.created], day=timezone.localdate(self.now)
+            )
+            destinations.record(
+                event=Destination.Event.PERSON_CREATED,
+                candidates=[c for c, _ in self.created],
+                at=self.now,
+            )
         # (bulk_create reads the ids of the candidates just saved into their submissions.)
         Submission.objects.bulk_create(submissions)
         if self.matched:

@@ -17,6 +17,7 @@ from candidates.details import (
     stored_value,
 )
 from candidates.models import Candidate, HelpRequest, Note, Submission
+from candidates.services.people_counts import count_people
 from candidates.services.pipeline import restate_history
 from rfs.notify.models import Notification
 
@@ -172,6 +173,8 @@ def _absorb(*, keep: Candidate, duplicate: Candidate) -> list[str]:
         Candidate.objects.filter(pk=duplicate.pk).update(user=None)
         keep.user_id = user_id
         story.append("The duplicate's portal login now opens this record.")
+    # One person now: the count loses the duplicate, where it was first counted.
+    count_people([duplicate.first_source_id], day=timezone.localdate(duplicate.created_at), add=-1)
     duplicate.delete()
     return story
 

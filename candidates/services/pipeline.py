@@ -7,7 +7,16 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from candidates.models import ALLOWED_MOVES, PIPELINE, Candidate, Stage, StageChange, StageDay
+from candidates.models import (
+    ALLOWED_MOVES,
+    PIPELINE,
+    Candidate,
+    Destination,
+    Stage,
+    StageChange,
+    StageDay,
+)
+from candidates.services import destinations
 
 HISTORY = StageChange._meta.db_table
 DAYS = StageDay._meta.db_table
@@ -42,6 +51,13 @@ def move_stage(*, candidate: Candidate, to: str, by=None, reason: str = "", at=N
     restate_history(candidate_ids=[locked.pk], uncounted=[change.pk])
     Candidate.objects.filter(pk=locked.pk).update(stage=to, stage_changed_at=at, updated_at=at)
     candidate.stage, candidate.stage_changed_at = to, at
+    locked.stage = to
+    destinations.record(
+        event=Destination.Event.STAGE_CHANGED,
+        candidates=[locked],
+        at=at,
+        extra={"from_stage": change.from_stage, "to_stage": to},
+    )
     return change
 
 

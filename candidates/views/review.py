@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from candidates.forms.intake import MergeForm, answers_from_payload
-from candidates.models import Candidate, RejectedPostCount, Submission
-from candidates.services import merges, spam
+from candidates.models import RejectedPostCount, Submission
+from candidates.services import merges, people_counts, spam
 from rfs.accounts.roles import staff_required
 
 PAGE_SIZE = 20
@@ -44,7 +44,7 @@ def merge_review(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "items": items,
-            "unique_people": Candidate.objects.count(),
+            "unique_people": people_counts.total(),
             "rejected_today": [
                 (count, RejectedPostCount.Reason(reason).label)
                 for reason, count in rejected.items()
@@ -93,7 +93,7 @@ def _counts() -> dict:
     day_ago = timezone.now() - timedelta(hours=24)
     recent = Submission.objects.filter(received_at__gte=day_ago)
     return {
-        "unique_people": Candidate.objects.count(),
+        "unique_people": people_counts.total(),
         "waiting_for_review": Submission.objects.filter(
             outcome=Submission.Outcome.MERGE_REVIEW
         ).count(),
@@ -103,6 +103,8 @@ def _counts() -> dict:
         ).count(),
         "rejected_today": sum(RejectedPostCount.objects.filter(day=spam.today()).totals().values()),
         "counted_at": timezone.now(),
+        "by_source": people_counts.by_source(),
+        "by_day": people_counts.by_day(),
     }
 
 

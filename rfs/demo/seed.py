@@ -22,6 +22,7 @@ from candidates.services.help_requests import sweep_requests
 from mentors.models import Mentor, Mentorship
 from rfs.accounts.models import User
 from rfs.demo import mentors, people, screening
+from rfs.demo.leads import seed_leads
 from rfs.demo.logins import seed_screeners
 from rfs.demo.replay import Story, replay
 from rfs.notify import services as outbox
@@ -44,7 +45,8 @@ def seed(*, stdout) -> None:
         last_email = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
         everyone = people.plan(random.Random(people.SEED), now=now)
         replay(_stories(everyone, until=now), until=now)
-        history = outbox.count_as_sent(after_id=last_email or 0, until=now)
+        seed_leads()
+        history = outbox.count_as_sent(after_id=last_email or 0, until=timezone.now())
     demo = Candidate.objects.filter(email__endswith=f"@{people.DOMAIN}")
     stdout.write(
         f"Demo organisation: {demo.count()} candidates, "

@@ -2,6 +2,7 @@ import factory
 from django.utils import timezone
 
 from candidates.models import Candidate, Need, OfficeLevel, Source, Submission
+from candidates.services.people_counts import count_people
 from candidates.services.pipeline import record_entry
 
 
@@ -40,6 +41,8 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     def entry(self, create: bool, extracted: bool | None, **kwargs) -> None:
         if create and extracted is not False:
             record_entry(candidate=self)
+            # Counted as a person, as intake counts everyone it creates.
+            count_people([self.first_source_id], day=timezone.localdate(self.created_at))
 
 
 class SubmissionFactory(factory.django.DjangoModelFactory):

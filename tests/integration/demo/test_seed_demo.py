@@ -15,6 +15,7 @@ from candidates.models import (
     ALLOWED_MOVES,
     Candidate,
     HelpRequest,
+    LeadSource,
     Note,
     OfficeLevel,
     RequestMessage,
@@ -23,6 +24,7 @@ from candidates.models import (
     Submission,
 )
 from candidates.services.help_requests import sweep_requests
+from candidates.services.leads import reconciliation
 from mentors.models import MENTOR_INTRO, Mentor, Mentorship, StateLead
 from rfs.accounts.models import User
 from rfs.demo import mentors, people, screening
@@ -70,7 +72,8 @@ def counts() -> tuple[int, ...]:
 def test_demo_people_span_states_stages_and_levels_with_valid_histories(demo):
     assert demo.count() == people.COUNT
     assert demo.values("state").distinct().count() >= 15
-    assert set(demo.values_list("stage", flat=True)) == set(Stage.values)
+    # Every stage but a lead's: the demo's leads come from its partner forms.
+    assert set(demo.values_list("stage", flat=True)) == set(Stage.values) - {Stage.LEAD}
     assert set(demo.values_list("office_level", flat=True)) == set(OfficeLevel.values)
 
     # Every history walks the pipeline by its rules, in time order, to the current stage.
@@ -187,7 +190,10 @@ def test_the_demo_mentor_has_mentees_with_questions_answered_and_waiting(demo):
 
 def test_the_past_emails_are_history_and_none_waits_to_be_sent(demo):
     emails = Notification.objects.all()
-    assert emails.filter(template="signup_confirmation").count() == people.COUNT
+    demo_signups = emails.filter(
+        template="signup_confirmation", to_email__endswith=f"@{people.DOMAIN}"
+    )
+    assert demo_signups.count() == people.COUNT
     assert emails.filter(template="screening_advance").exists()
     assert emails.filter(template="mentor_intro_mentor").exists()
     assert not emails.exclude(status=Notification.Status.SENT).exists()
@@ -196,6 +202,19 @@ def test_the_past_emails_are_history_and_none_waits_to_be_sent(demo):
     # demo does not start by sending staff a pile of escalations.
     assert emails.filter(template="request_escalation").exists()
     assert sweep_requests()["escalated"] == 0
+
+
+def test_each_demo_partner_form_has_leads_and_one_waiting_for_a_fix(demo):
+    sources = LeadSource.objects.all()
+    assert sorted(sources.values_list("preset", flat=True)) == sorted(LeadSource.Preset.values)
+    for source in sources:
+        counts = reconciliation(source=source)
+        assert counts["received"] == 6
+        assert counts["counts"]["dead"] == 1 and counts["counts"]["pending"] == 0
+    # Forms that did not ask to contact people made leads, never emailed.
+    leads = Candidate.objects.filter(stage=Stage.LEAD)
+    assert leads.count() == 15
+    assert not Notification.objects.filter(to_email__in=leads.values("email")).exists()
 
 
 def test_a_second_run_adds_nothing(demo):

@@ -108,6 +108,18 @@ SPECS = {
     "candidates:request_resolve": ("POST", "request"),
     "candidates:request_reopen": ("POST", "request"),
     "candidates:request_take": ("POST", "request"),
+    "candidates:lead_receive": ("POST", "source"),
+    "candidates:lead_receive_token": ("POST", "source_token"),
+    "candidates:lead_source": ("GET", "source"),
+    "candidates:lead_source_edit": ("GET", "source"),
+    "candidates:lead_field_map": ("GET", "source"),
+    "candidates:lead_source_rotate": ("POST", "source"),
+    "candidates:lead_replay": ("POST", "source"),
+    "candidates:lead_invite": ("POST", "candidate"),
+    "candidates:lead_join": ("GET", "token"),
+    "candidates:destination": ("GET", "destination"),
+    "candidates:destination_retry": ("POST", "destination"),
+    "candidates:withdraw_consent": ("POST", "candidate"),
 }
 
 NO_CODE = "staff without a second factor"
@@ -238,6 +250,25 @@ EXPECTED = {
     "candidates:request_resolve": CONVERSATION,
     "candidates:request_reopen": PORTAL,
     "candidates:request_take": STAFF,
+    # Partner leads: the webhook refuses what is not signed (or has a wrong token) whoever
+    # sends it; the sources and the count are staff's.
+    "candidates:lead_receive": {**dict.fromkeys(ROLES, 401), NO_CODE: "code"},
+    "candidates:lead_receive_token": {**dict.fromkeys(ROLES, 401), NO_CODE: "code"},
+    "candidates:lead_sources": STAFF,
+    "candidates:lead_source_new": STAFF,
+    "candidates:lead_source": STAFF,
+    "candidates:lead_source_edit": STAFF,
+    "candidates:lead_field_map": STAFF,
+    "candidates:lead_source_rotate": STAFF,
+    "candidates:lead_replay": STAFF,
+    "candidates:lead_invite": STAFF,
+    "candidates:unique_count_csv": STAFF,
+    "candidates:destinations": STAFF,
+    "candidates:destination": STAFF,
+    "candidates:destination_retry": STAFF,
+    "candidates:withdraw_consent": STAFF,
+    # An invitation link that is not genuine.
+    "candidates:lead_join": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
 }
 
 

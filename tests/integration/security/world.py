@@ -9,7 +9,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from candidates.models import CandidateImport, Holiday, ProposedUpdate, Submission
+from candidates.services.destinations import create_destination
 from candidates.services.help_requests import ask_question
+from candidates.services.leads import create_source
 from rfs.accounts.models import Role
 from rfs.notify.services import record_message
 from rfs.notify.tasks import HEARTBEAT_KEY
@@ -71,6 +73,8 @@ def build() -> World:
     )
     for user in (staff, screener, mentor_user, unverified_staff):
         totp.enrol(user)
+    source, _ = create_source(by=staff, name="Matrix form", owner="A partner", auth="token")
+    destination = create_destination(name="CRM", url="http://127.0.0.1:9/", events=[])
     users = {
         "anonymous": None,
         "candidate": candidate_user,
@@ -95,6 +99,9 @@ def build() -> World:
         "match": [candidate.uuid, mentor.uuid],
         "update": [candidate.uuid, proposal.uuid, "dismiss"],
         "token": ["not-a-token"],
+        "source": [source.uuid],
+        "destination": [destination.uuid],
+        "source_token": [source.uuid, "not-a-token"],
         "key": ["not-a-key"],
         "reset": ["1z", "not-a-key"],
     }

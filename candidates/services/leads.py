@@ -1,0 +1,332 @@
+"""Leads from partner forms: sources and their secrets, accepting a post in one INSERT,
+resolving stored leads in batches through intake, the dead-letter list, and the counts
+that prove nothing was lost (received = resolved + dead-lettered + pending)."""
+
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+
+from django.core import signing
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from candidates.forms.answers import answers, describe_errors
+from candidates.forms.leads import LeadForm
+from candidates.lead_payloads import map_payload
+from candidates.models import Candidate, Lead, LeadSecret, LeadSource, Stage, Submission
+from candidates.services.help_requests import open_first_contacts
+from candidates.services.intake import Incoming, resolve_submissions
+from candidates.services.pipeline import move_stage
+from candidates.webhook_signatures import signature
+from rfs.notify import services as outbox
+
+logger = logging.getLogger(__name__)
+
+# A signed request older (or newer) than this is refused: a captured one cannot be replayed.
+SIGNATURE_WINDOW = timedelta(minutes=5)
+# After a rotation the old secret still works this long, so the sender can switch over.
+ROTATION_OVERLAP = timedelta(hours=24)
+BATCH = 500
+INVITATION_SALT = "candidates.lead-invitation"
+INVITATION_DAYS = 30
+
+
+# --- Sources and secrets -----------------------------------------------------------
+
+
+def _new_secret(source: LeadSource) -> str:
+    value = secrets.token_urlsafe(32)
+    LeadSecret.objects.create(source=source, value=value)
+    return value
+
+
+@transaction.atomic
+def create_source(*, by, **fields) -> tuple[LeadSource, str]:
+    """A new source and its first secret (returned once: staff copy it into the form tool)."""
+    source = LeadSource.objects.create(created_by=by, **fields)
+    return source, _new_secret(source)
+
+
+@transaction.atomic
+def rotate_secret(*, source: LeadSource, overlap: timedelta = ROTATION_OVERLAP) -> str:
+    """A new secret; the ones in use keep working for `overlap`, then stop."""
+    now = timezone.now()
+    source.secrets.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now + overlap)).update(
+        expires_at=now + overlap
+    )
+    return _new_secret(source)
+
+
+def valid_secrets(source: LeadSource, *, now=None) -> list[str]:
+    now = now or timezone.now()
+    return list(
+        source.secrets.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)).values_list(
+            "value", flat=True
+        )
+    )
+
+
+def token_matches(source: LeadSource, token: str) -> bool:
+    """The URL's token is one of the source's secrets, compared in constant time."""
+    found = False
+    for value in valid_secrets(source):
+        found |= hmac.compare_digest(value.encode(), token.encode())
+    return found
+
+
+def signature_matches(source: LeadSource, *, timestamp: str, sent: str, body: bytes) -> bool:
+    """A signature by one of the source's secrets, made within SIGNATURE_WINDOW of now."""
+    try:
+        at = int(timestamp)
+    except (TypeError, ValueError):
+        return False
+    if abs(timezone.now().timestamp() - at) > SIGNATURE_WINDOW.total_seconds():
+        return False
+    found = False
+    for value in valid_secrets(source):
+        expected = signature(value, timestamp=timestamp, body=body)
+        found |= hmac.compare_digest(expected.encode(), (sent or "").encode())
+    return found
+
+
+@transaction.atomic
+def save_field_map(*, source: LeadSource, field_map: dict[str, str]) -> None:
+    source.field_map = field_map
+    source.save(update_fields=["field_map"])
+
+
+# --- Accepting --------------------------------------------------------------------------
+
+
+def accept_lead(*, source: LeadSource, payload: dict, key: str) -> tuple[Lead, bool]:
+    """Store a posted lead in one INSERT. A resend with a key already used finds the first
+    lead and stores nothing (False)."""
+    lead = Lead(
+        source=source,
+        payload=_storable(payload),
+        idempotency_key=key or None,
+        consent_wording=source.consent_wording,
+    )
+    fields = [f for f in Lead._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(lead, True), connection) for f in fields]
+    table = Lead._meta.db_table
+    with connection.cursor() as cursor:
+        # One statement, whatever happens: a duplicate key inserts nothing, and fails no
+        # transaction around it.
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(f.column for f in fields)}) "  # noqa: S608 - our table
+            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            "ON CONFLICT (source_id, idempotency_key) DO NOTHING RETURNING id",
+            values,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return Lead.objects.get(source=source, idempotency_key=key), False
+    lead.pk, lead._state.adding = row[0], False
+    return lead, True
+
+
+def _storable(value):
+    # jsonb cannot hold U+0000; a posted null byte is kept as U+FFFD.
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(str(k)): _storable(v) for k, v in value.items()}
+    return value
+
+
+# --- Resolving ---------------------------------------------------------------------------
+
+
+def read_lead(*, source: LeadSource, payload: dict, field_map=None) -> tuple[dict | None, str]:
+    """(the lead's answers as candidate fields, '') or (None, why it cannot be used)."""
+    texts, custom, _ = map_payload(
+        payload,
+        preset=source.preset,
+        field_map=source.field_map if field_map is None else field_map,
+    )
+    form = LeadForm(data=answers(form_class=LeadForm, texts=texts))
+    if not form.is_valid():
+        return None, describe_errors(form)
+    data = dict(form.cleaned_data)
+    # A form that asks and was answered "no" is no consent; one that asks but sends no
+    # answer only lets people through who agreed.
+    data["consent"] = source.asks_contact and ("consent" not in texts or data["consent"])
+    data["custom"] = custom
+    return data, ""
+
+
+def _incoming(lead: Lead, data: dict) -> Incoming:
+    custom = data["custom"]
+    data = {name: value for name, value in data.items() if name != "custom"}
+    payload = {**lead.payload, "lead": str(lead.uuid)}
+    if custom:
+        payload["custom"] = custom
+    return Incoming(
+        data=data,
+        channel=Submission.Channel.WEBHOOK,
+        payload=payload,
+        source=lead.source,
+        contact=bool(data["consent"]),
+    )
+
+
+def resolve_pending(*, limit: int = BATCH) -> int:
+    """Resolve up to `limit` waiting leads in one transaction, through intake as one batch;
+    the ones that cannot be read go to their source's dead-letter list. Returns how many
+    were taken. Concurrent workers take different leads (SKIP LOCKED)."""
+    with transaction.atomic():
+        leads = list(
+            Lead.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Lead.Status.PENDING)
+            .select_related("source")
+            .order_by("id")[:limit]
+        )
+        if not leads:
+            return 0
+        now = timezone.now()
+        readable = []
+        for lead in leads:
+            data, reason = read_lead(source=lead.source, payload=lead.payload)
+            if data is None:
+                lead.status, lead.reason = Lead.Status.DEAD, reason
+            else:
+                readable.append((lead, data))
+        _resolve(readable)
+        for lead in leads:
+            lead.resolved_at = now
+        Lead.objects.bulk_update(leads, ["status", "reason", "submission", "resolved_at"])
+    return len(leads)
+
+
+def _resolve(readable: list[tuple[Lead, dict]]) -> None:
+    try:
+        with transaction.atomic():
+            submissions = resolve_submissions([_incoming(lead, data) for lead, data in readable])
+        for (lead, _), submission in zip(readable, submissions, strict=True):
+            lead.status, lead.submission, lead.reason = Lead.Status.RESOLVED, submission, ""
+    except (DataError, IntegrityError) as exc:
+        # What a lead's own values can cause (too long for a column, a race lost three times);
+        # anything else is ours to fix, and rolls the whole batch back to wait for it.
+        if len(readable) == 1:
+            # Not the message: a database error quotes the lead's values.
+            lead = readable[0][0]
+            logger.warning("lead %s could not be saved: %s", lead.uuid, type(exc).__name__)
+            lead.status, lead.reason = Lead.Status.DEAD, f"Could not be saved: {type(exc).__name__}"
+            return
+        # One bad lead fails the batch: resolve them one by one to find it.
+        diag = getattr(exc.__cause__, "diag", None)
+        logger.warning(
+            "a batch of %s leads failed (%s %s); resolving them one by one",
+            len(readable),
+            type(exc).__name__,
+            getattr(diag, "constraint_name", "") or "",
+        )
+        for item in readable:
+            _resolve([item])
+
+
+@transaction.atomic
+def replay(*, source: LeadSource, lead: Lead | None = None) -> int:
+    """Send dead-lettered leads (one, or all of the source's) back to be resolved again,
+    with the source's map as it is now. Returns how many."""
+    dead = Lead.objects.filter(source=source, status=Lead.Status.DEAD)
+    if lead is not None:
+        dead = dead.filter(pk=lead.pk)
+    return dead.update(status=Lead.Status.PENDING, reason="", resolved_at=None)
+
+
+def pending_count() -> int:
+    return Lead.objects.filter(status=Lead.Status.PENDING).count()
+
+
+# --- What became of them -----------------------------------------------------------
+
+
+RECONCILIATION = [
+    ("created", "New people"),
+    ("matched", "Matched a known person"),
+    ("merge_review", "Waiting in merge review"),
+    ("dead", "Dead-lettered"),
+    ("pending", "Pending"),
+]
+
+
+def reconciliation(*, source: LeadSource | None = None) -> dict:
+    """Received and what became of each lead, in one query: received is always the sum of
+    the rest."""
+    leads = Lead.objects.all() if source is None else Lead.objects.filter(source=source)
+    rows = leads.values("status", "submission__outcome").annotate(n=Count("pk")).order_by()
+    counts = dict.fromkeys([key for key, _ in RECONCILIATION], 0)
+    for row in rows:
+        if row["status"] != Lead.Status.RESOLVED:
+            counts[row["status"]] += row["n"]
+        elif row["submission__outcome"] == Submission.Outcome.CREATED:
+            counts["created"] += row["n"]
+        elif row["submission__outcome"] == Submission.Outcome.MERGE_REVIEW:
+            counts["merge_review"] += row["n"]
+        else:
+            # Matched, or merged/split by staff since: a person we knew either way.
+            counts["matched"] += row["n"]
+    return {
+        "received": sum(counts.values()),
+        "counts": counts,
+        "rows": [(key, label, counts[key]) for key, label in RECONCILIATION],
+    }
+
+
+def preview(*, source: LeadSource, field_map: dict[str, str], number: int = 20) -> list[dict]:
+    """The source's latest payloads read with `field_map`: where each key went, and why a
+    lead would be refused."""
+    rows = []
+    for lead in source.leads.order_by("-received_at")[:number]:
+        texts, custom, used = map_payload(lead.payload, preset=source.preset, field_map=field_map)
+        _, reason = read_lead(source=source, payload=lead.payload, field_map=field_map)
+        rows.append(
+            {"lead": lead, "mapped": used, "texts": texts, "custom": custom, "problem": reason}
+        )
+    return rows
+
+
+# --- Inviting a lead ---------------------------------------------------------------------
+
+
+def invitation_token(candidate: Candidate) -> str:
+    return signing.dumps({"candidate": str(candidate.uuid)}, salt=INVITATION_SALT)
+
+
+def invited_candidate(token: str) -> Candidate | None:
+    """The lead an invitation link names, if the link is genuine, recent and still a lead."""
+    try:
+        value = signing.loads(token, salt=INVITATION_SALT, max_age=timedelta(days=INVITATION_DAYS))
+    except signing.BadSignature:
+        return None
+    return Candidate.objects.filter(uuid=value.get("candidate"), stage=Stage.LEAD).first()
+
+
+@transaction.atomic
+def invite_lead(*, candidate: Candidate, by, path: str) -> bool:
+    """Email a lead (once) a link to ask us to contact them. False if they are not a lead."""
+    if candidate.stage != Stage.LEAD:
+        return False
+    outbox.record(
+        key=f"lead:invite:{candidate.uuid}",
+        to=candidate.email,
+        template="lead_invitation",
+        context={"name": candidate.greeting_name, "path": path},
+        ref=candidate.ref,
+    )
+    return True
+
+
+@transaction.atomic
+def accept_invitation(*, candidate: Candidate) -> None:
+    """The lead asked to be contacted: into the queue, with consent and a first contact."""
+    now = timezone.now()
+    move_stage(candidate=candidate, to=Stage.SIGNED_UP, reason="Accepted an invitation", at=now)
+    Candidate.objects.filter(pk=candidate.pk, consent_at__isnull=True).update(consent_at=now)
+    open_first_contacts(candidates=[candidate], at=now)
