@@ -14,7 +14,7 @@ help:
 	@echo "make test   - lint and the whole test suite against real PostgreSQL and Redis (installs Chromium when root)"
 	@echo "make lint   - ruff and djLint only"
 	@echo "make format - apply ruff's formatting"
-	@echo "make bench  - dashboard, candidate list and signup timings at 1,000 and 100,000 candidates"
+	@echo "make bench  - dashboard (every period), candidate list and signup timings at 1,000, 100,000 and 1,000,000 candidates"
 	@echo "make bench-signup - signups/s, latency and CPU of /signup/ under load, against a bare view"
 	@echo "make bench-leads - partner leads: the accept path against a bare view, a 250,000-lead day"
 

@@ -1,14 +1,16 @@
-"""`make bench`: server time of the dashboard, the candidate list and the signup form at
-1,000 and 100,000 candidates.
+"""`make bench`: server time of the dashboard (every period staff can choose), the candidate
+list and the signup form at 1,000, 100,000 and 1,000,000 candidates.
 
 Each size has its own database on the server DATABASE_URL points at (rfs_bench_1000,
-rfs_bench_100000; never the development database), made once, migrated, and filled with
-rfs.demo.synthetic (which tops up, so later runs reuse it). Requests go through django.test.Client
-in this process, against the real PostgreSQL; the time is the median of BENCH_RUNS runs
-after a warm-up, with the number of queries each request made. Nothing is cached.
+rfs_bench_100000, rfs_bench_1000000; never the development database), made once, migrated,
+and filled with rfs.demo.synthetic (COPY in rounds of 10,000 candidates: bounded memory; it
+tops up, so later runs reuse it). Requests go through django.test.Client in this process,
+against the real PostgreSQL; the time is the median of BENCH_RUNS runs after a warm-up, with
+the number of queries each request made, and each dashboard row's ratio to the same row at
+the smallest size. Nothing is cached.
 
-    python -m bench.run                      # both sizes, 7 runs each
-    BENCH_SIZES=1000 BENCH_RUNS=3 python -m bench.run
+    python -m bench.run                      # every size, 7 runs each
+    BENCH_SIZES=1000,100000 BENCH_RUNS=3 python -m bench.run
 """
 
 import json
@@ -18,16 +20,29 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,100000").split(",")]
+SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,100000,1000000").split(",")]
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
-# The dashboard must answer within this at the largest size.
-BOUND_MS = 300
 SEARCH = {"q": "gar", "state": "CA"}
 DEFAULT_VIEW = "dashboard (default: last 30 days)"
+# Every period staff can choose (the custom one at its longest), and a filtered view.
+DASHBOARD = [
+    ("dashboard (last 7 days)", {"period": "7"}),
+    (DEFAULT_VIEW, {}),
+    ("dashboard (last 90 days)", {"period": "90"}),
+    ("dashboard (election cycle)", {"period": "cycle"}),
+    ("dashboard (custom: three years)", "custom"),
+    ("dashboard (30 days, state + level)", {"state": "TX", "office_level": "school_board"}),
+]
+# The goals, as ratios to the same view at 1,000 candidates in the same run.
+GOALS = [
+    (100_000, [name for name, _ in DASHBOARD[:-1]], 4.0),
+    (1_000_000, [DEFAULT_VIEW], 8.0),
+]
 
 
 def database_url(size: int) -> str:
@@ -90,11 +105,12 @@ def main() -> int:
             else:
                 print(line, flush=True)
     print_table(results)
-    return check_bound(results)
+    return check_goals(results)
 
 
 def print_table(results: list[dict]) -> None:
-    headers = ["candidates", "request", "median ms", "min ms", "max ms", "queries"]
+    smallest = {r["name"]: r["median"] for r in results if r["size"] == min(SIZES)}
+    headers = ["candidates", "request", "median ms", "min ms", "max ms", "x 1,000", "queries"]
     rows = [
         [
             f"{r['size']:,}",
@@ -102,44 +118,34 @@ def print_table(results: list[dict]) -> None:
             f"{r['median']:.1f}",
             f"{r['min']:.1f}",
             f"{r['max']:.1f}",
+            f"{r['median'] / smallest[r['name']]:.1f}x" if r["name"] in smallest else "",
             str(r["queries"]),
         ]
-        for r in results
+        for r in sorted(results, key=lambda r: (r["order"], r["size"]))
     ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     print()
     print(f"Server time, median of {RUNS} runs after a warm-up (django.test.Client, no cache):")
-    print(
-        "  ".join(
-            h.ljust(w) if i < 2 else h.rjust(w)
-            for i, (h, w) in enumerate(zip(headers, widths, strict=True))
-        )
-    )
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(
-            "  ".join(
-                c.ljust(w) if i < 2 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
+    for row in [headers, ["-" * w for w in widths], *rows]:
+        cells = zip(row, widths, strict=True)
+        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(cells)))
 
 
-def check_bound(results: list[dict]) -> int:
-    """Say whether the dashboard as staff open it answered within BOUND_MS at the largest size
-    (a benchmark reports; it does not fail the build)."""
-    largest = max(SIZES)
-    default = next(r for r in results if r["size"] == largest and r["name"] == DEFAULT_VIEW)
-    held = default["median"] <= BOUND_MS
+def check_goals(results: list[dict]) -> int:
+    """Say which goals the dashboard met in this run (a benchmark reports; it does not fail
+    the build)."""
+    by = {(r["size"], r["name"]): r["median"] for r in results}
     print()
-    print(
-        f"The dashboard as staff open it ({DEFAULT_VIEW}) at {largest:,} candidates: "
-        f"median {default['median']:.0f} ms, {'within' if held else 'OVER'} the "
-        f"{BOUND_MS} ms bound."
-    )
+    for size, names, bound in GOALS:
+        for name in names:
+            if (size, name) not in by or (min(SIZES), name) not in by:
+                continue
+            ratio = by[size, name] / by[min(SIZES), name]
+            held = "within" if ratio <= bound else "OVER"
+            print(f"{name} at {size:,}: {ratio:.1f}x its {min(SIZES):,} time, {held} {bound:g}x.")
     # Timings on a shared machine move with its load; say what it was.
-    load = os.getloadavg()[0]
-    print(f"Load average while measuring: {load:.1f} on {os.cpu_count()} cores.")
+    loads = " ".join(f"{load:.1f}" for load in os.getloadavg())
+    print(f"Load average at the end (1, 5, 15 min): {loads} on {os.cpu_count()} cores.")
     return 0
 
 
@@ -151,55 +157,11 @@ def measure(size: int) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
-    from rfs.accounts.models import Role, User
-    from rfs.demo.synthetic import generate
-
-    call_command("migrate", verbosity=0, interactive=False)
-    summary = generate(n=size)
-    if summary.candidates:
-        print(f"[bench] generated {summary.candidates:,} candidates in {summary.seconds:.0f} s")
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    else:
-        print(f"[bench] {summary.existing:,} candidates already there")
-
-    staff, _ = User.objects.get_or_create(
-        email="bench-staff@example.org",
-        defaults={"name": "Bench Staff", "role": Role.STAFF, "is_staff": True},
-    )
-    client = Client()
-    client.force_login(staff)
-    public = Client()
-    dashboard = reverse("dashboard:index")
-    requests = [
-        (DEFAULT_VIEW, lambda i: client.get(dashboard)),
-        ("dashboard (last 90 days)", lambda i: client.get(dashboard, {"period": "90"})),
-        ("dashboard (election cycle)", lambda i: client.get(dashboard, {"period": "cycle"})),
-        (
-            "dashboard (30 days, state + level)",
-            lambda i: client.get(dashboard, {"state": "TX", "office_level": "school_board"}),
-        ),
-        (
-            "candidate list (search 'gar', state CA)",
-            lambda i: client.get(reverse("candidates:list"), SEARCH),
-        ),
-        (
-            "signup POST",
-            lambda i: public.post(
-                reverse("candidates:signup"),
-                signup_data(),
-                REMOTE_ADDR=f"10.9.{i // 250}.{i % 250}",
-            ),
-        ),
-    ]
-    for name, send in requests:
-        expected = 302 if name == "signup POST" else 200
+    prepare(size)
+    for order, (name, send, expected) in enumerate(requests()):
         for i in range(2):  # warm-up: connections, templates, the database's caches
             response = send(1000 + i)
             if response.status_code != expected:
@@ -212,21 +174,79 @@ def measure(size: int) -> None:
                 times.append((time.perf_counter() - begin) * 1000)
             assert response.status_code == expected, (name, response.status_code)
             counts.append(len(queries))
-        print(
-            json.dumps(
-                {
-                    "size": size,
-                    "name": name,
-                    "median": statistics.median(times),
-                    "min": min(times),
-                    "max": max(times),
-                    "queries": max(counts)
-                    if len(set(counts)) == 1
-                    else f"{min(counts)}-{max(counts)}",
-                }
+        queries = max(counts) if len(set(counts)) == 1 else f"{min(counts)}-{max(counts)}"
+        median = statistics.median(times)
+        row = {"size": size, "name": name, "order": order, "median": median}
+        row |= {"min": min(times), "max": max(times), "queries": queries}
+        print(json.dumps(row), flush=True)
+
+
+def prepare(size: int) -> None:
+    """Migrate the bench database and top its synthetic organisation up to `size`."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from rfs.demo.synthetic import generate
+
+    call_command("migrate", verbosity=0, interactive=False)
+    summary = generate(n=size)
+    if summary.candidates:
+        print(f"[bench] generated {summary.candidates:,} candidates in {summary.seconds:.0f} s")
+    else:
+        print(f"[bench] {summary.existing:,} candidates already there")
+    # Settled tables for every run (cheap when nothing changed): fresh statistics, and the
+    # visibility map that lets the dashboard read its indexes alone.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def requests() -> list[tuple]:
+    """(name, send(i), expected status) of every request measured."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from rfs.accounts.models import Role, User
+    from rfs.dashboard.forms import MAX_CUSTOM_DAYS
+
+    staff, _ = User.objects.get_or_create(
+        email="bench-staff@example.org",
+        defaults={"name": "Bench Staff", "role": Role.STAFF, "is_staff": True},
+    )
+    client = Client()
+    client.force_login(staff)
+    public = Client()
+    dashboard = reverse("dashboard:index")
+    today = timezone.localdate()
+    longest = {
+        "period": "custom",
+        "start": (today - timedelta(days=MAX_CUSTOM_DAYS - 1)).isoformat(),
+        "end": today.isoformat(),
+    }
+
+    def view(params: dict):
+        return lambda i: client.get(dashboard, params)
+
+    views = [
+        (name, view(longest if params == "custom" else params), 200) for name, params in DASHBOARD
+    ]
+    return [
+        *views,
+        (
+            "candidate list (search 'gar', state CA)",
+            lambda i: client.get(reverse("candidates:list"), SEARCH),
+            200,
+        ),
+        (
+            "signup POST",
+            lambda i: public.post(
+                reverse("candidates:signup"),
+                signup_data(),
+                REMOTE_ADDR=f"10.9.{i // 250}.{i % 250}",
             ),
-            flush=True,
-        )
+            302,
+        ),
+    ]
 
 
 def signup_data() -> dict:

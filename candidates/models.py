@@ -4,6 +4,7 @@ Every change of stage goes through candidates.services.pipeline.move_stage,
 which writes a StageChange; reports read those rows.
 """
 
+import itertools
 import uuid
 
 from django.conf import settings
@@ -11,8 +12,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Case, Count, ExpressionWrapper, F, Func, Q, Value, When
-from django.db.models.functions import Extract, Lower
+from django.db.models import Case, Count, ExpressionWrapper, F, Func, Q, Sum, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
@@ -302,6 +303,32 @@ class Candidate(models.Model):
         return self.stage not in CLOSED_STAGES
 
 
+def advanced() -> Q:
+    """A stay that moved on to the next stage of the pipeline (PIPELINE's order)."""
+    condition = Q(pk__in=[])
+    for stage, following in itertools.pairwise(PIPELINE):
+        condition |= Q(to_stage=stage, next_stage=following)
+    return condition
+
+
+class StageChangeQuerySet(models.QuerySet):
+    def begun_in(self, start, end) -> "StageChangeQuerySet":
+        """The stays that began in [start, end)."""
+        return self.filter(at__gte=start, at__lt=end)
+
+    def funnel_counts(self, start) -> "StageChangeQuerySet":
+        """Per stage entered (whatever .values() came before, grouped), of rows begun since
+        `start`: `reached` counts each candidate once, `advanced` each candidate who moved on
+        to the next pipeline stage at least once. The rule StageDay's counts add up to."""
+        first_since = Q(previous_entry_at__isnull=True) | Q(previous_entry_at__lt=start)
+        first_advance = Q(previous_advance_at__isnull=True) | Q(previous_advance_at__lt=start)
+        # Counting a column of stagechange_period_idx lets the rows come from the index alone.
+        return self.annotate(
+            reached=Count("to_stage", filter=first_since),
+            advanced=Count("to_stage", filter=advanced() & first_advance),
+        )
+
+
 class StageChange(models.Model):
     """One move through the pipeline: the history reports are built from."""
 
@@ -313,23 +340,84 @@ class StageChange(models.Model):
     )
     at = models.DateTimeField()
     reason = models.CharField(max_length=500, blank=True)
+    # The stay this move began, as the candidate's next move ends it: when, and where to
+    # (candidates.services.pipeline fills them in the transaction of that next move), so
+    # time in stage and conversion are read from the rows of a period, not whole histories.
+    left_at = models.DateTimeField(null=True, blank=True)
+    next_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    # When this candidate last entered the same stage before (None: never), and, for a stay
+    # that moved on along the pipeline, the last earlier stay in it that did too: a figure
+    # counting people once per period counts the rows whose predecessor began before it.
+    previous_entry_at = models.DateTimeField(null=True, blank=True)
+    previous_advance_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StageChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]
         indexes = [
             models.Index(fields=["candidate", "at"], name="stagechange_candidate_at_idx"),
             models.Index(fields=["to_stage", "at"], name="stagechange_to_at_idx"),
-            # The staff dashboard's funnel: each candidate's moves in
-            # order, read from the index alone.
+            # The staff dashboard's funnel and time in stage: the moves of a period, read
+            # from the index alone.
             models.Index(
-                fields=["candidate", "at", "id"],
-                include=["to_stage"],
-                name="stagechange_history_idx",
+                fields=["at"],
+                include=[
+                    "to_stage",
+                    "left_at",
+                    "next_stage",
+                    "previous_entry_at",
+                    "previous_advance_at",
+                    "candidate",
+                ],
+                name="stagechange_period_idx",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.candidate_id}: {self.from_stage or '∅'} → {self.to_stage}"
+
+
+class StageDayQuerySet(models.QuerySet):
+    def funnel_counts(self, first_day, last_day) -> "StageDayQuerySet":
+        """Per stage, over the local days first_day to last_day: StageChange's funnel_counts
+        for the same period, added up from the days instead of read from every move."""
+        first_since = Q(since__isnull=True) | Q(since__lt=first_day)
+        return (
+            self.filter(day__gte=first_day, day__lte=last_day)
+            .values("stage")
+            .order_by("stage")
+            .annotate(
+                reached=Sum("entered", filter=first_since, default=0),
+                advanced=Sum("advanced", filter=first_since, default=0),
+            )
+        )
+
+
+class StageDay(models.Model):
+    """Daily counts of the stage history, kept by candidates.services.pipeline in the same
+    transaction as every change to it. On local `day` (the organisation's zone): `entered`,
+    the moves into `stage` whose candidate last entered it on `since` (None: never before);
+    `advanced`, the day's stays in it that moved on to the next pipeline stage, by the day of
+    the candidate's last earlier stay that did too. `check_rollups` recounts them."""
+
+    day = models.DateField()
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    since = models.DateField(null=True, blank=True)
+    entered = models.IntegerField(default=0)
+    advanced = models.IntegerField(default=0)
+
+    objects = StageDayQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "stage", "since"], nulls_distinct=False, name="stageday_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.stage} (since {self.since}): {self.entered}, {self.advanced}"
 
 
 class Submission(models.Model):
@@ -504,30 +592,40 @@ def remind_at(share: float) -> ExpressionWrapper:
     )
 
 
+def percentile_sql(expression: str, fractions: list[float]) -> str:
+    """SQL for the exact percentiles (PostgreSQL's percentile_cont, interpolating) of the SQL
+    `expression`, as an array: the one percentile every figure uses, through Percentile
+    below or, in a hand-written query, through this."""
+    # Numbers we write ourselves, checked to be numbers: safe to put in the SQL.
+    literal = ", ".join(repr(float(fraction)) for fraction in fractions)
+    return f"percentile_cont(ARRAY[{literal}]) WITHIN GROUP (ORDER BY {expression})"
+
+
 class Percentile(models.Aggregate):
-    """Exact percentiles (PostgreSQL's percentile_cont) of an expression, as a list:
-    Percentile("hours", [0.5, 0.9]) gives [median, 90th percentile]. The one percentile
-    every figure uses."""
+    """Exact percentiles of an expression, as a list: Percentile("hours", [0.5, 0.9]) gives
+    [median, 90th percentile] (percentile_sql)."""
 
     function = "percentile_cont"
-    template = "%(function)s(%(fractions)s) WITHIN GROUP (ORDER BY %(expressions)s)"
 
     def __init__(self, expression, fractions: list[float], **extra) -> None:
-        # Numbers we write ourselves, checked to be numbers: safe to put in the SQL.
-        literal = ", ".join(repr(float(fraction)) for fraction in fractions)
-        super().__init__(
-            expression,
-            fractions=f"ARRAY[{literal}]",
-            output_field=ArrayField(models.FloatField()),
-            **extra,
-        )
+        super().__init__(expression, output_field=ArrayField(models.FloatField()), **extra)
+        # On the instance, where a FILTER clause wraps it too.
+        self.template = percentile_sql("%(expressions)s", fractions)
+
+
+def seconds_between(start: str, end: str) -> models.Expression:
+    """Seconds from one instant column to another, as a float (date_part: several times
+    faster to compute and sort than EXTRACT's numeric)."""
+    return Func(
+        ExpressionWrapper(F(end) - F(start), output_field=models.DurationField()),
+        template="date_part('epoch', %(expressions)s)",
+        output_field=models.FloatField(),
+    )
 
 
 def hours_between(start: str, end: str) -> models.Expression:
     return ExpressionWrapper(
-        Extract(ExpressionWrapper(F(end) - F(start), output_field=models.DurationField()), "epoch")
-        / Value(3600.0),
-        output_field=models.FloatField(),
+        seconds_between(start, end) / Value(3600.0), output_field=models.FloatField()
     )
 
 

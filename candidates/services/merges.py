@@ -18,6 +18,7 @@ from candidates.details import (
 )
 from candidates.models import Candidate, HelpRequest, Note, Submission
 from candidates.services.people_counts import count_people
+from candidates.services.pipeline import restate_history
 from rfs.notify.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -143,6 +144,8 @@ def _absorb(*, keep: Candidate, duplicate: Candidate) -> list[str]:
             moved.append(f"{count} {meta.verbose_name_plural if count > 1 else meta.verbose_name}")
     if moved:
         story.append("Moved from the duplicate: " + ", ".join(moved) + ".")
+    # The two histories are one now: its stays and the daily counts follow.
+    restate_history(candidate_ids=[keep.pk])
 
     # Emails sent to the duplicate now show on this record.
     Notification.objects.filter(ref=duplicate.ref).update(ref=keep.ref)

@@ -11,10 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from candidates import request_kinds
-from candidates.models import PIPELINE, Candidate, HelpRequest, StageChange
+from candidates.models import (
+    PIPELINE,
+    Candidate,
+    HelpRequest,
+    StageChange,
+    StageDay,
+    percentile_sql,
+)
 from mentors.models import Mentor, StateLead
 from rfs.dashboard.forms import FILTER_FIELDS, Period
 from screening.models import Claim, ScreeningCall
@@ -110,48 +118,66 @@ def funnel(scope: Scope) -> list[FunnelStage]:
     """How many candidates reached each pipeline stage in the period, how many of them moved
     on to the next stage, and the median time spent in each stage, from the stage history.
 
-    One ordered pass over the moves made since the period began (stagechange_history_idx):
-    each move's next move (lead) says when the stay ended and where the candidate went, so
-    no earlier history is read, however long it grows."""
+    Two queries on the period alone, however long the history grows: the counts add up the
+    daily counts (StageDay), or, narrowed to some candidates, count the period's history rows
+    by the same rule; the stays are the period's rows (stagechange_period_idx), each holding
+    when it ended."""
+    counts = {row["stage"]: row for row in _funnel_counts(scope)}
+    stays = _stays(scope)
     nexts = [*PIPELINE[1:], None]
-    columns = []
-    for i, (stage, nxt) in enumerate(zip(PIPELINE, nexts, strict=True)):
-        # Constants from the Stage enum, not input.
-        entered = f"to_stage = '{stage.value}'"
-        moved_on = f"next_stage = '{nxt.value}'" if nxt else "FALSE"
-        columns.append(
-            f"count(DISTINCT candidate_id) FILTER (WHERE {entered}) AS reached_{i}, "
-            f"count(DISTINCT candidate_id) FILTER (WHERE {entered} AND {moved_on}) AS went_{i}, "
-            "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at)) "
-            f"FILTER (WHERE {entered}) AS median_{i}, "
-            f"count(left_at) FILTER (WHERE {entered}) AS stays_{i}"
-        )
-    sql = f"""
-        WITH history AS (
-            SELECT sc.candidate_id, sc.to_stage, sc.at,
-                   lead(sc.at) OVER w AS left_at,
-                   lead(sc.to_stage) OVER w AS next_stage
-            FROM {STAGE_CHANGE} sc {scope.candidate_join("sc.candidate_id")}
-            WHERE sc.at >= %(start)s {scope.candidate_condition()}
-            WINDOW w AS (PARTITION BY sc.candidate_id ORDER BY sc.at, sc.id)
-        )
-        SELECT {", ".join(columns)}
-        FROM history
-        WHERE at < %(end)s
-    """  # noqa: S608 - table and filter names are constants; values are parameters
-    row = _dicts(sql, scope.params())[0]
     return [
         FunnelStage(
             stage=stage.value,
             label=stage.label,
-            reached=row[f"reached_{i}"],
-            went_on=row[f"went_{i}"],
-            median_seconds=row[f"median_{i}"],
-            stays=row[f"stays_{i}"],
+            reached=counts.get(stage, {}).get("reached", 0),
+            went_on=counts.get(stage, {}).get("advanced", 0),
+            median_seconds=stays[stage][1],
+            stays=stays[stage][0],
             next_label=nxt.label if nxt else "",
         )
-        for i, (stage, nxt) in enumerate(zip(PIPELINE, nexts, strict=True))
+        for stage, nxt in zip(PIPELINE, nexts, strict=True)
     ]
+
+
+# As candidates.models.seconds_between.
+_SECONDS_IN_STAGE = "date_part('epoch', sc.left_at - sc.at)"
+
+
+def _stays(scope: Scope) -> dict[str, tuple[int, float | None]]:
+    """Per pipeline stage, of the stays begun in the period that have ended: how many, and
+    the median time spent in seconds. One pass over the period's rows, read from
+    stagechange_period_idx alone; each median sorts only its own stage's stays."""
+    columns = []
+    for n, stage in enumerate(PIPELINE):
+        only = f"FILTER (WHERE sc.to_stage = '{stage.value}')"  # a constant of the enum
+        columns.append(
+            f"count(sc.left_at) {only} AS ended_{n}, "
+            f"{percentile_sql(_SECONDS_IN_STAGE, [0.5])} {only} AS median_{n}"
+        )
+    sql = f"""
+        SELECT {", ".join(columns)}
+        FROM {STAGE_CHANGE} sc {scope.candidate_join("sc.candidate_id")}
+        WHERE sc.at >= %(start)s AND sc.at < %(end)s AND sc.left_at IS NOT NULL
+              {scope.candidate_condition()}
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    row = _dicts(sql, scope.params())[0]
+    return {
+        stage: (row[f"ended_{n}"], (row[f"median_{n}"] or [None])[0])
+        for n, stage in enumerate(PIPELINE)
+    }
+
+
+def _moves_begun_in(scope: Scope) -> QuerySet:
+    candidates = {f"candidate__{name}": value for name, value in scope.filters.items()}
+    return StageChange.objects.begun_in(scope.period.start, scope.period.end).filter(**candidates)
+
+
+def _funnel_counts(scope: Scope) -> list[dict]:
+    """Per stage: reached and advanced (each candidate once), as StageChange.funnel_counts."""
+    if scope.filters:
+        rows = _moves_begun_in(scope).values("to_stage").order_by()
+        return [{"stage": row["to_stage"], **row} for row in rows.funnel_counts(scope.period.start)]
+    return list(StageDay.objects.funnel_counts(scope.period.first_day, scope.period.last_day))
 
 
 # --- Weekly series ------------------------------------------------------------
@@ -223,7 +249,8 @@ _DECIDED = """(r.first_response_at IS NOT NULL OR (r.due_at < %(now)s
     AND (r.resolved_at IS NULL OR r.resolved_at > r.due_at)))"""
 _OVERDUE = """(r.status = 'open' AND r.due_at < %(now)s
     AND (r.first_response_at IS NULL OR NOT r.answered_by_first_response))"""
-_HOURS = "extract(epoch FROM r.first_response_at - r.opened_at) / 3600"
+# As candidates.models.hours_between.
+_HOURS = "date_part('epoch', r.first_response_at - r.opened_at) / 3600"
 
 
 @dataclass(frozen=True)
@@ -256,46 +283,48 @@ class ResponseTimes:
 
 
 def _response_params(scope: Scope) -> dict:
-    return scope.params(
-        first_contact=request_kinds.FIRST_CONTACT,
-    )
+    return scope.params(first_contact=request_kinds.FIRST_CONTACT)
+
+
+def _figure_columns(prefix: str, only: str = "TRUE") -> str:
+    """The figures of the rows where `only` holds, as columns named with `prefix`."""
+    return f"""
+        count(*) FILTER (WHERE {only}) AS {prefix}opened,
+        count(hours) FILTER (WHERE {only}) AS {prefix}answered,
+        {percentile_sql("hours", [0.5, 0.9])} FILTER (WHERE {only}) AS {prefix}hours,
+        count(*) FILTER (WHERE within_due AND {only}) AS {prefix}within_due,
+        count(*) FILTER (WHERE decided AND {only}) AS {prefix}decided,
+        count(*) FILTER (WHERE overdue AND {only}) AS {prefix}overdue
+    """
+
+
+def _opened_in_period(scope: Scope) -> str:
+    """The requests opened in the period, each with its week and flags worked out once."""
+    return f"""
+        -- Kinds compared byte by byte: grouping needs no collation.
+        SELECT r.kind COLLATE "C" AS kind, {week_of("r.opened_at")} AS week, {_HOURS} AS hours,
+               r.first_response_at <= r.due_at AS within_due,
+               {_DECIDED} AS decided,
+               {_OVERDUE} AS overdue
+        FROM {REQUEST} r {scope.candidate_join("r.candidate_id")}
+        -- request_opened_idx
+        WHERE r.opened_at >= %(start)s AND r.opened_at < %(end)s
+              {scope.candidate_condition()}
+    """  # noqa: S608 - table and filter names are constants; values are parameters
 
 
 def response_figures(scope: Scope) -> ResponseTimes:
     """Time to first response of the requests opened in the period: per kind, per week, and
-    per week for first contact (one query; each request's flags are worked out once)."""
-    sql = f"""
-        WITH r AS (
-            -- Kinds compared byte by byte: grouping needs no collation.
-            SELECT r.kind COLLATE "C" AS kind,
-                   {week_of("r.opened_at")} AS week,
-                   {_HOURS} AS hours,
-                   r.first_response_at <= r.due_at AS within_due,
-                   {_DECIDED} AS decided,
-                   {_OVERDUE} AS overdue
-            FROM {REQUEST} r {scope.candidate_join("r.candidate_id")}
-            -- request_opened_idx
-            WHERE r.opened_at >= %(start)s AND r.opened_at < %(end)s
-                  {scope.candidate_condition()}
+    per week for first contact (two queries: by kind, then by week)."""
+    params = _response_params(scope)
+    period = _opened_in_period(scope)
+    by_kind = {
+        row["kind"]: _stats(row)
+        for row in _dicts(
+            f"SELECT kind, {_figure_columns('')} FROM ({period}) r GROUP BY kind",  # noqa: S608
+            params,
         )
-        SELECT GROUPING(kind) AS all_kinds, GROUPING(week) AS all_weeks, kind, week,
-               count(*) AS opened,
-               count(hours) AS answered,
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY hours) AS hours,
-               count(*) FILTER (WHERE within_due) AS within_due,
-               count(*) FILTER (WHERE decided) AS decided,
-               count(*) FILTER (WHERE overdue) AS overdue
-        FROM r
-        GROUP BY GROUPING SETS ((kind), (week), (kind, week))
-    """  # noqa: S608 - table and filter names are constants; values are parameters
-    by_week, by_kind, first_contact = {}, {}, {}
-    for row in _dicts(sql, _response_params(scope)):
-        if row["all_weeks"]:
-            by_kind[row["kind"]] = _stats(row)
-        elif row["all_kinds"]:
-            by_week[_monday(scope, row["week"])] = _stats(row)
-        elif row["kind"] == request_kinds.FIRST_CONTACT:
-            first_contact[_monday(scope, row["week"])] = _stats(row)
+    }
     kinds = by_kind.values()
     total = ResponseStats(
         opened=sum(k.opened for k in kinds),
@@ -306,19 +335,30 @@ def response_figures(scope: Scope) -> ResponseTimes:
         decided=sum(k.decided for k in kinds),
         overdue=sum(k.overdue for k in kinds),
     )
+    by_week, first_contact = {}, {}
+    weekly = f"""
+        SELECT week, {_figure_columns("")}, {_figure_columns("fc_", "kind = %(first_contact)s")}
+        FROM ({period}) r
+        GROUP BY week
+    """  # noqa: S608 - names are constants; values are parameters
+    for row in _dicts(weekly, params):
+        monday = _monday(scope, row["week"])
+        by_week[monday] = _stats(row)
+        if row["fc_opened"]:
+            first_contact[monday] = _stats(row, "fc_")
     return ResponseTimes(total, by_week, by_kind, first_contact)
 
 
-def _stats(row: dict) -> ResponseStats:
-    hours = row["hours"] or [None, None]
+def _stats(row: dict, prefix: str = "") -> ResponseStats:
+    hours = row[f"{prefix}hours"] or [None, None]
     return ResponseStats(
-        opened=row["opened"],
-        answered=row["answered"],
+        opened=row[f"{prefix}opened"],
+        answered=row[f"{prefix}answered"],
         median_hours=hours[0],
         p90_hours=hours[1],
-        within_due=row["within_due"],
-        decided=row["decided"],
-        overdue=row["overdue"],
+        within_due=row[f"{prefix}within_due"],
+        decided=row[f"{prefix}decided"],
+        overdue=row[f"{prefix}overdue"],
     )
 
 

@@ -122,7 +122,7 @@ def week_label(monday: date) -> str:
 
 def build(scope: Scope) -> dict:
     """Everything the dashboard shows for `scope`: a fixed number of queries, whatever the
-    size of the data."""
+    size of the data. One function below per section of the page."""
     links = Links(scope)
     weeks = metrics.weeks(scope.period)
     with metrics.reporting():
@@ -132,19 +132,49 @@ def build(scope: Scope) -> dict:
         responses = metrics.response_figures(scope)
         states = metrics.states(scope)
         today = metrics.todays_work(scope)
-        amount, clock = response_target(request_kinds.FIRST_CONTACT)
-        # The chart's line sits at the target in hours, whatever clock staff count it on.
-        first_contact_target = (
-            amount if clock == request_kinds.Clock.BUSINESS_HOURS else 24 * amount
-        )
+        # Read inside the transaction: the first time, from the database.
+        target = response_target(request_kinds.FIRST_CONTACT)
     tables: dict[str, Table] = {}
+    tables["funnel"], funnel_chart = funnel_section(funnel, links)
+    tables["signups"], signups_chart = signups_section(signups, weeks, links)
+    tables["screening"], calls_chart, hours_chart = screening_section(screening, weeks, links)
+    tables["first_contact"], tables["responses"], response_charts = response_sections(
+        responses, weeks, links, target
+    )
+    tables["kinds"] = kinds_section(responses, links)
+    tables["states"], tile_map, led = map_section(states, scope, links)
+    tables["today"], figures, cards = today_section(
+        scope, today, signups, screening, responses, links
+    )
+    return {
+        "tables": tables,
+        "figures": figures,
+        "cards": cards,
+        "oldest_wait_since": today.oldest_wait_since,
+        "funnel_chart": funnel_chart,
+        "signups_chart": signups_chart,
+        "calls_chart": calls_chart,
+        "hours_chart": hours_chart,
+        **response_charts,
+        "tile_map": tile_map,
+        "coverage": (len(led & set(COVERAGE_CODES)), len(COVERAGE_CODES)),
+        "any_partial": any(w.partial for w in weeks),
+        "selected_state": BY_CODE.get(scope.filters.get("state", "")),
+        "links": links,
+    }
 
-    def weekly_title(week: metrics.Week, text: str) -> str:
-        part = " (part of the week is outside the period)" if week.partial else ""
-        return f"Week of {week.monday:%B} {week.monday.day}, {week.monday.year}: {text}{part}"
 
-    # Funnel.
-    table = tables["funnel"] = Table(
+def weekly_title(week: metrics.Week, text: str) -> str:
+    part = " (part of the week is outside the period)" if week.partial else ""
+    return f"Week of {week.monday:%B} {week.monday.day}, {week.monday.year}: {text}{part}"
+
+
+# --- Funnel -------------------------------------------------------------------------
+
+
+def funnel_section(funnel: list[metrics.FunnelStage], links: Links) -> tuple[Table, str]:
+    """The funnel's table and chart: reached, moved on, conversion and time in each stage."""
+    table = Table(
         "funnel",
         "Funnel: candidates who reached each stage in the period",
         [
@@ -156,7 +186,7 @@ def build(scope: Scope) -> dict:
             "Stays begun in the period that have ended",
         ],
     )
-    funnel_rows = []
+    chart_rows = []
     for stage in funnel:
         href = links.drill("reached", stage=stage.stage)
         median_h = stage.median_seconds / 3600 if stage.median_seconds is not None else None
@@ -165,15 +195,9 @@ def build(scope: Scope) -> dict:
             if stage.conversion is not None
             else ""
         )
-        note = "; ".join(
-            part
-            for part in (
-                conversion,
-                f"median {hours_text(median_h)} in stage" if median_h is not None else "",
-            )
-            if part
-        )
-        funnel_rows.append(
+        in_stage = f"median {hours_text(median_h)} in stage" if median_h is not None else ""
+        note = "; ".join(part for part in (conversion, in_stage) if part)
+        chart_rows.append(
             (stage.label, stage.reached, note, href, f"{stage.label}: {stage.reached:,}. {note}")
         )
         table.rows.append(
@@ -181,32 +205,29 @@ def build(scope: Scope) -> dict:
                 Cell(stage.label, stage.stage),
                 Cell(f"{stage.reached:,}", stage.reached, href),
                 Cell(f"{stage.went_on:,}" if stage.next_label else NO_VALUE, stage.went_on),
-                Cell(
-                    share_text(stage.conversion),
-                    round(stage.conversion, 4) if stage.conversion is not None else "",
-                ),
-                Cell(hours_text(median_h), round(median_h, 2) if median_h is not None else ""),
+                Cell(share_text(stage.conversion), _round(stage.conversion, 4)),
+                Cell(hours_text(median_h), _round(median_h)),
                 Cell(f"{stage.stays:,}", stage.stays),
             ]
         )
+    return table, charts.funnel_chart(chart_rows)
 
-    # Signups per week.
-    table = tables["signups"] = Table(
+
+# --- Signups, screening calls and volunteer hours per week ----------------------------
+
+
+def signups_section(
+    signups: dict[date, int], weeks: list[metrics.Week], links: Links
+) -> tuple[Table, str]:
+    table = Table(
         "signups", "Signups per week", ["Week starting", "Signups", "Whole week in period"]
     )
-    signup_points = []
+    points = []
     for week in weeks:
         n = signups.get(week.monday, 0)
         href = links.week("signups", week.monday)
-        signup_points.append(
-            charts.Point(
-                week_label(week.monday),
-                n,
-                href,
-                weekly_title(week, f"{n:,} signups"),
-                week.partial,
-            )
-        )
+        title = weekly_title(week, f"{n:,} signups")
+        points.append(charts.Point(week_label(week.monday), n, href, title, week.partial))
         table.rows.append(
             [
                 Cell(week.monday.isoformat()),
@@ -214,9 +235,13 @@ def build(scope: Scope) -> dict:
                 Cell("no" if week.partial else "yes"),
             ]
         )
+    return table, charts.bar_chart(points, y_label="Signups")
 
-    # Screening calls and volunteer hours per week.
-    table = tables["screening"] = Table(
+
+def screening_section(
+    screening: dict[date, metrics.ScreeningWeek], weeks: list[metrics.Week], links: Links
+) -> tuple[Table, str, str]:
+    table = Table(
         "screening",
         "Screening calls and volunteer hours per week",
         ["Week starting", "Screening calls", "Volunteer hours", "Volunteers"],
@@ -226,23 +251,12 @@ def build(scope: Scope) -> dict:
     for week in weeks:
         figures = screening.get(week.monday, empty)
         href = links.calls(week.monday, week.monday + timedelta(days=6))
-        call_points.append(
-            charts.Point(
-                week_label(week.monday),
-                figures.calls,
-                href,
-                weekly_title(week, f"{figures.calls:,} calls"),
-                week.partial,
-            )
-        )
+        label = week_label(week.monday)
+        calls_title = weekly_title(week, f"{figures.calls:,} calls")
+        hours_title = weekly_title(week, f"{figures.hours:,.1f} volunteer hours")
+        call_points.append(charts.Point(label, figures.calls, href, calls_title, week.partial))
         hour_points.append(
-            charts.Point(
-                week_label(week.monday),
-                round(figures.hours, 1),
-                href,
-                weekly_title(week, f"{figures.hours:,.1f} volunteer hours"),
-                week.partial,
-            )
+            charts.Point(label, round(figures.hours, 1), href, hours_title, week.partial)
         )
         table.rows.append(
             [
@@ -252,9 +266,22 @@ def build(scope: Scope) -> dict:
                 Cell(f"{figures.screeners:,}", figures.screeners),
             ]
         )
+    return (
+        table,
+        charts.bar_chart(call_points, y_label="Calls", css="bar bar-calls"),
+        charts.bar_chart(hour_points, y_label="Hours", css="bar bar-hours"),
+    )
 
-    # Time from signup to first contact, and response times, per week.
-    tables["first_contact"], first_contact_series = _response_weeks(
+
+# --- Response times -------------------------------------------------------------------
+
+
+def response_sections(
+    responses: metrics.ResponseTimes, weeks: list[metrics.Week], links: Links, target
+) -> tuple[Table, Table, dict]:
+    """Time from signup to first contact, and time to first response of every request, per
+    week: their tables and line charts (first contact with its due time drawn)."""
+    first_contact, first_contact_series = _response_weeks(
         "first_contact",
         "Time from signup to first contact, per week of signup",
         weeks,
@@ -262,7 +289,7 @@ def build(scope: Scope) -> dict:
         lambda week: links.week("signups", week.monday),
         weekly_title,
     )
-    tables["responses"], response_series = _response_weeks(
+    all_requests, response_series = _response_weeks(
         "responses",
         "Time to first response of all requests, per week opened",
         weeks,
@@ -270,9 +297,24 @@ def build(scope: Scope) -> dict:
         lambda week: links.week("requests", week.monday),
         weekly_title,
     )
+    amount, clock = target
+    # The chart's line sits at the target in hours, whatever clock staff count it on.
+    in_hours = amount if clock == request_kinds.Clock.BUSINESS_HOURS else 24 * amount
+    charts_ = {
+        "first_contact_chart": charts.line_chart(
+            first_contact_series,
+            y_label="Hours",
+            target=in_hours,
+            target_label=f"due: {amount} {request_kinds.Clock(clock).label}",
+        ),
+        "response_chart": charts.line_chart(response_series, y_label="Hours"),
+        "first_contact_target": in_hours,
+    }
+    return first_contact, all_requests, charts_
 
-    # Per kind of request.
-    table = tables["kinds"] = Table(
+
+def kinds_section(responses: metrics.ResponseTimes, links: Links) -> Table:
+    table = Table(
         "kinds",
         "Time to first response per kind of request opened in the period",
         [
@@ -298,10 +340,18 @@ def build(scope: Scope) -> dict:
                 Cell(f"{stats.overdue:,}", stats.overdue, links.requests(kind)),
             ]
         )
+    return table
 
-    # The map.
+
+# --- The map --------------------------------------------------------------------------
+
+
+def map_section(
+    states: dict[str, metrics.StateFigures], scope: Scope, links: Links
+) -> tuple[Table, str, set[str]]:
+    """Signups per state and mentor coverage: the table, the tile map, the led states."""
     led = {code for code, figures in states.items() if figures.lead}
-    table = tables["states"] = Table(
+    table = Table(
         "states",
         "Signups per state in the period, and mentor coverage",
         ["State", "Signups", "Lead operative", "Available mentors"],
@@ -331,19 +381,25 @@ def build(scope: Scope) -> dict:
         title=state_titles,
         selected=scope.filters.get("state", ""),
     )
+    return table, tile_map, led
 
-    # Today's work and the headline figures.
-    now = scope.now
+
+# --- Today's work and the headline figures ----------------------------------------------
+
+
+def today_section(scope, today, signups, screening, responses, links) -> tuple:
+    """The period's totals and today's work: their table, the figures by key, the cards."""
     oldest_hours = (
-        (now - today.oldest_wait_since).total_seconds() / 3600 if today.oldest_wait_since else None
+        (scope.now - today.oldest_wait_since).total_seconds() / 3600
+        if today.oldest_wait_since
+        else None
     )
     total_signups = sum(signups.values())
     total_calls = sum(w.calls for w in screening.values())
     total_hours = sum(w.hours for w in screening.values())
     first_contact = responses.by_kind.get(request_kinds.FIRST_CONTACT, metrics.EMPTY_STATS)
-    table = tables["today"] = Table(
-        "today", "Today's work and the period's totals", ["Figure", "Value"]
-    )
+    within_due = responses.total.within_due_share
+    table = Table("today", "Today's work and the period's totals", ["Figure", "Value"])
     figures: dict[str, Figure] = {}
     for key, label, value, text, href in [
         ("signups", "Signups in the period", total_signups, f"{total_signups:,}",
@@ -356,8 +412,8 @@ def build(scope: Scope) -> dict:
          hours_text(first_contact.median_hours), links.drill("signups")),
         ("first_contact_p90", "90th percentile time to first contact", first_contact.p90_hours,
          hours_text(first_contact.p90_hours), links.drill("signups")),
-        ("within_due", "Requests answered within due time", responses.total.within_due_share,
-         share_text(responses.total.within_due_share), links.drill("requests")),
+        ("within_due", "Requests answered within due time", within_due,
+         share_text(within_due), links.drill("requests")),
         ("waiting", "Waiting for first contact now", today.waiting, f"{today.waiting:,}",
          links.drill("waiting")),
         ("oldest_wait_hours", "Oldest wait for first contact", oldest_hours,
@@ -369,7 +425,11 @@ def build(scope: Scope) -> dict:
     ]:  # fmt: skip
         figures[key] = Figure(text, href, value)
         table.rows.append([Cell(label, key), Cell(text, _round(value, 4), href)])
-    cards = [
+    return table, figures, _cards(figures, responses)
+
+
+def _cards(figures: dict[str, Figure], responses: metrics.ResponseTimes) -> list[Card]:
+    return [
         Card("signups", "Signups", figures["signups"], "new candidates in the period"),
         Card(
             "calls",
@@ -390,30 +450,6 @@ def build(scope: Scope) -> dict:
             f"of {responses.total.decided:,} requests answered or past due",
         ),
     ]
-
-    return {
-        "tables": tables,
-        "figures": figures,
-        "cards": cards,
-        "oldest_wait_since": today.oldest_wait_since,
-        "funnel_chart": charts.funnel_chart(funnel_rows),
-        "signups_chart": charts.bar_chart(signup_points, y_label="Signups"),
-        "calls_chart": charts.bar_chart(call_points, y_label="Calls", css="bar bar-calls"),
-        "hours_chart": charts.bar_chart(hour_points, y_label="Hours", css="bar bar-hours"),
-        "first_contact_chart": charts.line_chart(
-            first_contact_series,
-            y_label="Hours",
-            target=first_contact_target,
-            target_label=f"due: {amount} {request_kinds.Clock(clock).label}",
-        ),
-        "response_chart": charts.line_chart(response_series, y_label="Hours"),
-        "tile_map": tile_map,
-        "coverage": (len(led & set(COVERAGE_CODES)), len(COVERAGE_CODES)),
-        "first_contact_target": first_contact_target,
-        "any_partial": any(w.partial for w in weeks),
-        "selected_state": BY_CODE.get(scope.filters.get("state", "")),
-        "links": links,
-    }
 
 
 def _round(value, digits: int = 2):

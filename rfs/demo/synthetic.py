@@ -49,6 +49,7 @@ from candidates.models import (
     Submission,
 )
 from candidates.services.help_requests import response_target
+from candidates.services.pipeline import restate_history
 from endorsements.apps import FUNDING
 from mentors.models import MENTOR_INTRO, ExperienceLevel, Expertise, Mentor, Mentorship, StateLead
 from partners.apps import PARTNER_INTRO
@@ -373,6 +374,10 @@ def generate(*, n: int, stdout=None, seed: int = 2026, now: datetime | None = No
     count, highest = existing_candidates()
     summary = Summary(existing=count)
     if n > count:
+        with connection.cursor() as cursor:
+            # Foreign keys checked as each round is written, not all at the commit: the queue
+            # of deferred checks for millions of rows would grow with `n`.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         world = World(rng=random.Random(f"{seed}:{count}"), now=now or timezone.now(), n=n)
         world.add_people()
         if stdout:
@@ -607,9 +612,8 @@ class World:
             self.request_ids = iter(reserve_ids(HelpRequest, len(batch) * 4))
             self.claim_ids = iter(reserve_ids(Claim, len(batch) * 2))
             self.call_ids = iter(reserve_ids(ScreeningCall, len(batch)))
-            for candidate_id, signed_up in zip(
-                reserve_ids(Candidate, len(batch)), batch, strict=True
-            ):
+            candidate_ids = reserve_ids(Candidate, len(batch))
+            for candidate_id, signed_up in zip(candidate_ids, batch, strict=True):
                 number = first_number + offset
                 first_number += 1
                 state = rng.choices(codes, state_weights)[0]
@@ -639,6 +643,8 @@ class World:
                     city=rng.choice(cities),
                 )
             self.write()
+            # The histories' stays and daily counts, as the pipeline keeps them for every move.
+            restate_history(candidate_ids=candidate_ids, all_uncounted=True)
 
     def _write_candidate(self, p: "Person", *, number: int, first: str, last: str, **values):
         rng = self.rng

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from candidates import request_kinds
-from candidates.models import PIPELINE, Candidate, HelpRequest, Stage, StageChange
+from candidates.models import PIPELINE, Candidate, HelpRequest, Stage
+from candidates.services.pipeline import move_stage, record_entry
 from mentors.models import StateLead
 from rfs.dashboard import metrics
 from rfs.dashboard.forms import DashboardForm, Period, cycle_start
@@ -36,16 +37,12 @@ def at(month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
 
 def person(*moves: tuple[str, datetime], **fields) -> Candidate:
     """A candidate whose history is exactly `moves` (the first is the signup)."""
-    candidate = CandidateFactory(entry=False, **fields)
-    previous = ""
-    for stage, when in moves:
-        StageChange.objects.create(
-            candidate=candidate, from_stage=previous, to_stage=stage, at=when
-        )
-        previous = stage
-    Candidate.objects.filter(pk=candidate.pk).update(
-        created_at=moves[0][1], stage=previous, stage_changed_at=moves[-1][1]
-    )
+    (first, signed_up), *later = moves
+    candidate = CandidateFactory(entry=False, stage=first, **fields)
+    record_entry(candidate=candidate, at=signed_up)
+    for stage, when in later:
+        move_stage(candidate=candidate, to=stage, at=when)
+    Candidate.objects.filter(pk=candidate.pk).update(created_at=signed_up)
     candidate.refresh_from_db()
     return candidate
 

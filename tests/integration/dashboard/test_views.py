@@ -35,11 +35,18 @@ def grow(count: int, *, state: str = "DC") -> None:
         Claim.objects.create(candidate=candidate, screener=screener, claimed_at=now)
 
 
-def dashboard_queries(client) -> int:
+def dashboard_queries(client, period: str = "30") -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(URL, {"period": "30"})
+        response = client.get(URL, {"period": period})
     assert response.status_code == 200
     return len(queries)
+
+
+# The user; the reporting transaction (a savepoint inside the test's) and its settings; one
+# query per figure: the funnel's counts (the daily counts) and stays, signups, screening,
+# response times (per kind, per week), the map, today's work; the savepoint's release.
+DASHBOARD_QUERIES = 12
+PERIODS = ["7", "30", "90", "cycle"]
 
 
 @pytest.mark.django_db
@@ -54,6 +61,16 @@ def test_query_count_does_not_grow_with_the_data(client_for, staff):
     assert dashboard_queries(client) == small
     filtered = client.get(URL, {"period": "cycle", "state": "TX", "source": "press"})
     assert filtered.status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_period_takes_the_same_pinned_number_of_queries_at_any_size(client_for, staff):
+    client = client_for(staff)
+    client.get(URL)
+    grow(2)
+    assert [dashboard_queries(client, period) for period in PERIODS] == [DASHBOARD_QUERIES] * 4
+    grow(30, state="TX")
+    assert [dashboard_queries(client, period) for period in PERIODS] == [DASHBOARD_QUERIES] * 4
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from candidates.models import ALLOWED_MOVES, Candidate, HelpRequest, StageChange
+from candidates.services.pipeline import recount_history
 from mentors.models import Mentor, Mentorship, StateLead
 from rfs.demo import synthetic
 from screening.models import Claim, ScreeningCall
@@ -32,6 +33,8 @@ def test_generates_a_consistent_organisation_and_tops_up_without_duplicating():
             assert left == reached
             assert to in ALLOWED_MOVES[left]
         assert stages[candidate_id] == moves[-1][2]
+    # The stays and the daily counts are kept as the pipeline keeps them.
+    assert recount_history() == {"rows": 0, "days": 0}
 
     # The rest of the organisation is there too, and consistent with the stages.
     assert ScreeningCall.objects.exists()
