@@ -59,7 +59,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0012_people_by_source_and_day'),
+        ('candidates', '0013_heard_from_and_business_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
