@@ -44,8 +44,9 @@ def dashboard_queries(client, period: str = "30") -> int:
 
 # The user; the reporting transaction (a savepoint inside the test's) and its settings; one
 # query per figure: the funnel's counts (the daily counts) and stays, signups, screening,
-# response times (per kind, per week), the map, today's work; the savepoint's release.
-DASHBOARD_QUERIES = 12
+# response times (per kind, per week), the map, today's work, the partners' table; the
+# savepoint's release.
+DASHBOARD_QUERIES = 13
 PERIODS = ["7", "30", "90", "cycle"]
 
 
