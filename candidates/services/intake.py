@@ -61,14 +61,15 @@ def hash_ip(ip: str | None) -> str:
     return hashlib.sha256((settings.SECRET_KEY + ip).encode()).hexdigest()
 
 
-def _storable(value: Any) -> Any:
+def storable(value: Any) -> Any:
+    """A posted value as jsonb can keep it."""
     # PostgreSQL's jsonb cannot hold U+0000, so a posted null byte is kept as U+FFFD.
     if isinstance(value, str):
         return value.replace("\x00", "\ufffd")
     if isinstance(value, list | tuple):
-        return [_storable(item) for item in value]
+        return [storable(item) for item in value]
     if isinstance(value, dict):
-        return {_storable(str(key)): _storable(item) for key, item in value.items()}
+        return {storable(str(key)): storable(item) for key, item in value.items()}
     return value
 
 
@@ -95,7 +96,7 @@ def keep_rejected(
     """Keep a submission that was not resolved (spam, over the rate limit), as it was posted."""
     return Submission.objects.create(
         channel=channel,
-        payload=_storable(payload),
+        payload=storable(payload),
         ip_hash=ip_hash,
         user_agent=user_agent[:500],
         outcome=outcome,
@@ -206,7 +207,7 @@ class _Batch:
         submission = Submission(
             channel=item.channel,
             lead_source=item.source,
-            payload=_storable(item.payload),
+            payload=storable(item.payload),
             ip_hash=item.ip_hash,
             user_agent=item.user_agent[:500],
             heard_from=(item.data.get("heard_from") or "")[:64],

@@ -16,9 +16,9 @@ from django.utils import timezone
 from candidates.forms.answers import answers, describe_errors
 from candidates.forms.leads import LeadForm
 from candidates.lead_payloads import map_payload
-from candidates.models import Candidate, Lead, LeadSecret, LeadSource, Stage, Submission
+from candidates.models import Candidate, Lead, LeadSecret, LeadSource, Note, Stage, Submission
 from candidates.services.help_requests import open_first_contacts
-from candidates.services.intake import Incoming, resolve_submissions
+from candidates.services.intake import Incoming, resolve_submissions, storable
 from candidates.services.pipeline import move_stage
 from candidates.webhook_signatures import signature
 from rfs.notify import services as outbox
@@ -123,7 +123,7 @@ def accept_lead(*, source: LeadSource, payload: dict, key: str) -> tuple[Lead, b
     lead and stores nothing (False)."""
     lead = Lead(
         source=source,
-        payload=_storable(payload),
+        payload=storable(payload),
         idempotency_key=key or None,
         consent_wording=source.consent_wording,
     )
@@ -144,17 +144,6 @@ def accept_lead(*, source: LeadSource, payload: dict, key: str) -> tuple[Lead, b
         return Lead.objects.get(source=source, idempotency_key=key), False
     lead.pk, lead._state.adding = row[0], False
     return lead, True
-
-
-def _storable(value):
-    # jsonb cannot hold U+0000; a posted null byte is kept as U+FFFD.
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, list):
-        return [_storable(v) for v in value]
-    if isinstance(value, dict):
-        return {_storable(str(k)): _storable(v) for k, v in value.items()}
-    return value
 
 
 # --- Resolving ---------------------------------------------------------------------------
@@ -331,6 +320,7 @@ def invite_lead(*, candidate: Candidate, by, path: str) -> bool:
     """Email a lead (once) a link to ask us to contact them. False if they are not a lead."""
     if candidate.stage != Stage.LEAD:
         return False
+    Note.objects.create(candidate=candidate, author=by, body="Invited to sign up.")
     outbox.record(
         key=f"lead:invite:{candidate.uuid}",
         to=candidate.email,

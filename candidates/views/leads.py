@@ -117,15 +117,11 @@ def source_new(request: HttpRequest) -> HttpResponse:
 
 
 def _endpoint(request: HttpRequest, source: LeadSource, secret: str = "") -> str:
-    args = (
-        [source.uuid, secret or "<token>"]
-        if source.auth == LeadSource.Auth.TOKEN
-        else [source.uuid]
-    )
-    name = "candidates:lead_receive_token" if len(args) == 2 else "candidates:lead_receive"
-    return (
-        request.build_absolute_uri(reverse(name, args=args)).replace("%3C", "<").replace("%3E", ">")
-    )
+    """The address a form tool posts to: for a token source, the secret is its last part."""
+    address = request.build_absolute_uri(reverse("candidates:lead_receive", args=[source.uuid]))
+    if source.auth == LeadSource.Auth.TOKEN:
+        address += f"{secret or '<token>'}/"
+    return address
 
 
 @staff_required
