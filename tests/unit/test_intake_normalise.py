@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from candidates.details import normalise_email, normalise_phone
-from candidates.services.intake import _storable, hash_ip
+from candidates.services.intake import hash_ip, storable
 
 
 @pytest.mark.parametrize("value", ["Ada@Example.org", "  ada@example.ORG\t", "ADA@EXAMPLE.ORG"])
@@ -34,7 +34,7 @@ def test_ip_is_kept_only_as_a_keyed_hash():
 
 
 def test_null_bytes_in_a_payload_become_storable():
-    assert _storable({"a\x00": ["x\x00", 1], "b": {"c": "\x00"}}) == {
+    assert storable({"a\x00": ["x\x00", 1], "b": {"c": "\x00"}}) == {
         "a\ufffd": ["x\ufffd", 1],
         "b": {"c": "\ufffd"},
     }
