@@ -60,6 +60,7 @@ class PartnerFilterForm(forms.Form):
 
 
 class PartnerForm(forms.ModelForm):
+    website = forms.URLField(max_length=300, required=False, assume_scheme="https")
     services = forms.MultipleChoiceField(choices=Service.choices, widget=CHECKBOXES, required=False)
     communities = forms.MultipleChoiceField(
         choices=Community.choices, widget=CHECKBOXES, required=False
@@ -133,6 +134,7 @@ class ContactForm(forms.ModelForm):
 
 class ResourceForm(forms.ModelForm):
     needs = forms.MultipleChoiceField(choices=Need.choices, widget=CHECKBOXES, required=False)
+    url = forms.URLField(label="Link", max_length=500, required=False, assume_scheme="https")
 
     class Meta:
         model = Resource

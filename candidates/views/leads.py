@@ -52,13 +52,14 @@ def receive(request: HttpRequest, uuid, token: str = "") -> JsonResponse:
     source = leads.source_to_post(uuid)
     if source is None:
         return _error(404, "No such lead source.")
-    if not source.active:
-        return _error(403, "This lead source is paused.")
     body = _read_body(request, source.max_bytes)
     if body is None:
         return _error(413, f"The body is larger than this source's {source.max_bytes} bytes.")
     if not _authentic(request, source, token, body):
         return _error(401, "The signature or token is not valid for this source.")
+    # Only its own sender learns that a source is paused.
+    if not source.active:
+        return _error(403, "This lead source is paused.")
     if not within_limit(f"leads:{source.pk}", limit=source.rate_per_minute, window_seconds=60):
         return _error(429, "Too many leads this minute; send again later.", Retry_After="60")
     try:
