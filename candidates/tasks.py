@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from candidates.services import destinations, help_requests, imports, leads
-from rfs.redis_guard import guarded
+from rfs.redis_guard import ring
 
 logger = logging.getLogger(__name__)
 
@@ -60,16 +60,8 @@ LEADS_DOORBELL = "leads:doorbell"
 
 
 def ring_for_leads() -> None:
-    """Wake a worker to resolve stored leads: one Redis command, and a task only when none is
-    on its way. Redis or the broker down: the leads wait for the sweep, the post has its 202."""
-    if not guarded(
-        "the leads' doorbell", lambda: cache.add(LEADS_DOORBELL, 1, timeout=60), fallback=False
-    ):
-        return
-    try:
-        resolve_leads.delay()
-    except Exception as exc:  # the broker's outage must not fail the post that rang
-        logger.warning("could not wake a lead worker, the sweep will: %s", type(exc).__name__)
+    """Wake a worker to resolve stored leads; Redis or the broker down, the sweep will."""
+    ring(LEADS_DOORBELL, "candidates.tasks.resolve_leads")
 
 
 # A task resolves batches for this long, then hands on to a fresh task: well inside the

@@ -8,6 +8,9 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from celery import current_app
+from django.core.cache import cache
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -32,3 +35,16 @@ def guarded(what: str, call: Callable[[], T], *, fallback: T) -> T:
             PAUSE_SECONDS,
         )
         return fallback
+
+
+def ring(doorbell: str, task_name: str, *, seconds: int = 60) -> None:
+    """Wake a worker for stored work: one Redis command, and a task only when none is on its
+    way (the task unsets `doorbell` before it looks for work, so nothing stored after that is
+    missed). Redis or the broker down: the work waits for its sweep; the change that stored it
+    has committed and must not fail. The task is named, not imported: the ground knows none."""
+    if not guarded(doorbell, lambda: cache.add(doorbell, 1, seconds), fallback=False):
+        return
+    try:
+        current_app.send_task(task_name)
+    except Exception as exc:  # the broker's outage must not fail the caller
+        logger.warning("could not wake a worker, the sweep will: %s", type(exc).__name__)

@@ -11,13 +11,13 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import Candidate, Destination, DestinationEvent, Note
 from candidates.webhook_signatures import signature
+from rfs import redis_guard
 from rfs.redis_guard import guarded
 
 logger = logging.getLogger(__name__)
@@ -129,15 +129,8 @@ def record(
 
 
 def ring() -> None:
-    """Wake a worker to deliver: one Redis command, and a task only when none is on its way.
-    Redis or the broker down: the events wait for the sweep; the change has committed."""
-    if not guarded("the events' doorbell", lambda: cache.add(DOORBELL, 1, 60), fallback=False):
-        return
-    try:
-        # By name: the task module imports the services, not the other way round.
-        current_app.send_task(DELIVER_TASK)
-    except Exception as exc:  # the broker's outage must not fail the change
-        logger.warning("could not wake an events worker, the sweep will: %s", type(exc).__name__)
+    """Wake a worker to deliver events; Redis or the broker down, the sweep will."""
+    redis_guard.ring(DOORBELL, DELIVER_TASK)
 
 
 @transaction.atomic

@@ -10,15 +10,14 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rfs import redis_guard
 from rfs.notify import tasks
 from rfs.notify.models import Notification
 from rfs.notify.rendering import render_subject
-from rfs.redis_guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -123,19 +122,8 @@ def _insert(rows: list[Notification]) -> list[Notification]:
 
 
 def ring() -> None:
-    """Wake a worker to deliver what is due: one Redis command, and a task only when none is
-    already on its way. If Redis is down the rows wait for the sweep; the change that
-    recorded them has committed and must not fail."""
-    if not guarded(
-        "the outbox's doorbell",
-        lambda: cache.add(tasks.DOORBELL, 1, timeout=DOORBELL_SECONDS),
-        fallback=False,
-    ):
-        return
-    try:
-        tasks.deliver_due.delay()
-    except Exception as exc:  # the broker's outage must not break the caller
-        logger.warning("could not wake the outbox worker, the sweep will: %s", type(exc).__name__)
+    """Wake a worker to deliver what is due; if Redis is down the rows wait for the sweep."""
+    redis_guard.ring(tasks.DOORBELL, "rfs.notify.tasks.deliver_due", seconds=DOORBELL_SECONDS)
 
 
 def cancel(*, key: str) -> bool:
