@@ -1,11 +1,10 @@
 """candidates.services.intake.resolve_submission: one person, one candidate."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from candidates.services.proposed_updates import (
 from rfs.accounts.models import User
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory, signup_form_data
+from tests.support.concurrency import at_once
 from tests.support.outbox import delivered
 
 
@@ -258,24 +258,7 @@ def test_a_broken_row_is_not_retried_as_a_race():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_identical_submissions_make_one_candidate_and_one_email():
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def submit() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(resolve())
-        except Exception as exc:  # surfaced by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    results = at_once(resolve, resolve)
     assert Candidate.objects.count() == 1
     assert Submission.objects.count() == 2
     assert sorted(s.outcome for s in results) == ["created", "matched"]
@@ -287,24 +270,7 @@ def test_two_simultaneous_identical_submissions_make_one_candidate_and_one_email
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_updates_of_one_person_record_two_proposals_and_one_email():
     candidate = resolve().candidate
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def submit() -> None:
-        try:
-            barrier.wait(timeout=10)
-            resolve(city="Baltimore")
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    at_once(lambda: resolve(city="Baltimore"), lambda: resolve(city="Baltimore"))
     candidate.refresh_from_db()
     assert candidate.city == "Washington"
     assert ProposedUpdate.objects.filter(candidate=candidate).count() == 2

@@ -1,7 +1,6 @@
 """The public signup form over HTTP: pages, outcomes, spam, rate limit, hostile input."""
 
 import hashlib
-import threading
 
 import pytest
 from django.conf import settings
@@ -14,6 +13,7 @@ from candidates import request_kinds
 from candidates.models import Candidate, HelpRequest, Stage, StageChange, Submission
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory, signup_form_data
+from tests.support.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 SIGNUP = "/signup/"
@@ -260,24 +260,10 @@ def test_privacy_notice_is_public(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_double_submit_from_two_threads_makes_one_candidate_and_one_email():
-    barrier = threading.Barrier(2)
-    statuses, errors = [], []
+    def submit() -> int:
+        return Client().post(SIGNUP, signup_form_data()).status_code
 
-    def submit() -> None:
-        try:
-            barrier.wait(timeout=10)
-            statuses.append(Client().post(SIGNUP, signup_form_data()).status_code)
-        except Exception as exc:  # surfaced by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    statuses = at_once(submit, submit)
     assert statuses == [302, 302]
     assert Candidate.objects.count() == 1
     assert Submission.objects.count() == 2

@@ -203,27 +203,14 @@ def test_one_refused_message_does_not_stop_the_others(db, settings):
 
 
 def test_concurrent_deliveries_of_one_row_send_once(transactional_db):
-    import threading
-
-    from django.db import connection
+    from tests.support.concurrency import at_once
 
     row = record_notice()
-    barrier = threading.Barrier(2)
-    results = []
 
-    def deliver_once():
-        barrier.wait()
-        try:
-            results.append(delivery.deliver(notification_id=row.pk))
-        finally:
-            connection.close()
+    def deliver_once() -> bool:
+        return delivery.deliver(notification_id=row.pk)
 
-    threads = [threading.Thread(target=deliver_once) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == [False, True]
+    assert sorted(at_once(deliver_once, deliver_once)) == [False, True]
     assert len(mail.outbox) == 1
 
 

@@ -1,12 +1,10 @@
 """The partner's answer is a help request: reminded at 75 % of its window, escalated to
 staff after it, each exactly once, by candidates' own sweep, even with two at once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from candidates.models import HelpRequest
@@ -16,6 +14,7 @@ from rfs.notify.models import Notification
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
 from tests.factories.partners import ContactFactory, PartnerFactory
+from tests.support.concurrency import at_once
 
 CONSENT = Consent(words="Yes.")
 
@@ -61,25 +60,8 @@ def test_two_concurrent_sweeps_remind_and_escalate_each_partner_request_once(tra
     now = timezone.now()
     to_remind = [_send(partner, now - timedelta(hours=60)) for _ in range(6)]
     overdue = [_send(partner, now - timedelta(days=10)) for _ in range(6)]
-    barrier = threading.Barrier(2)
-    results, errors = [], []
+    results = at_once(lambda: sweep_requests(now=now), lambda: sweep_requests(now=now))
 
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(sweep_requests(now=now))
-        except Exception as exc:  # reported below; a thread must not swallow failures
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert not errors
     assert sum(r["reminded"] for r in results) == len(to_remind)
     assert sum(r["escalated"] for r in results) == len(overdue)
     assert Notification.objects.filter(template="request_reminder").count() == len(to_remind)

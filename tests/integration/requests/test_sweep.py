@@ -1,9 +1,7 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from candidates import request_kinds
@@ -14,6 +12,7 @@ from mentors.models import MENTOR_INTRO
 from rfs.notify.models import Notification
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
+from tests.support.concurrency import at_once
 from tests.support.outbox import delivered
 
 
@@ -114,25 +113,8 @@ def test_two_concurrent_sweeps_remind_and_escalate_each_request_once(transaction
     ]
     overdue = [ask(CandidateFactory(), owner, opened) for _ in range(8)]
     now = timezone.now()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
+    results = at_once(lambda: sweep_requests(now=now), lambda: sweep_requests(now=now))
 
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(sweep_requests(now=now))
-        except Exception as exc:  # reported below; a thread must not swallow failures
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert not errors
     assert sum(r["reminded"] for r in results) == len(to_remind)
     assert sum(r["escalated"] for r in results) == len(overdue)
     assert Notification.objects.filter(template="request_reminder").count() == len(to_remind)

@@ -1,11 +1,9 @@
 """A screener cannot harvest the queue: open claims and claims a day are capped, and staff
 see who gives back what they claim."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +11,7 @@ from screening.models import Claim
 from screening.services import claims
 from screening.services.guards import ScreeningError
 from tests.factories.screening import ScreenerFactory, waiting_candidate
+from tests.support.concurrency import at_once
 
 
 @pytest.fixture
@@ -61,23 +60,14 @@ def test_two_claims_at_once_cannot_both_pass_the_cap(settings):
     screener = ScreenerFactory()
     for n in range(2):
         waiting_candidate(signed_up_ago=timedelta(hours=n + 1))
-    barrier, outcomes = threading.Barrier(2), []
 
-    def claim() -> None:
+    def claim() -> bool:
         try:
-            barrier.wait(timeout=10)
-            outcomes.append(claims.claim_next(screener=screener) is not None)
+            return claims.claim_next(screener=screener) is not None
         except ScreeningError:
-            outcomes.append(False)
-        finally:
-            connection.close()
+            return False
 
-    threads = [threading.Thread(target=claim) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == [False, True]
+    assert sorted(at_once(claim, claim)) == [False, True]
     assert Claim.objects.open().count() == 1
 
 
