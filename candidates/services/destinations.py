@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import Candidate, Destination, DestinationEvent, Note
-from candidates.webhook_signatures import signature
 from rfs import redis_guard
 from rfs.redis_guard import guarded
+from rfs.signatures import signature
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from candidates.models import Destination, DestinationEvent
 from candidates.services import destinations
 from candidates.services.pipeline import move_stage
-from candidates.webhook_signatures import signature
+from rfs.signatures import signature
 from tests.factories.candidates import CandidateFactory, signup_form_data
 
 pytestmark = pytest.mark.django_db

@@ -28,6 +28,7 @@ from candidates.services import leads, people_counts
 from candidates.services.intake import resolve_submission
 from candidates.services.merges import merge_candidates
 from rfs.notify.models import Notification
+from rfs.signatures import signature
 from tests.factories.candidates import CandidateFactory, signup_form_data
 from tests.support.outbox import delivered
 
@@ -57,7 +58,7 @@ def url(source: LeadSource, token: str = "") -> str:
 def post_signed(client, source, secret, payload, *, at=None, headers=None, body=None):
     body = body if body is not None else json.dumps(payload).encode()
     timestamp = str(int(at if at is not None else time.time()))
-    signed = leads.signature(secret, timestamp=timestamp, body=body)
+    signed = signature(secret, timestamp=timestamp, body=body)
     return client.post(
         url(source),
         body,
@@ -99,7 +100,7 @@ def test_a_request_not_signed_by_the_source_is_refused_401(client, tamper):
         timestamp = str(now + 301)
     elif tamper == "other secret":
         key = "not-the-secret"
-    signed = leads.signature(key, timestamp=timestamp, body=body)
+    signed = signature(key, timestamp=timestamp, body=body)
     if tamper == "bad signature":
         signed = "sha256=" + "0" * 64
     sent = body.replace(b"Ada", b"Eve") if tamper == "body changed" else body
