@@ -12,6 +12,7 @@ class EndorsementsConfig(AppConfig):
         from candidates import panels, request_kinds
         from rfs.accounts import places
         from rfs.accounts.models import Role
+        from rfs.notify import kinds
 
         request_kinds.register(
             request_kinds.RequestKind(
@@ -23,3 +24,7 @@ class EndorsementsConfig(AppConfig):
             Role.REVIEWER, "My reviews", "endorsements:applications", order=10, start=True
         )
         panels.register("endorsements:panel", order=40)
+        # The applicant hears about their application; a reviewer's assignment is work for them.
+        kinds.register("endorsement_received", direct=True)
+        kinds.register("endorsement_decision", direct=True)
+        kinds.register("endorsement_assigned", direct=False)

@@ -9,6 +9,7 @@ class MentorsConfig(AppConfig):
         from mentors.models import MENTOR_INTRO
         from rfs.accounts import places
         from rfs.accounts.models import Role
+        from rfs.notify import kinds
 
         # The mentor's first contact with a new mentee answers the introduction.
         request_kinds.register(
@@ -21,3 +22,6 @@ class MentorsConfig(AppConfig):
         places.register(Role.MENTOR, "My mentees", "mentors:home", order=10, start=True)
         places.register(Role.MENTOR, "My profile", "mentors:profile_edit", order=20)
         panels.register("mentors:match_panel", order=20)
+        # The mentee's introduction answers their ask for help; the mentor's is work for them.
+        kinds.register("mentor_intro_candidate", direct=True)
+        kinds.register("mentor_intro_mentor", direct=False)

@@ -15,6 +15,7 @@ class PartnersConfig(AppConfig):
         from partners.services import directory
         from rfs.accounts import places
         from rfs.accounts.models import Role
+        from rfs.notify import kinds
 
         # The partner's acceptance (or refusal) of a referral answers it; due after the
         # partner's window (directory.response_days_of), 3 business days by default.
@@ -34,3 +35,7 @@ class PartnersConfig(AppConfig):
         places.register(Role.PARTNER, "Refer a candidate", "partners:portal_refer", order=20)
         places.register(Role.PARTNER, "Resources", "partners:portal_resources", order=30)
         panels.register("partners:panel", order=30)
+        # The candidate's own referral answers them; the partner's introduction is work for it.
+        kinds.register("partner_consent_request", direct=True)
+        kinds.register("partner_intro_candidate", direct=True)
+        kinds.register("partner_intro_partner", direct=False)

@@ -354,6 +354,14 @@ CELERY_BEAT_SCHEDULE = {
 RFS_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 # A delivery task waits this long before it sends, so that a burst goes out in batches.
 RFS_OUTBOX_GATHER_SECONDS = 0.5
+# Deliverability. VERP: with a bounce domain set, each email's envelope sender (Return-Path)
+# is <localpart>+<signed id>@<domain>, so a bounce names the email it is about; a mail server
+# pipes what arrives there to `manage.py process_bounce`. Empty: off, the From address is used.
+RFS_OUTBOX_BOUNCE_DOMAIN = env("OUTBOX_BOUNCE_DOMAIN")
+RFS_OUTBOX_BOUNCE_LOCALPART = env("OUTBOX_BOUNCE_LOCALPART", "bounces")
+# The mail provider signs the bounce and complaint events it posts to /outbox/events/ with
+# this (HMAC-SHA256, rfs/signatures.py). Empty: the endpoint refuses every post.
+RFS_OUTBOX_EVENTS_SECRET = env("OUTBOX_EVENTS_SECRET")
 # A worker counts as alive if it answered within this many seconds.
 RFS_WORKER_HEARTBEAT_SECONDS = 90
 

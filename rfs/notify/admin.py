@@ -41,7 +41,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry delivery now")
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        retried = queryset.filter(status__in=["pending", "failed"])
+        retried = queryset.filter(status__in=["pending", "failed", "suppressed"])
         count = retried.update(status="pending", next_attempt_at=timezone.now())
         deliver_due.delay_on_commit()
         self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)

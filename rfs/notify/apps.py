@@ -9,5 +9,9 @@ class NotifyConfig(AppConfig):
     def ready(self) -> None:
         from rfs.accounts import places
         from rfs.accounts.models import Role
+        from rfs.notify import kinds
 
         places.register(Role.STAFF, "Outbox", "notify:list", order=80)
+        places.register(Role.STAFF, "Suppressions", "notify:suppressions", order=85)
+        # A one-off message about the person's own record.
+        kinds.register("notice", direct=True)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rfs.notify import suppressions
 from rfs.notify.models import Notification
 from rfs.notify.rendering import bodies
 from rfs.notify.retention import without_body
@@ -62,7 +63,11 @@ def claim(*, now: datetime, ids: list[int] | None = None) -> list[Notification]:
 
 
 def send(rows: list[Notification]) -> int:
-    """Send claimed rows over one connection and record each outcome. Returns how many went."""
+    """Send claimed rows over one connection and record each outcome. Returns how many went.
+    Rows to a suppressed address are marked so, never sent (one query for the batch)."""
+    rows = _without_suppressed(rows)
+    if not rows:
+        return 0
     connection = get_connection()
     sent: list[Notification] = []
     try:
@@ -87,14 +92,37 @@ def send(rows: list[Notification]) -> int:
     return len(sent)
 
 
+def _without_suppressed(rows: list[Notification]) -> list[Notification]:
+    stopped = suppressions.stopped(rows)
+    now = timezone.now()
+    for row in rows:
+        if row.pk in stopped:
+            suppression = stopped[row.pk]
+            Notification.objects.filter(pk=row.pk).update(
+                status=Notification.Status.SUPPRESSED,
+                last_error=f"Not sent: {suppression.email} is suppressed "
+                f"({suppression.get_reason_display().lower()}, {suppression.created_at:%Y-%m-%d}).",
+                claimed_at=None,
+                # A secret that will not be sent is not kept either.
+                **(without_body(now) if row.secret else {}),
+            )
+    return [row for row in rows if row.pk not in stopped]
+
+
 def _message(row: Notification, connection) -> EmailMultiAlternatives:
     text, html = bodies(row)
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        # The envelope sender (VERP when on); the From header stays the organisation's.
+        from_email=suppressions.return_path(row),
         to=[row.to_email],
-        headers={"Message-ID": message_id(row), "X-RFS-Notification": str(row.uuid)},
+        headers={
+            "From": settings.DEFAULT_FROM_EMAIL,
+            "Message-ID": message_id(row),
+            "X-RFS-Notification": str(row.uuid),
+            **suppressions.list_unsubscribe_headers(row),
+        },
         connection=connection,
     )
     if html:

@@ -1,6 +1,8 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 
@@ -13,6 +15,8 @@ class Notification(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        # Not sent: its address is on the suppression list for its kind (see suppressions.py).
+        SUPPRESSED = "suppressed", "Suppressed"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The same follow-up is never recorded twice: callers build a key that names it.
@@ -63,3 +67,67 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("notify:detail", args=[self.uuid])
+
+
+class SuppressionQuerySet(models.QuerySet):
+    def active(self) -> "SuppressionQuerySet":
+        return self.filter(lifted_at__isnull=True)
+
+
+class Suppression(models.Model):
+    """An address the outbox stops sending to (all of it, or some kinds: suppressions.stops),
+    until staff lift it. Kept after erasure on purpose: it is what keeps a person's "stop"."""
+
+    class Reason(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", "Hard bounce"
+        COMPLAINT = "complaint", "Complaint"
+        UNSUBSCRIBE = "unsubscribe", "Unsubscribe"
+
+    class Source(models.TextChoices):
+        PROVIDER = "provider", "Mail provider's event"
+        BOUNCE_MESSAGE = "bounce_message", "Bounce message"
+        UNSUBSCRIBE_LINK = "unsubscribe_link", "Unsubscribe link"
+        UNSUBSCRIBE_EMAIL = "unsubscribe_email", "Unsubscribe email"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Lower-cased, so one address is one row whatever case a provider reports it in.
+    email = models.EmailField(max_length=254)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    # The email that bounced, was complained about or unsubscribed from, when known.
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the provider or the bounce said (a status code, a diagnostic).
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Why it was lifted.
+    note = models.TextField(blank=True)
+
+    objects = SuppressionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One standing suppression per address and reason; lifted ones stay as history.
+            # Its index (email first) is the one the worker's check reads.
+            models.UniqueConstraint(
+                fields=["email", "reason"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="suppression_one_active_per_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="suppression_email_lower_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_reason_display()})"

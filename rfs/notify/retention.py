@@ -17,7 +17,12 @@ from rfs.notify.models import Notification
 # Rows emptied per UPDATE, so a first purge of a large table holds no long lock.
 BATCH = 1000
 # Rows that will not be sent again: their bodies explain nothing the record does not.
-FINISHED = [Notification.Status.SENT, Notification.Status.FAILED, Notification.Status.CANCELLED]
+FINISHED = [
+    Notification.Status.SENT,
+    Notification.Status.FAILED,
+    Notification.Status.CANCELLED,
+    Notification.Status.SUPPRESSED,
+]
 
 
 def without_body(at: datetime) -> dict[str, Any]:

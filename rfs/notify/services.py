@@ -15,8 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from rfs import redis_guard
-from rfs.notify import tasks
-from rfs.notify.models import Notification
+from rfs.notify import kinds, suppressions, tasks
+from rfs.notify.models import Notification, Suppression
 from rfs.notify.rendering import render_subject
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def record_many(messages: list[dict[str, Any]], *, secret: bool = False) -> int:
 
 
 def _row(*, key: str, to: str, template: str, context: dict, ref: str = "", secret: bool):
+    kinds.check(template)
     return Notification(
         key=key,
         template=template,
@@ -142,3 +143,42 @@ def count_as_sent(*, after_id: int, until: datetime) -> int:
     return Notification.objects.filter(
         pk__gt=after_id, status=Notification.Status.PENDING, created_at__lte=until
     ).update(status=Notification.Status.SENT, sent_at=F("created_at"))
+
+
+# --- The suppression list ------------------------------------------------------------------
+
+
+def suppress(
+    *,
+    email: str,
+    reason: str,
+    source: str,
+    notification: Notification | None = None,
+    detail: str = "",
+) -> Suppression:
+    """Put `email` on the suppression list for `reason`, once: an address already suppressed
+    for that reason keeps its first row. The worker holds back what it stops from then on."""
+    Suppression.objects.bulk_create(
+        [
+            Suppression(
+                email=suppressions.normalise(email),
+                reason=reason,
+                source=source,
+                notification=notification,
+                detail=detail[:500],
+            )
+        ],
+        # The one-standing-suppression constraint: a concurrent or repeated event is a no-op.
+        ignore_conflicts=True,
+    )
+    return Suppression.objects.active().get(email=suppressions.normalise(email), reason=reason)
+
+
+def lift(*, suppression: Suppression, by, note: str) -> bool:
+    """Lift a standing suppression: emails to the address are sent again from now on (those
+    already held back stay so). Returns False if it was lifted already."""
+    return bool(
+        Suppression.objects.filter(pk=suppression.pk, lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=by, note=note
+        )
+    )

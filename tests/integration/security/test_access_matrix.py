@@ -81,6 +81,9 @@ SPECS = {
     "account_confirm_email": ("GET", "key"),
     "account_reset_password_from_key": ("GET", "reset"),
     "notify:detail": ("GET", "email"),
+    "notify:suppression": ("GET", "suppression"),
+    "notify:unsubscribe": ("GET", "token"),
+    "notify:events": ("POST", None),
     "screening:claim_next": ("POST", None),
     "screening:candidate": ("GET", "candidate"),
     "screening:claim": ("POST", "candidate"),
@@ -229,6 +232,11 @@ EXPECTED = {
     # The outbox and the dashboard.
     "notify:list": STAFF,
     "notify:detail": STAFF,
+    "notify:suppressions": STAFF,
+    "notify:suppression": STAFF,
+    # An unsubscribe link that is not genuine; provider events that are not signed.
+    "notify:unsubscribe": {**dict.fromkeys(ROLES, 400), NO_CODE: "code"},
+    "notify:events": {**dict.fromkeys(ROLES, 401), NO_CODE: "code"},
     "dashboard:index": STAFF,
     "dashboard:list": STAFF,
     "dashboard:endorsements": STAFF,

@@ -14,7 +14,8 @@ from candidates.services.help_requests import ask_question
 from candidates.services.leads import create_source
 from partners.services.referrals import Consent, propose_referral
 from rfs.accounts.models import Role
-from rfs.notify.services import record_message
+from rfs.notify.models import Suppression
+from rfs.notify.services import record_message, suppress
 from rfs.notify.tasks import HEARTBEAT_KEY
 from screening.models import Claim, ScheduledCall, ScreeningCall
 from tests.factories.accounts import UserFactory
@@ -63,6 +64,11 @@ def build() -> World:
     )
     job = CandidateImport.objects.create(by=staff, file_name="a.csv", content="Email\n")
     email = record_message(key="matrix", to=candidate.email, subject="Hi", body_text="Hi")
+    suppression = suppress(
+        email="matrix-bounced@example.org",
+        reason=Suppression.Reason.HARD_BOUNCE,
+        source=Suppression.Source.PROVIDER,
+    )
     StateLeadFactory(mentor=mentor, state="DC")
     # A worker's heartbeat, so /healthz answers as it does in production.
     cache.set(HEARTBEAT_KEY, time.time(), timeout=None)
@@ -133,6 +139,7 @@ def build() -> World:
         "booked": [booked.uuid],
         "import": [job.uuid],
         "email": [email.uuid],
+        "suppression": [suppression.uuid],
         "holiday": [holiday.pk],
         "review": [review.uuid],
         "mentor": [mentor.uuid],
