@@ -27,7 +27,7 @@ from rfs.demo.leads import seed_leads
 from rfs.demo.logins import seed_screeners
 from rfs.demo.replay import Story, replay
 from rfs.notify import services as outbox
-from rfs.notify.models import Notification
+from rfs.notify.models import Notification, Suppression
 from screening.models import Claim, ScreeningCall
 from screening.services.booking import send_due_reminders
 
@@ -49,6 +49,7 @@ def seed(*, stdout) -> None:
         seed_leads()
         partners.link_lead_sources()
         history = outbox.count_as_sent(after_id=last_email or 0, until=timezone.now())
+        _suppressions()
     demo = Candidate.objects.filter(email__endswith=f"@{people.DOMAIN}")
     stdout.write(
         f"Demo organisation: {demo.count()} candidates, "
@@ -85,6 +86,35 @@ def _stories(everyone: list[people.Person], *, until: datetime) -> list[Story]:
         *partners.stories(random.Random(partners.SEED + 2), everyone, staff=staff, until=until),
         _beat(start=everyone[0].signed_up, until=until),
     ]
+
+
+def _suppressions() -> None:
+    """A few addresses on the suppression list, as a mail provider and people put them there:
+    a hard bounce of a signup confirmation, an unsubscribe from a nudge, and a complaint
+    that staff lifted once the person wrote to say it was a mistake."""
+    emails = Notification.objects.filter(
+        template="signup_confirmation", to_email__endswith=f"@{people.DOMAIN}"
+    ).order_by("to_email")[:3]
+    bounced, unsubscribed, complained = emails
+    Reason, Source = Suppression.Reason, Suppression.Source
+    outbox.suppress(
+        email=bounced.to_email,
+        reason=Reason.HARD_BOUNCE,
+        source=Source.PROVIDER,
+        notification=bounced,
+        detail="5.1.1 smtp; 550 5.1.1 User unknown",
+    )
+    outbox.suppress(
+        email=unsubscribed.to_email, reason=Reason.UNSUBSCRIBE, source=Source.UNSUBSCRIBE_LINK
+    )
+    lifted = outbox.suppress(
+        email=complained.to_email, reason=Reason.COMPLAINT, source=Source.PROVIDER
+    )
+    outbox.lift(
+        suppression=lifted,
+        by=User.objects.get(email="staff@example.org"),
+        note="They wrote to say marking our email as spam was a mistake.",
+    )
 
 
 def _beat(*, start: datetime, until: datetime) -> Story:

@@ -31,7 +31,7 @@ from mentors.models import MENTOR_INTRO, Mentor, Mentorship, StateLead
 from rfs.accounts.models import User
 from rfs.demo import mentors, people, screening
 from rfs.demo.logins import DEMO_PASSWORD, DEMO_SCREENERS
-from rfs.notify.models import Notification
+from rfs.notify.models import Notification, Suppression
 from screening.models import Claim, ContactAttempt, ScheduledCall, ScreeningCall
 
 
@@ -67,6 +67,7 @@ def counts() -> tuple[int, ...]:
         StateLead,
         Mentorship,
         Notification,
+        Suppression,
     ]
     return tuple(model.objects.count() for model in models)
 
@@ -204,6 +205,20 @@ def test_the_past_emails_are_history_and_none_waits_to_be_sent(demo):
     # demo does not start by sending staff a pile of escalations.
     assert emails.filter(template="request_escalation").exists()
     assert sweep_requests()["escalated"] == 0
+
+
+def test_the_suppression_list_has_a_bounce_an_unsubscribe_and_a_lifted_complaint(demo):
+    rows = Suppression.objects.filter(email__endswith=f"@{people.DOMAIN}")
+    assert sorted(rows.values_list("reason", flat=True)) == [
+        "complaint",
+        "hard_bounce",
+        "unsubscribe",
+    ]
+    assert list(rows.active().values_list("reason", flat=True).order_by("reason")) == [
+        "hard_bounce",
+        "unsubscribe",
+    ]
+    assert rows.get(reason="complaint").lifted_by.email == "staff@example.org"
 
 
 def test_each_demo_partner_form_has_leads_and_one_waiting_for_a_fix(demo):
