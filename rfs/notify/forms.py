@@ -1,5 +1,7 @@
 from django import forms
 
+from rfs.notify.models import Suppression
+
 
 class LiftForm(forms.Form):
     note = forms.CharField(
@@ -8,3 +10,11 @@ class LiftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: the person asked us to write again, or the mailbox works now.",
     )
+
+
+class SuppressionFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=254, label="Address")
+    reason = forms.ChoiceField(
+        choices=[("", "Any reason"), *Suppression.Reason.choices], required=False
+    )
+    show = forms.ChoiceField(choices=[("", "Standing"), ("all", "Lifted too")], required=False)

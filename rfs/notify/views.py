@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from rfs import signatures
 from rfs.accounts.roles import staff_required
 from rfs.notify import bounces, services, suppressions
-from rfs.notify.forms import LiftForm
+from rfs.notify.forms import LiftForm, SuppressionFilterForm
 from rfs.notify.models import Notification, Suppression
 from rfs.notify.rendering import bodies
 
@@ -113,28 +113,17 @@ def provider_events(request: HttpRequest) -> JsonResponse:
 
 @staff_required
 def suppression_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:254]
-    reason = request.GET.get("reason", "")
-    show = request.GET.get("show", "")
+    form = SuppressionFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
     rows = Suppression.objects.select_related("lifted_by")
-    if show != "all":
+    if data.get("show") != "all":
         rows = rows.active()
-    if query:
-        rows = rows.filter(email__icontains=query)
-    if reason in Suppression.Reason.values:
-        rows = rows.filter(reason=reason)
+    if data.get("q"):
+        rows = rows.filter(email__icontains=data["q"].strip())
+    if data.get("reason"):
+        rows = rows.filter(reason=data["reason"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "notify/suppression_list.html",
-        {
-            "page": page,
-            "q": query,
-            "reason": reason,
-            "show": show,
-            "reasons": Suppression.Reason.choices,
-        },
-    )
+    return render(request, "notify/suppression_list.html", {"page": page, "form": form})
 
 
 @staff_required

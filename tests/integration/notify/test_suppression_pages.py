@@ -74,6 +74,8 @@ def test_bad_list_parameters_show_a_page_not_an_error(client_for, staff):
         response = client_for(staff).get(reverse("notify:suppressions"), query)
         assert response.status_code == 200
         assert "<b>zz</b>" not in response.content.decode()
+    bad = client_for(staff).get(reverse("notify:suppressions"), {"reason": "often"})
+    assert "Select a valid choice" in bad.content.decode()
 
 
 def test_only_staff_see_or_lift_suppressions(client_for, screener):
