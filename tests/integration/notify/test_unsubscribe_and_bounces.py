@@ -130,11 +130,13 @@ def test_hard_bounces_and_complaints_suppress_soft_bounces_are_counted(client, e
             event("complaint", None, email="bob@example.org"),
             event(bounce_type="soft", email="cy@example.org"),
             {"type": "delivered", "email": "dee@example.org"},
+            event(email="eve@example.org", message_id="<not-ours@elsewhere>"),
         ]
     }
     response = post_events(client, body)
     assert response.status_code == 200
-    assert response.json() == {"suppressed": 2, "soft_bounces": 1}
+    assert response.json() == {"suppressed": 3, "soft_bounces": 1}
+    assert Suppression.objects.get(email="eve@example.org").notification is None
     assert standing() == [("hard_bounce", "provider")]
     assert standing("bob@example.org") == [("complaint", "provider")]
     assert standing("cy@example.org") == []
