@@ -93,6 +93,8 @@ def send(rows: list[Notification]) -> int:
 
 
 def _without_suppressed(rows: list[Notification]) -> list[Notification]:
+    """Mark the rows a standing suppression stops (never sent, never lost: staff see them
+    on the outbox pages, with the reason); return the others."""
     stopped = suppressions.stopped(rows)
     now = timezone.now()
     for row in rows:
