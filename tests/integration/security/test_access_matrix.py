@@ -228,6 +228,8 @@ EXPECTED = {
     "mfa_download_recovery_codes": NOT_SET_UP,
     # The outbox and the dashboard.
     "notify:list": STAFF,
+    "accounts:security_events": STAFF,
+    "accounts:security_events_csv": STAFF,
     "notify:detail": STAFF,
     "dashboard:index": STAFF,
     "dashboard:list": STAFF,
