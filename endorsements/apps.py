@@ -9,7 +9,8 @@ class EndorsementsConfig(AppConfig):
     name = "endorsements"
 
     def ready(self) -> None:
-        from candidates import panels, request_kinds
+        from candidates import data_rights, panels, request_kinds
+        from endorsements import personal_data
         from rfs.accounts import places
         from rfs.accounts.models import Role
 
@@ -23,3 +24,9 @@ class EndorsementsConfig(AppConfig):
             Role.REVIEWER, "My reviews", "endorsements:applications", order=10, start=True
         )
         panels.register("endorsements:panel", order=40)
+        data_rights.register(
+            "endorsements",
+            label="Endorsements and contributions",
+            export=personal_data.export,
+            erase=personal_data.erase,
+        )

@@ -5,7 +5,8 @@ class MentorsConfig(AppConfig):
     name = "mentors"
 
     def ready(self) -> None:
-        from candidates import panels, request_kinds
+        from candidates import data_rights, panels, request_kinds
+        from mentors import personal_data
         from mentors.models import MENTOR_INTRO
         from rfs.accounts import places
         from rfs.accounts.models import Role
@@ -21,3 +22,6 @@ class MentorsConfig(AppConfig):
         places.register(Role.MENTOR, "My mentees", "mentors:home", order=10, start=True)
         places.register(Role.MENTOR, "My profile", "mentors:profile_edit", order=20)
         panels.register("mentors:match_panel", order=20)
+        data_rights.register(
+            "mentors", label="Mentorships", export=personal_data.export, erase=personal_data.erase
+        )

@@ -10,7 +10,8 @@ class PartnersConfig(AppConfig):
     name = "partners"
 
     def ready(self) -> None:
-        from candidates import heard_from, panels, request_kinds
+        from candidates import data_rights, heard_from, panels, request_kinds
+        from partners import personal_data
         from partners.models import TEAM_PREFIX
         from partners.services import directory
         from rfs.accounts import places
@@ -34,3 +35,6 @@ class PartnersConfig(AppConfig):
         places.register(Role.PARTNER, "Refer a candidate", "partners:portal_refer", order=20)
         places.register(Role.PARTNER, "Resources", "partners:portal_resources", order=30)
         panels.register("partners:panel", order=30)
+        data_rights.register(
+            "partners", label="Referrals", export=personal_data.export, erase=personal_data.erase
+        )

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from candidates import panels
+from candidates import panels, request_kinds
 from candidates.forms.staff import CandidateFilterForm, NoteForm, StageForm
-from candidates.models import Candidate, Need
+from candidates.models import Candidate, HelpRequest, Need
 from candidates.services import proposed_updates, records
 from candidates.services.pipeline import StageMoveRefused, move_stage
 from candidates.services.search import filter_candidates
@@ -103,6 +103,9 @@ def _detail(request: HttpRequest, candidate: Candidate, **forms) -> HttpResponse
             (proposal, proposed_updates.described(proposal))
             for proposal in proposed_updates.pending_updates(candidate)
         ],
+        "data_requests": HelpRequest.objects.unresolved().filter(
+            candidate=candidate, kind=request_kinds.DATA_REQUEST
+        ),
         "note_form": forms.get("note_form") or NoteForm(),
         "stage_form": forms.get("stage_form") or StageForm(stage=candidate.stage),
         "needs": [Need(need).label for need in candidate.needs if need in Need.values],

@@ -78,17 +78,19 @@ def record_view(
 
 
 @transaction.atomic
-def forget_subject(*, subject_id: uuid_module.UUID, label: str, user: User | None) -> None:
-    """Replace an erased person's name in the log: events about them keep their kind and
-    time under `label`; their own logins keep no address of theirs."""
-    SecurityEvent.objects.filter(subject_id=subject_id).update(subject_label=label)
+def forget_subject(
+    *, subject_id: uuid_module.UUID | None, label: str, user: User | None = None, email: str = ""
+) -> None:
+    """An erased person in the log: events about them, by them, or naming the address they
+    logged in with keep their kind and time, under `label` instead of who they were."""
+    if subject_id is not None:
+        SecurityEvent.objects.filter(subject_id=subject_id).update(subject_label=label)
     if user is not None:
         SecurityEvent.objects.filter(actor=user).update(actor_label=label)
-    # A failed login names the address tried, not a user.
-    if user is not None:
-        SecurityEvent.objects.filter(actor__isnull=True, actor_label=user.email).update(
-            actor_label=label
-        )
+    if email:
+        # A failed login or a lockout names the address tried, not a user.
+        SecurityEvent.objects.filter(actor_label=email).update(actor_label=label)
+        SecurityEvent.objects.filter(subject_label=email).update(subject_label=label)
 
 
 def purge_old_events(*, now=None) -> int:
