@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from rfs.accounts.events import Kind, record_event
 from rfs.accounts.forms import SecurityEventFilterForm
 from rfs.accounts.models import SecurityEvent
 from rfs.accounts.roles import staff_required
@@ -52,6 +53,7 @@ def security_events(request: HttpRequest) -> HttpResponse:
 def security_events_csv(request: HttpRequest) -> HttpResponse:
     form = SecurityEventFilterForm(request.GET)
     events = form.apply(SecurityEvent.objects.all())
+    record_event(kind=Kind.EXPORT, detail="Security log CSV", request=request)
     rows = (
         (
             e.at.isoformat(),

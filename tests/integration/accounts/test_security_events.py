@@ -155,6 +155,8 @@ def test_csv_has_the_filtered_events(client_for, staff, events):
     lines = text.strip().splitlines()
     assert lines[0].startswith("at,kind,who")
     assert len(lines) == 2 and "zed@example.org" in lines[1] and "export" in lines[1]
+    # Downloading the log is itself an export.
+    assert SecurityEvent.objects.filter(actor=staff, detail="Security log CSV").exists()
 
 
 @pytest.mark.parametrize("persona", ["screener", "mentor", "outsider"])
