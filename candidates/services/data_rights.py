@@ -7,9 +7,13 @@ people and the dashboard's figures stay), the stage history, request times, and 
 section keeps (a contribution's amount, date and candidacy).
 """
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Func, Q, TextField, Value
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 
 from candidates import data_rights, request_kinds
@@ -19,6 +23,7 @@ from candidates.models import (
     CandidateImport,
     DestinationEvent,
     HelpRequest,
+    ImportRejection,
     Lead,
     Note,
     ProposedUpdate,
@@ -174,13 +179,66 @@ def _erase_records(candidate: Candidate) -> None:
     DestinationEvent.objects.filter(payload__person__id=str(candidate.uuid)).update(
         payload={"person": {"id": str(candidate.uuid), "erased": True}}
     )
-    # A staff import keeps its file: the lines naming them go.
-    for candidate_import in CandidateImport.objects.filter(content__icontains=candidate.email):
+    # Rows that name them without being theirs: another record's signup that gave their
+    # phone (merge review), dead-lettered leads and rejected import rows never resolved to
+    # anyone, and the files of staff imports.
+    traces = _traces(candidate)
+    _scrub(Submission.objects.filter(phone_match=candidate), "payload", traces)
+    _scrub(Lead.objects.filter(status=Lead.Status.DEAD), "payload", traces)
+    _scrub(ImportRejection.objects.all(), "values", traces)
+    for candidate_import in _mentioning(CandidateImport.objects.all(), "content", traces):
         lines = candidate_import.content.splitlines(keepends=True)
-        candidate_import.content = "".join(
-            line for line in lines if candidate.email not in line.lower()
-        )
+        candidate_import.content = "".join(line for line in lines if not _names(line, traces))
         candidate_import.save(update_fields=["content"])
+
+
+@dataclass(frozen=True)
+class Traces:
+    """What identifies a person in raw text: their address, and their phone's digits however
+    they were written (202-555-0170, (202) 555 0170, +12025550170)."""
+
+    email: str
+    phone_digits: str
+
+
+def _traces(candidate: Candidate) -> Traces:
+    digits = str(candidate.phone.national_number) if candidate.phone else ""
+    return Traces(email=candidate.email, phone_digits=digits)
+
+
+def _names(value: Any, traces: Traces) -> bool:
+    text = str(value).lower()
+    if traces.email in text:
+        return True
+    return bool(traces.phone_digits) and traces.phone_digits in re.sub(r"\D", "", text)
+
+
+def _mentioning(queryset, field: str, traces: Traces):
+    """The rows of `queryset` whose `field` names them (found in the database)."""
+    text = Cast(field, TextField())
+    digits = Func(
+        text,
+        Value(r"\D"),
+        Value(""),
+        Value("g"),
+        function="REGEXP_REPLACE",
+        output_field=TextField(),
+    )
+    mentions = Q(as_text__icontains=traces.email)
+    if traces.phone_digits:
+        mentions |= Q(as_digits__contains=traces.phone_digits)
+    return queryset.annotate(as_text=text, as_digits=digits).filter(mentions)
+
+
+def _scrub(queryset, field: str, traces: Traces) -> None:
+    """Drop the answers naming them from the JSON `field` of the rows of `queryset` that do."""
+    for row in _mentioning(queryset, field, traces):
+        value = getattr(row, field)
+        if isinstance(value, dict):
+            kept = {k: v for k, v in value.items() if not _names(v, traces)}
+        else:
+            kept = [v for v in value if not _names(v, traces)]
+        type(row).objects.filter(pk=row.pk).update(**{field: kept})
 
 
 def _erase_fields(candidate: Candidate, placeholder: str) -> None:

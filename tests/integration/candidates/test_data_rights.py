@@ -12,8 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates import request_kinds
-from candidates.models import Candidate, HelpRequest, Note, Submission
-from candidates.services import people_counts
+from candidates.models import (
+    Candidate,
+    CandidateImport,
+    HelpRequest,
+    ImportRejection,
+    Lead,
+    Note,
+    Submission,
+)
+from candidates.services import leads, people_counts
 from candidates.services.help_requests import ask_question
 from candidates.services.pipeline import move_stage
 from endorsements.models import Answer, Contribution
@@ -78,7 +86,27 @@ def person(db, staff):
         subject_label=f"{NAME} {SURNAME}",
     )  # fmt: skip
     record_event(kind=Kind.LOGIN_FAILED, actor_label=EMAIL)
+    raw_traces(candidate, staff)
     return candidate
+
+
+def raw_traces(candidate, staff) -> None:
+    """Rows that name the person without being theirs."""
+    other = CandidateFactory()
+    Submission.objects.create(
+        candidate=other, phone_match=candidate, outcome=Submission.Outcome.MERGE_REVIEW,
+        payload={"email": other.email, "phone": "(202) 555-0199", "city": "Richmond"},
+    )  # fmt: skip
+    source, _ = leads.create_source(by=None, name="Partner form", owner="A partner")
+    Lead.objects.create(
+        source=source, status=Lead.Status.DEAD, payload={"Email": EMAIL.upper(), "zip": "1"}
+    )
+    job = CandidateImport.objects.create(
+        by=staff, file_name="old.csv", content=f"email,name\n{EMAIL},{SURNAME}\nb@x.org,B\n"
+    )
+    ImportRejection.objects.create(
+        candidate_import=job, row=2, reason="bad", values={"email": EMAIL, "state": "VA"}
+    )
 
 
 def everything_in_the_database() -> str:
@@ -165,6 +193,11 @@ def test_erasure_removes_the_person_everywhere_and_keeps_the_counts(
     assert person.stage_changes.count() == 2
     assert Submission.objects.filter(candidate=person).get().payload == {}
     assert Notification.objects.get(key="hello:1").body_removed_at is not None
+    # Others' rows lose only what named them.
+    assert Submission.objects.get(phone_match=person).payload["city"] == "Richmond"
+    assert Lead.objects.get().payload == {"zip": "1"}
+    assert ImportRejection.objects.get().values == {"state": "VA"}
+    assert CandidateImport.objects.get().content == "email,name\nb@x.org,B\n"
     erased = Candidate.objects.select_related("user").get(pk=person.pk)
     assert erased.display_name == "Erased person"
     assert erased.user is None
