@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Func, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.http import HttpRequest
+from django.utils import timezone
 
 from candidates import data_rights, request_kinds
 from candidates.details import CANDIDATE_FIELDS
@@ -171,7 +172,11 @@ def _erase_records(candidate: Candidate) -> None:
     submissions = Submission.objects.filter(candidate=candidate)
     Lead.objects.filter(submission__in=submissions).update(payload={}, reason="")
     submissions.update(payload={}, ip_hash="", user_agent="", reason="")
-    ProposedUpdate.objects.filter(candidate=candidate).update(changes={})
+    proposals = ProposedUpdate.objects.filter(candidate=candidate)
+    proposals.filter(status=ProposedUpdate.Status.PENDING).update(
+        status=ProposedUpdate.Status.DISMISSED, decided_at=timezone.now()
+    )
+    proposals.update(changes={})
     Note.objects.filter(candidate=candidate).delete()
     StageChange.objects.filter(candidate=candidate).update(reason="")
     HelpRequest.objects.filter(candidate=candidate).update(subject="")

@@ -19,6 +19,7 @@ from candidates.models import (
     ImportRejection,
     Lead,
     Note,
+    ProposedUpdate,
     Submission,
 )
 from candidates.services import leads, people_counts
@@ -55,7 +56,10 @@ def person(db, staff):
         email=EMAIL, phone=PHONE, first_name=NAME, last_name=SURNAME, user=login,
         gender="woman", race_ethnicity="Basque", birth_year=1990, state="VA",
     )  # fmt: skip
-    SubmissionFactory(candidate=candidate, payload={"email": EMAIL, "first_name": NAME})
+    submission = SubmissionFactory(candidate=candidate, payload={"email": EMAIL})
+    ProposedUpdate.objects.create(
+        candidate=candidate, submission=submission, changes={"city": ["", f"{SURNAME}ville"]}
+    )
     move_stage(candidate=candidate, to="screening", by=staff, reason=f"{NAME} called back")
     ScreeningCallFactory(candidate=candidate, notes=f"{NAME} {SURNAME} is keen")
     MentorshipFactory(candidate=candidate, ended_reason=f"{NAME} moved away")
@@ -124,7 +128,8 @@ def test_export_has_the_rows_of_every_app(client_for, staff, person):
     data = json.loads(response.content)
     assert data["Person"][0]["email"] == EMAIL
     assert data["Person"][0]["phone"] == PHONE
-    assert data["Submissions"][0]["payload"]["first_name"] == NAME
+    assert data["Submissions"][0]["payload"]["email"] == EMAIL
+    assert data["Proposed updates"][0]["changes"]["city"][1] == f"{SURNAME}ville"
     assert "is keen" in data["Screening"][0]["screening calls"][0]["notes"]
     assert data["Mentorships"][0]["ended_reason"] == f"{NAME} moved away"
     assert data["Referrals"][0]["note"] == f"For {NAME} {SURNAME}"
@@ -193,6 +198,7 @@ def test_erasure_removes_the_person_everywhere_and_keeps_the_counts(
     assert person.stage_changes.count() == 2
     assert Submission.objects.filter(candidate=person).get().payload == {}
     assert Notification.objects.get(key="hello:1").body_removed_at is not None
+    assert ProposedUpdate.objects.get().status == ProposedUpdate.Status.DISMISSED
     # Others' rows lose only what named them.
     assert Submission.objects.get(phone_match=person).payload["city"] == "Richmond"
     assert Lead.objects.get().payload == {"zip": "1"}
