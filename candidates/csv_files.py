@@ -5,39 +5,10 @@ formulas. Plain text in, plain text out: no models, no forms."""
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-# --- CSV: cells a spreadsheet never runs ------------------------------------
-
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """Cell text that a spreadsheet shows as typed: a formula-like start gets an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-class _Line:
-    """A write-only file for csv.writer that hands back what was written."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
-    """Neutralised CSV text for `rows`, a few hundred rows per piece."""
-    writer = csv.writer(_Line())
-    chunk: list[str] = []
-    for row in rows:
-        chunk.append(writer.writerow([neutralise(cell) for cell in row]))
-        if len(chunk) >= 500:
-            yield "".join(chunk)
-            chunk = []
-    if chunk:
-        yield "".join(chunk)
-
+# Writing: cells a spreadsheet never runs, as every CSV download of the project writes them.
+from rfs.csv_cells import FORMULA_PREFIXES, csv_lines, neutralise  # noqa: F401
 
 # --- Reading a file -------------------------------------------------------------
 

@@ -17,6 +17,7 @@ team's address without this app knowing what a team is.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 
 
@@ -40,6 +41,7 @@ class RequestKind:
 
 FIRST_CONTACT = "first_contact"
 QUESTION = "question"
+DATA_REQUEST = "data_request"
 
 _KINDS: dict[str, RequestKind] = {}
 # Team prefix ("partner") -> a function giving (email, greeting name) for a team name.
@@ -103,3 +105,7 @@ def team_contact(team: str) -> tuple[str, str] | None:
 
 register(RequestKind(FIRST_CONTACT, "First contact", 72, answered_by_first_response=True))
 register(RequestKind(QUESTION, "Question", 48))
+# A person's request for a copy of their data or its erasure: the law's deadline, in days.
+register(
+    RequestKind(DATA_REQUEST, "Data request", settings.RFS_DATA_REQUEST_DAYS, Clock.CALENDAR_DAYS)
+)

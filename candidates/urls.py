@@ -1,5 +1,6 @@
 from django.urls import path
 
+from candidates.views import data_rights as data_rights_views
 from candidates.views import destinations as destination_views
 from candidates.views import help_requests as request_views
 from candidates.views import imports as import_views
@@ -35,6 +36,11 @@ staff_patterns = [
     path("candidates/import/<uuid:uuid>/rejected.csv", import_views.report, name="import_report"),
     path("candidates/<uuid:uuid>/", staff_views.detail, name="detail"),
     path("candidates/<uuid:uuid>/notes/", staff_views.add_note, name="add_note"),
+    path("candidates/<uuid:uuid>/data/", data_rights_views.export_page, name="data_export"),
+    path(
+        "candidates/<uuid:uuid>/data.json", data_rights_views.export_json, name="data_export_json"
+    ),
+    path("candidates/<uuid:uuid>/erase/", data_rights_views.erase, name="erase"),
     path("candidates/<uuid:uuid>/stage/", staff_views.change_stage, name="change_stage"),
     path(
         "candidates/<uuid:uuid>/updates/<uuid:update>/<str:decision>/",

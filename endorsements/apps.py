@@ -9,7 +9,8 @@ class EndorsementsConfig(AppConfig):
     name = "endorsements"
 
     def ready(self) -> None:
-        from candidates import panels, request_kinds
+        from candidates import data_rights, panels, request_kinds
+        from endorsements import personal_data
         from rfs.accounts import places
         from rfs.accounts.models import Role
         from rfs.notify import kinds
@@ -28,3 +29,9 @@ class EndorsementsConfig(AppConfig):
         kinds.register("endorsement_received", direct=True)
         kinds.register("endorsement_decision", direct=True)
         kinds.register("endorsement_assigned", direct=False)
+        data_rights.register(
+            "endorsements",
+            label="Endorsements and contributions",
+            export=personal_data.export,
+            erase=personal_data.erase,
+        )

@@ -5,7 +5,8 @@ class MentorsConfig(AppConfig):
     name = "mentors"
 
     def ready(self) -> None:
-        from candidates import panels, request_kinds
+        from candidates import data_rights, panels, request_kinds
+        from mentors import personal_data
         from mentors.models import MENTOR_INTRO
         from rfs.accounts import places
         from rfs.accounts.models import Role
@@ -25,3 +26,6 @@ class MentorsConfig(AppConfig):
         # The mentee's introduction answers their ask for help; the mentor's is work for them.
         kinds.register("mentor_intro_candidate", direct=True)
         kinds.register("mentor_intro_mentor", direct=False)
+        data_rights.register(
+            "mentors", label="Mentorships", export=personal_data.export, erase=personal_data.erase
+        )

@@ -10,7 +10,8 @@ class PartnersConfig(AppConfig):
     name = "partners"
 
     def ready(self) -> None:
-        from candidates import heard_from, panels, request_kinds
+        from candidates import data_rights, heard_from, panels, request_kinds
+        from partners import personal_data
         from partners.models import TEAM_PREFIX
         from partners.services import directory
         from rfs.accounts import places
@@ -39,3 +40,6 @@ class PartnersConfig(AppConfig):
         kinds.register("partner_consent_request", direct=True)
         kinds.register("partner_intro_candidate", direct=True)
         kinds.register("partner_intro_partner", direct=False)
+        data_rights.register(
+            "partners", label="Referrals", export=personal_data.export, erase=personal_data.erase
+        )

@@ -463,6 +463,17 @@ CELERY_BEAT_SCHEDULE["sweep-help-requests"] = {
 # --- Kept data and production email (security review) ------------------------
 # The outbox keeps message bodies this long, then drops them (key, template, subject,
 # recipient, times and status stay); account emails lose theirs as soon as they are sent.
+# A person's request for their data or its erasure is due within this many days (the law's).
+RFS_DATA_REQUEST_DAYS = env_int("DATA_REQUEST_DAYS", 30)
+
+# The security event log (rfs.accounts.events): how long events are kept, and a page's size.
+RFS_SECURITY_EVENT_RETENTION_DAYS = env_int("SECURITY_EVENT_RETENTION_DAYS", 400)
+RFS_SECURITY_EVENTS_PER_PAGE = 100
+CELERY_BEAT_SCHEDULE["purge-security-events"] = {
+    "task": "rfs.accounts.tasks.purge_security_events",
+    "schedule": timedelta(hours=6),
+}
+
 RFS_OUTBOX_PURGE_AFTER = timedelta(days=env_int("OUTBOX_PURGE_DAYS", 90))
 CELERY_BEAT_SCHEDULE["purge-notification-bodies"] = {
     "task": "rfs.notify.tasks.purge_bodies",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("security/", include("rfs.accounts.urls")),
     path("outbox/", include("rfs.notify.urls")),
     path("dashboard/", include("rfs.dashboard.urls")),
     path("screening/", include("screening.urls")),

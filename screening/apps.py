@@ -5,10 +5,11 @@ class ScreeningConfig(AppConfig):
     name = "screening"
 
     def ready(self) -> None:
-        from candidates import panels
+        from candidates import data_rights, panels
         from rfs.accounts import places
         from rfs.accounts.models import Role
         from rfs.notify import kinds
+        from screening import personal_data
 
         places.register(Role.STAFF, "Screening", "screening:calls", order=40)
         places.register(Role.SCREENER, "Screening queue", "screening:queue", order=10, start=True)
@@ -27,3 +28,6 @@ class ScreeningConfig(AppConfig):
             kinds.register(f"screening_{outcome}", direct=True)
         for notice in ("call_reminder", "unresponsive", "claim_expired", "claim_expired_staff"):
             kinds.register(f"screening_{notice}", direct=False)
+        data_rights.register(
+            "screening", label="Screening", export=personal_data.export, erase=personal_data.erase
+        )

@@ -13,4 +13,5 @@
 - self_service:     a candidate's own login and corrections
 - spam:             capped extracts and counts of posts turned away
 - search:           the staff list's search, filters and sorting
+- data_rights:      a person's data: everything held about them, its erasure, their asking
 """

@@ -12,6 +12,7 @@ from candidates.forms.staff import ImportMappingForm, ImportUploadForm
 from candidates.models import CandidateImport
 from candidates.services import imports
 from candidates.tasks import queue_import
+from rfs.accounts.events import Kind, record_event
 from rfs.accounts.roles import staff_required
 
 PREVIEW_ROWS = 5
@@ -23,6 +24,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     if form is not None and form.is_valid():
         candidate_import = imports.create_import(
             by=request.user, file_name=form.cleaned_data["file"].name, text=form.text
+        )
+        record_event(
+            kind=Kind.IMPORT,
+            subject_id=candidate_import.uuid,
+            subject_label=candidate_import.file_name,
+            request=request,
         )
         return redirect(candidate_import)
     recent = CandidateImport.objects.select_related("by").defer("content")[:10]

@@ -16,6 +16,7 @@ from candidates.lead_payloads import UnreadableBody, idempotency_value, parse_bo
 from candidates.models import Candidate, Lead, LeadSource
 from candidates.services import leads, people_counts
 from candidates.tasks import ring_for_leads
+from rfs.accounts.events import Kind, record_event
 from rfs.accounts.limits import within_limit
 from rfs.accounts.roles import staff_required
 
@@ -215,6 +216,7 @@ def replay(request: HttpRequest, uuid) -> HttpResponse:
 @staff_required
 @require_GET
 def people_csv(request: HttpRequest) -> StreamingHttpResponse:
+    record_event(kind=Kind.EXPORT, detail="Unique people CSV", request=request)
     response = StreamingHttpResponse(
         csv_lines(people_counts.csv_rows()), content_type="text/csv; charset=utf-8"
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from candidates.forms.intake import MergeForm, answers_from_payload
 from candidates.models import RejectedPostCount, Submission
 from candidates.services import merges, people_counts, spam
+from rfs.accounts.events import Kind, record_event
 from rfs.accounts.roles import staff_required
 
 PAGE_SIZE = 20
@@ -72,6 +73,9 @@ def merge(request: HttpRequest, uuid) -> HttpResponse:
     except merges.MergeRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("candidates:merge_review")
+    record_event(
+        kind=Kind.MERGE, subject_id=keep.uuid, subject_label=keep.display_name, request=request
+    )
     messages.success(request, f"Merged into {keep.display_name}. All history was kept.")
     return redirect("candidates:merge_review")
 

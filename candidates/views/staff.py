@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from candidates import panels
+from candidates import panels, request_kinds
 from candidates.forms.staff import CandidateFilterForm, NoteForm, StageForm
-from candidates.models import Candidate, Need
+from candidates.models import Candidate, HelpRequest, Need
 from candidates.services import proposed_updates, records
 from candidates.services.pipeline import StageMoveRefused, move_stage
 from candidates.services.search import filter_candidates
+from rfs.accounts.events import Kind, record_event, record_view
 from rfs.accounts.roles import staff_required
 
 
@@ -83,6 +84,7 @@ def export(request: HttpRequest) -> HttpResponse:
     log = records.record_export(
         by=request.user, filters={**form.filters(), "sort": form.sort_key()}
     )
+    record_event(kind=Kind.EXPORT, detail="Candidates CSV", request=request)
     response = StreamingHttpResponse(
         records.export_csv(export=log, queryset=queryset), content_type="text/csv; charset=utf-8"
     )
@@ -101,6 +103,9 @@ def _detail(request: HttpRequest, candidate: Candidate, **forms) -> HttpResponse
             (proposal, proposed_updates.described(proposal))
             for proposal in proposed_updates.pending_updates(candidate)
         ],
+        "data_requests": HelpRequest.objects.unresolved().filter(
+            candidate=candidate, kind=request_kinds.DATA_REQUEST
+        ),
         "note_form": forms.get("note_form") or NoteForm(),
         "stage_form": forms.get("stage_form") or StageForm(stage=candidate.stage),
         "needs": [Need(need).label for need in candidate.needs if need in Need.values],
@@ -122,7 +127,10 @@ def _load(request: HttpRequest, uuid) -> Candidate:
 
 @staff_required
 def detail(request: HttpRequest, uuid) -> HttpResponse:
-    return _detail(request, _load(request, uuid))
+    candidate = _load(request, uuid)
+    # The page shows contact details and demographics: who looked is logged.
+    record_view(request=request, subject_id=candidate.uuid, subject_label=candidate.display_name)
+    return _detail(request, candidate)
 
 
 @staff_required

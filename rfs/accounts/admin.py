@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from rfs.accounts.events import Kind, record_event
 from rfs.accounts.models import User
 
 
@@ -25,3 +26,14 @@ class UserAdmin(BaseUserAdmin):
             {"classes": ("wide",), "fields": ("email", "name", "role", "password1", "password2")},
         ),
     )
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "role" in form.changed_data:
+            record_event(
+                kind=Kind.ROLE_CHANGED,
+                subject_id=None,
+                subject_label=obj.email,
+                detail=f"Role set to {obj.get_role_display()}",
+                request=request,
+            )

@@ -82,3 +82,60 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def older_than(self, cutoff) -> "SecurityEventQuerySet":
+        return self.filter(at__lt=cutoff)
+
+
+class SecurityEvent(models.Model):
+    """Who did something that matters to security or privacy, when, and from where.
+
+    The subject is whatever the caller names (a candidate, an import): an identifier and a
+    label, never a key to a table above this app. The address is kept only as a keyed hash.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Logged in"
+        LOGIN_FAILED = "login_failed", "Failed login"
+        LOCKED_OUT = "locked_out", "Locked out"
+        SECOND_FACTOR_ADDED = "mfa_added", "Second factor added"
+        SECOND_FACTOR_REMOVED = "mfa_removed", "Second factor removed"
+        SECOND_FACTOR_RESET = "mfa_reset", "Second factor reset"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        EXPORT = "export", "Export"
+        IMPORT = "import", "Import"
+        MERGE = "merge", "Merge"
+        VIEWED_PERSONAL_DATA = "viewed_personal", "Viewed contact details or demographics"
+        DATA_EXPORT = "data_export", "Exported a person's data"
+        ERASURE = "erasure", "Erased a person"
+        DATA_REQUEST = "data_request", "Asked for their data or its erasure"
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who it was as the event saw them: the login tried (a failed login has no user), or
+    # the actor's address when it happened.
+    actor_label = models.CharField(max_length=254, blank=True)
+    subject_id = models.UUIDField(null=True, blank=True)
+    subject_label = models.CharField(max_length=200, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    # HMAC of the client address (rfs.accounts.events.hash_address), never the address.
+    address_hash = models.CharField(max_length=64, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["-at"], name="securityevent_at_idx"),
+            models.Index(fields=["kind", "-at"], name="securityevent_kind_at_idx"),
+            models.Index(fields=["actor", "-at"], name="securityevent_actor_at_idx"),
+            models.Index(fields=["subject_id", "-at"], name="securityevent_subject_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor_label or '?'} at {self.at:%Y-%m-%d %H:%M}"

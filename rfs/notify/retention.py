@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from rfs.notify.models import Notification
@@ -47,3 +48,14 @@ def purge_bodies() -> int:
             if not ids:
                 return purged
             purged += Notification.objects.filter(pk__in=ids).update(**without_body(now))
+
+
+def forget_recipient(*, refs: list[str], email: str, placeholder: str) -> int:
+    """A person's erasure: every email to `email` or about one of `refs` loses its body and
+    subject, one to `email` its address too (`placeholder` instead), and one not yet sent is
+    cancelled. Returns how many rows were emptied."""
+    now = timezone.now()
+    rows = Notification.objects.filter(Q(ref__in=refs) | Q(to_email=email))
+    rows.filter(status=Notification.Status.PENDING).update(status=Notification.Status.CANCELLED)
+    Notification.objects.filter(to_email=email).update(to_email=placeholder, last_error="")
+    return rows.update(**without_body(now), subject="(erased)")

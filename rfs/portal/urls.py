@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("details/", views.details, name="details"),
     path("ask/", views.ask, name="ask"),
+    path("data/", views.data_request, name="data_request"),
     path("referrals/<uuid:uuid>/", views.referral_answer, name="referral_answer"),
     path("endorsements/", views.endorsements, name="endorsements"),
     path("endorsements/<uuid:uuid>/apply/", views.endorsement_apply, name="endorsement_apply"),

@@ -5,6 +5,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from allauth.account.views import request_login_code
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate, HelpRequest
+from candidates.services import data_rights
 from candidates.services.help_requests import ask_question
 from candidates.services.self_service import ensure_candidate_login, update_candidate_details
 from endorsements.forms import ApplicationForm
@@ -98,8 +100,28 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("-created_at"),
             "consent_choices": partner_referrals.CONSENT_CHOICES,
             "resources": resources_for(candidate),
+            "data_request_days": settings.RFS_DATA_REQUEST_DAYS,
         },
     )
+
+
+@require_POST
+@candidate_required
+def data_request(request: HttpRequest) -> HttpResponse:
+    """The person asks for a copy of their data or its erasure: staff get a request."""
+    candidate = _own_record(request)
+    what = request.POST.get("what", "")
+    if what not in data_rights.WHAT:
+        messages.error(request, "Choose a copy of your data or its erasure.")
+        return redirect("portal:home")
+    help_request = data_rights.ask_for_data(
+        candidate=candidate, what=what, by=request.user, request=request
+    )
+    messages.success(
+        request,
+        f"We have your request and answer it within {settings.RFS_DATA_REQUEST_DAYS} days.",
+    )
+    return redirect(help_request)
 
 
 @require_POST

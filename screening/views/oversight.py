@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from candidates.csv_files import csv_lines
 from candidates.models import Need
+from rfs.accounts.events import Kind, record_event
 from rfs.accounts.roles import staff_required
 from screening.forms import CallFilterForm, ReportPeriodForm
 from screening.models import RUBRIC, Claim, ContactAttempt, ScreeningCall
@@ -77,6 +78,7 @@ def calls_export(request: HttpRequest) -> HttpResponse:
     if form.errors:
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{reverse('screening:calls')}?{request.GET.urlencode()}")
+    record_event(kind=Kind.EXPORT, detail="Screening calls CSV", request=request)
     response = StreamingHttpResponse(
         csv_lines(_csv_rows(rows.defer("notes"))), content_type="text/csv; charset=utf-8"
     )

@@ -110,8 +110,9 @@ def test_timeline_merges_everything_newest_first(candidate, history):
 def test_timeline_on_the_page(client_for, staff, candidate, history, django_assert_max_num_queries):
     client = client_for(staff)
     client.get(candidate.get_absolute_url())
-    # The user, the candidate, and one query for each kind of timeline entry.
-    with django_assert_max_num_queries(8):
+    # The user, the candidate, one query for each kind of timeline entry, and open data
+    # requests.
+    with django_assert_max_num_queries(9):
         response = client.get(candidate.get_absolute_url())
     html = response.content.decode()
     assert "Claimed" in html

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate, CandidateImport, Source, Submission
 from candidates.services.imports import create_import, run_import_batch
+from rfs.accounts.models import SecurityEvent
 from tests.factories.candidates import CandidateFactory
 
 UPLOAD = "/candidates/import/"
@@ -80,6 +81,8 @@ def test_upload_keeps_the_file_and_asks_for_the_mapping(client_for, staff, db):
         staff,
         "old-signups.csv",
     )
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.IMPORT)
+    assert (event.actor, event.subject_id) == (staff, job.uuid)
 
 
 def test_mapping_page_previews_rows_and_guesses_columns(client_for, staff, db):

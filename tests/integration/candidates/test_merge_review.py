@@ -11,6 +11,7 @@ from candidates.services.help_requests import open_request
 from candidates.services.intake import resolve_submission
 from candidates.services.merges import MergeRefused, merge_candidates, split_submission
 from candidates.services.pipeline import move_stage
+from rfs.accounts.models import SecurityEvent
 from rfs.notify import services as outbox
 from rfs.notify.models import Notification
 from screening.models import Claim
@@ -205,6 +206,8 @@ def test_merge_page_action_merges(client_for, staff):
     assert "All history was kept" in response.content.decode()
     assert Candidate.objects.count() == 1
     assert Candidate.objects.get().city == "Baltimore"
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.MERGE)
+    assert (event.actor, event.subject_id) == (staff, keep.uuid)
 
 
 def test_merge_page_without_a_choice_changes_nothing(client_for, staff):
