@@ -69,7 +69,6 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	$(BIN)/djlint templates --reformat
 
 migrations: install
 	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python manage.py makemigrations
