@@ -317,7 +317,8 @@ EXPECTED = {
     "candidates:change_stage": STAFF,
     "candidates:decide_update": STAFF,
     # Help requests: the conversation is its owner's, its candidate's and staff's.
-    "candidates:requests": STAFF,
+    # The request list: staff see everyone's, a mentor their own.
+    "candidates:requests": MENTORING,
     "candidates:request_settings": STAFF,
     "candidates:request_remove_holiday": STAFF,
     "candidates:request": CONVERSATION,
