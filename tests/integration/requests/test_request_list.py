@@ -77,6 +77,10 @@ def test_staff_default_view_shows_a_new_question_first_behind_200_overdue_of_oth
     assert _option(body, "pool_mine").startswith("Staff pool and mine (1)")
     assert _option(body, "all") == "Everyone's (221)"
     assert _option(body, f"user:{mentor.pk}") == "Mia Mentor (200)"
+    # Everyone's, 50 to a page, the filter kept from page to page.
+    everyone = client_for(staff).get(URL, {"whose": "all"}).content.decode()
+    assert len(_rows(everyone)) == 50 and "Page 1 of 5" in everyone
+    assert "whose=all&amp;page=2" in everyone
 
 
 def test_the_list_pins_its_queries_however_many_owners_and_teams(
