@@ -7,7 +7,13 @@ from django import forms
 
 from candidates import request_kinds
 from candidates.models import WorkingHours
-from candidates.services.request_filters import STAFF_DEFAULT_WHOSE, STATES, WHOSE
+from candidates.services.request_filters import (
+    NOT_FIRST_CONTACT,
+    STAFF_DEFAULT_WHOSE,
+    STAFF_DEFAULTS,
+    STATES,
+    WHOSE,
+)
 
 WEEKDAYS = WorkingHours._meta.get_field("weekday").choices
 
@@ -128,7 +134,8 @@ class WhoseField(forms.ChoiceField):
 
 class RequestFilterForm(forms.Form):
     """The request list's search and filters, from the query string. Staff choose whose
-    requests (by default the staff pool and their own); anyone else sees only their own."""
+    requests; with no filter given they see the staff pool and their own, first contacts
+    left out. Anyone else sees only their own."""
 
     q = forms.CharField(
         label="Candidate",
@@ -142,11 +149,17 @@ class RequestFilterForm(forms.Form):
         label="Show", required=False, choices=[("", "All open"), *STATES.items()]
     )
 
-    def __init__(self, *args, staff: bool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "All kinds"), *request_kinds.choices()]
-        if not staff:
+    def __init__(self, data, *, staff: bool) -> None:
+        if staff and not any(data.get(name) is not None for name in self.base_fields):
+            data = STAFF_DEFAULTS
+        super().__init__(data)
+        kinds = [("", "All kinds"), *request_kinds.choices()]
+        if staff:
+            kinds.insert(1, (NOT_FIRST_CONTACT, "All but first contacts"))
+            self.fields["kind"].help_text = "First contacts are the screeners' work."
+        else:
             del self.fields["whose"]
+        self.fields["kind"].choices = kinds
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"].replace("\x00", "").strip()

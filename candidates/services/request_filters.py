@@ -30,6 +30,10 @@ WHOSE = {
     "all": "Everyone's",
 }
 STAFF_DEFAULT_WHOSE = "pool_mine"
+# Every kind but first contacts: those are the screeners' work, and a new organisation's
+# hundreds of them would bury the questions staff answer (the staff's default view).
+NOT_FIRST_CONTACT = f"-{request_kinds.FIRST_CONTACT}"
+STAFF_DEFAULTS = {"whose": STAFF_DEFAULT_WHOSE, "kind": NOT_FIRST_CONTACT}
 STATES = {
     "overdue": "Overdue",
     "due_soon": "Due soon",
@@ -82,6 +86,13 @@ def whose_condition(whose: str, *, user) -> Q:
     if whose.startswith("user:"):
         return Q(owner_id=int(whose.removeprefix("user:")))
     return Q(team=whose)
+
+
+def kind_condition(kind: str) -> Q:
+    """One kind, every kind but one ("-<kind>"), or every kind ("")."""
+    if kind.startswith("-"):
+        return ~Q(kind=kind[1:])
+    return Q(kind=kind) if kind else Q()
 
 
 def state_condition(state: str, *, now) -> Q:
@@ -159,11 +170,14 @@ def request_list(*, user, filters: dict, now, staff: bool) -> RequestList:
     requests = _open_requests(user=user, text=filters.get("q", ""))
     kind, state = filters.get("kind", ""), filters.get("state", "")
     chosen = {
-        "kind": Q(kind=kind) if kind else Q(),
+        "kind": kind_condition(kind),
         "state": state_condition(state, now=now),
     }
     options = {
-        "kind": {"": Q(), **{name: Q(kind=name) for name, _ in request_kinds.choices()}},
+        "kind": {
+            key: kind_condition(key)
+            for key in ["", NOT_FIRST_CONTACT, *(name for name, _ in request_kinds.choices())]
+        },
         "state": {"": Q(), **{key: state_condition(key, now=now) for key in STATES}},
     }
     owners: list[tuple[str, str, int]] = []

@@ -59,6 +59,10 @@ def test_staff_default_view_shows_a_new_question_first_behind_200_overdue_of_oth
     _overdue_of(mentor, 200)
     other_staff = UserFactory(role=Role.STAFF, name="Otto Staff")
     _overdue_of(other_staff, 20)
+    # The screeners' work in the pool, due before the question (72 hours from yesterday).
+    yesterday = timezone.now() - timedelta(days=1)
+    for candidate in CandidateFactory.create_batch(60):
+        open_request(candidate=candidate, kind="first_contact", at=yesterday)
     asker = CandidateFactory(first_name="Nadia")
     ask_question(
         candidate=asker,
@@ -74,13 +78,15 @@ def test_staff_default_view_shows_a_new_question_first_behind_200_overdue_of_oth
     assert len(rows) == 1 and "How do I file?" in rows[0] and "Nadia" in rows[0]
     # The list comes before the figures and the overdue list, at the top of the page.
     assert body.index("open-requests") < body.index("overdue-heading")
-    assert _option(body, "pool_mine").startswith("Staff pool and mine (1)")
+    assert _option(body, "pool_mine") == "Staff pool and mine (1)"
     assert _option(body, "all") == "Everyone's (221)"
     assert _option(body, f"user:{mentor.pk}") == "Mia Mentor (200)"
+    assert _option(body, "first_contact") == "First contact (60)"
+    assert _option(body, "") == "All kinds (61)"
     # Everyone's, 50 to a page, the filter kept from page to page.
-    everyone = client_for(staff).get(URL, {"whose": "all"}).content.decode()
-    assert len(_rows(everyone)) == 50 and "Page 1 of 5" in everyone
-    assert "whose=all&amp;page=2" in everyone
+    everyone = client_for(staff).get(URL, {"whose": "all", "kind": ""}).content.decode()
+    assert len(_rows(everyone)) == 50 and "Page 1 of 6" in everyone
+    assert "whose=all&amp;kind=&amp;page=2" in everyone
 
 
 def test_the_list_pins_its_queries_however_many_owners_and_teams(
