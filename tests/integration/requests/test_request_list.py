@@ -207,7 +207,7 @@ def test_bad_filters_are_named_beside_the_field_not_a_500(client_for, staff):
     assert "Pooled" in _open_list(body)
 
 
-def test_a_mentor_filters_their_own_requests_only(client_for, mentor):
+def test_a_mentor_filters_their_own_requests_only(client_for, mentor, django_assert_num_queries):
     now = timezone.now()
     open_request(
         candidate=CandidateFactory(first_name="Late"),
@@ -227,8 +227,11 @@ def test_a_mentor_filters_their_own_requests_only(client_for, mentor):
     )
     open_request(candidate=CandidateFactory(first_name="Pooled"), kind="question", at=now)
     client = client_for(mentor)
+    client.get(URL)
 
-    body = client.get(URL).content.decode()
+    # user, the counts, the page
+    with django_assert_num_queries(3):
+        body = client.get(URL).content.decode()
     rows = _open_list(body)
     assert "Late" in rows and "Fresh" in rows
     assert "Theirs" not in rows and "Pooled" not in rows
