@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test chromium lint format bench bench-signup bench-leads migrations clean help
+.PHONY: install run test chromium lint format bench bench-signup bench-leads migrations backup restore clean help
 
 help:
 	@echo "make run    - the whole system on http://127.0.0.1:8000 (embedded services unless DATABASE_URL/REDIS_URL)"
 	@echo "make test   - lint and the whole test suite against real PostgreSQL and Redis (installs Chromium when root)"
 	@echo "make lint   - ruff and djLint only"
+	@echo "make backup - a compressed pg_dump of the application database under var/backups/"
+	@echo "make restore FILE=var/backups/<file>.dump [DB=name] - restore it into a new database"
 	@echo "make format - apply ruff's formatting"
 	@echo "make bench  - dashboard (every period), candidate list and signup timings at 1,000, 100,000 and 1,000,000 candidates"
 	@echo "make bench-signup - signups/s, latency and CPU of /signup/ under load, against a bare view"
@@ -69,6 +71,16 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# pg_dump -Fc of the application database (embedded unless DATABASE_URL) to var/backups/,
+# by the pg_dump of the server's own version. See rfs/backup.py.
+backup: install
+	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m rfs.backup backup
+
+# Into a new database (DB=name, or one named after the file); an existing one is refused.
+restore: install
+	@test -n "$(FILE)" || { echo "make restore FILE=var/backups/<file>.dump [DB=name]"; exit 2; }
+	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m rfs.backup restore "$(FILE)" $(if $(DB),--name "$(DB)")
 
 migrations: install
 	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python manage.py makemigrations

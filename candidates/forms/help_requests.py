@@ -1,9 +1,19 @@
-"""Forms of help requests: replies in the conversation, and staff's response settings."""
+"""Forms of help requests: replies in the conversation, the list's filters, and staff's
+response settings."""
+
+import re
 
 from django import forms
 
 from candidates import request_kinds
 from candidates.models import WorkingHours
+from candidates.services.request_filters import (
+    NOT_FIRST_CONTACT,
+    STAFF_DEFAULT_WHOSE,
+    STAFF_DEFAULTS,
+    STATES,
+    WHOSE,
+)
 
 WEEKDAYS = WorkingHours._meta.get_field("weekday").choices
 
@@ -108,3 +118,74 @@ class WorkingHoursForm(forms.Form):
 class HolidayForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     name = forms.CharField(max_length=100, label="Name of the day")
+
+
+# One owner, as stored: a person ("user:<id>") or a team ("partner:<uuid>").
+OWNER_VALUE = re.compile(r"user:\d{1,18}|[a-z_]{1,30}:[\w-]{1,60}")
+
+
+class WhoseField(forms.ChoiceField):
+    """The owners worth offering are those holding open requests, known only once the list is
+    counted; so any value of an owner's form is accepted (an owner with none shows nothing)."""
+
+    def valid_value(self, value) -> bool:
+        return value in WHOSE or bool(OWNER_VALUE.fullmatch(str(value)))
+
+
+class RequestFilterForm(forms.Form):
+    """The request list's search and filters, from the query string. Staff choose whose
+    requests; with no filter given they see the staff pool and their own, first contacts
+    left out. Anyone else sees only their own."""
+
+    q = forms.CharField(
+        label="Candidate",
+        required=False,
+        max_length=200,
+        help_text="Name or email; the start of a word is enough.",
+    )
+    whose = WhoseField(label="Whose", required=False, choices=list(WHOSE.items()))
+    kind = forms.ChoiceField(label="Kind", required=False)
+    state = forms.ChoiceField(
+        label="Show", required=False, choices=[("", "All open"), *STATES.items()]
+    )
+
+    def __init__(self, data, *, staff: bool) -> None:
+        if staff and not any(data.get(name) is not None for name in self.base_fields):
+            data = STAFF_DEFAULTS
+        super().__init__(data)
+        kinds = [("", "All kinds"), *request_kinds.choices()]
+        if staff:
+            kinds.insert(1, (NOT_FIRST_CONTACT, "All but first contacts"))
+            self.fields["kind"].help_text = "First contacts are the screeners' work."
+        else:
+            del self.fields["whose"]
+        self.fields["kind"].choices = kinds
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].replace("\x00", "").strip()
+
+    def clean_whose(self) -> str:
+        return self.cleaned_data["whose"] or STAFF_DEFAULT_WHOSE
+
+    def filters(self) -> dict:
+        """The valid filters (a field typed wrong is left out, and its error shown)."""
+        self.is_valid()
+        filters = {name: self.cleaned_data.get(name, "") for name in ("q", "kind", "state")}
+        if "whose" in self.fields:
+            filters["whose"] = self.cleaned_data.get("whose") or STAFF_DEFAULT_WHOSE
+        return filters
+
+    def show_counts(self, counts: dict, owners: list[tuple[str, str, int]]) -> None:
+        """Put the number of requests beside each choice: `counts` per field and value (as
+        request_filters.count_requests gives them), `owners` as (value, name, count)."""
+        for name, by_value in counts.items():
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            choices = [
+                (value, f"{label} ({by_value[value]})" if value in by_value else label)
+                for value, label in field.choices
+            ]
+            if name == "whose":
+                choices += [(value, f"{label} ({count})") for value, label, count in owners]
+            field.choices = choices

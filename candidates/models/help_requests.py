@@ -2,11 +2,14 @@
 targets, working hours and holidays."""
 
 import uuid
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Count, ExpressionWrapper, F, Func, Q, Value
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
 from candidates import request_kinds
@@ -45,9 +48,35 @@ def decided(now) -> Q:
     )
 
 
+def due_soon(now, *, share: float) -> Q:
+    """Still waiting on the helper and not yet due, but past `share` of its window: the point
+    at which the owner is reminded."""
+    return (
+        awaiting_helper()
+        & ~overdue(now)
+        & Q(LessThanOrEqual(remind_at(share), Value(now, output_field=models.DateTimeField())))
+    )
+
+
+def waiting_on_candidate() -> Q:
+    """The helper asked the candidate something back; the clock stops until they answer."""
+    return Q(status=HelpRequest.Status.WAITING)
+
+
+def opened_today(now) -> Q:
+    """Opened since midnight in the organisation's time zone."""
+    zone = ZoneInfo(settings.RFS_TIME_ZONE)
+    midnight = datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone)
+    return Q(opened_at__gte=midnight)
+
+
 def staff_pool() -> Q:
     """Owned by no one person and no team: any staff member answers."""
     return Q(owner__isnull=True, team="")
+
+
+def owned_by(user) -> Q:
+    return Q(owner=user)
 
 
 def remind_at(share: float) -> ExpressionWrapper:
@@ -108,6 +137,22 @@ class HelpRequestQuerySet(models.QuerySet):
     def overdue(self, now) -> "HelpRequestQuerySet":
         return self.filter(overdue(now))
 
+    def due_soon(self, now, *, share: float) -> "HelpRequestQuerySet":
+        return self.filter(due_soon(now, share=share))
+
+    def waiting_on_candidate(self) -> "HelpRequestQuerySet":
+        return self.filter(waiting_on_candidate())
+
+    def opened_today(self, now) -> "HelpRequestQuerySet":
+        return self.filter(opened_today(now))
+
+    def owned_by(self, user) -> "HelpRequestQuerySet":
+        return self.filter(owned_by(user))
+
+    def of_candidates(self, candidates) -> "HelpRequestQuerySet":
+        """Requests of the candidates in `candidates` (a Candidate queryset, say a search)."""
+        return self.filter(candidate__in=candidates.values("pk"))
+
     def with_overdue(self, now) -> "HelpRequestQuerySet":
         """Each row annotated `overdue` (true or false), by the same rule as overdue()."""
         return self.annotate(
@@ -115,12 +160,8 @@ class HelpRequestQuerySet(models.QuerySet):
         )
 
     def to_remind(self, now, *, share: float) -> "HelpRequestQuerySet":
-        """Waiting on the helper, not yet due, past `share` of the window, owner not reminded."""
-        return (
-            self.filter(awaiting_helper(), ~overdue(now), reminded_at__isnull=True)
-            .alias(remind_at=remind_at(share))
-            .filter(remind_at__lte=now)
-        )
+        """Due soon (past `share` of the window), owner not reminded yet."""
+        return self.filter(due_soon(now, share=share), reminded_at__isnull=True)
 
     def to_escalate(self, now) -> "HelpRequestQuerySet":
         """Overdue, and staff have not heard of it yet."""

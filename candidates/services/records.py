@@ -22,6 +22,7 @@ from candidates.models import (
     StageChange,
     Submission,
 )
+from candidates.services import request_filters
 from rfs.notify.models import Notification
 
 # --- Notes and the timeline ---------------------------------------------------
@@ -56,9 +57,26 @@ TIMELINE_KINDS = {
 }
 
 
-def timeline(*, candidate: Candidate) -> list[TimelineEntry]:
+def candidate_requests(*, candidate: Candidate, now=None) -> list[HelpRequest]:
+    """A candidate's requests: the open ones first, due soonest first, then the resolved ones,
+    newest first; each with `overdue` and `owner_name`."""
+    rows = list(
+        HelpRequest.objects.filter(candidate=candidate)
+        .with_overdue(now or timezone.now())
+        .select_related("owner")
+        .order_by("-opened_at", "-pk")
+    )
+    request_filters.name_owners(rows)
+    open_rows = sorted((row for row in rows if row.is_open), key=lambda row: row.due_at)
+    return open_rows + [row for row in rows if not row.is_open]
+
+
+def timeline(
+    *, candidate: Candidate, help_requests: list[HelpRequest] | None = None
+) -> list[TimelineEntry]:
     """Everything that happened to a candidate, newest first: submissions, stage changes,
-    requests, notes and the emails the system sent them. One query per kind."""
+    requests (`help_requests` if the caller has them: candidate_requests), notes and the
+    emails the system sent them. One query per kind."""
     entries: list[TimelineEntry] = []
     for sub in Submission.objects.filter(candidate=candidate).order_by():
         entries.append(
@@ -86,10 +104,12 @@ def timeline(*, candidate: Candidate) -> list[TimelineEntry]:
                 by=str(change.by or ""),
             )
         )
-    for request in HelpRequest.objects.filter(candidate=candidate).select_related("owner"):
+    if help_requests is None:
+        help_requests = candidate_requests(candidate=candidate)
+    for request in help_requests:
         name = request.kind_label
         subject = request.subject
-        owner = str(request.owner) if request.owner else "staff"
+        owner = "staff" if request.owner_name == request_filters.STAFF_POOL else request.owner_name
         due = timezone.localtime(request.due_at)
         entries.append(
             TimelineEntry(
@@ -98,6 +118,7 @@ def timeline(*, candidate: Candidate) -> list[TimelineEntry]:
                 title=f"{name} requested",
                 detail=f"{subject + ' · ' if subject else ''}Due {due:%b} {due.day}, "
                 f"{due:%H:%M}, for {owner} to answer",
+                url=request.get_absolute_url(),
             )
         )
         if request.first_response_at:

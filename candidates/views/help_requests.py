@@ -11,12 +11,13 @@ from candidates import request_kinds
 from candidates.forms.help_requests import (
     HolidayForm,
     ReplyForm,
+    RequestFilterForm,
     ResponseTargetsForm,
     WorkingHoursForm,
 )
 from candidates.models import HelpRequest, Holiday, WorkingHours
 from candidates.services import help_requests as services
-from candidates.services import response_times
+from candidates.services import request_filters, response_times
 from rfs.accounts.roles import Role, role_required, staff_required
 
 # Everyone who can take part in a conversation; HelpRequest.objects.visible_to narrows it.
@@ -107,37 +108,35 @@ def take(request: HttpRequest, uuid) -> HttpResponse:
     return redirect(help_request)
 
 
-@staff_required
+@role_required(Role.STAFF, Role.MENTOR)
 def index(request: HttpRequest) -> HttpResponse:
-    """Open and overdue requests with their owners, and the response-time figures."""
+    """The open requests to work on, filtered and counted; for staff, the staff pool and their
+    own by default, and the response-time figures. A mentor sees only their own."""
     now = timezone.now()
-    open_requests = (
-        HelpRequest.objects.unresolved()
-        .with_overdue(now)
-        .select_related("candidate", "owner")
-        .order_by("due_at", "pk")
+    staff = request.user.has_role(Role.STAFF)
+    form = RequestFilterForm(request.GET, staff=staff)
+    listing = request_filters.request_list(
+        user=request.user, filters=form.filters(), now=now, staff=staff
     )
-    kind = request.GET.get("kind", "")
-    if kind in dict(request_kinds.choices()):
-        open_requests = open_requests.filter(kind=kind)
-    page = Paginator(open_requests, OPEN_PER_PAGE).get_page(request.GET.get("page"))
-    since, _ = response_times.default_period(weeks=12, now=now)
-    return render(
-        request,
-        "candidates/request_list.html",
-        {
-            "page": page,
-            "now": now,
-            "kind": kind,
-            "kinds": request_kinds.choices(),
+    form.show_counts(listing.counts, listing.owners)
+    paginator = Paginator(listing.requests, OPEN_PER_PAGE)
+    # Counted already with the filters' other counts: no second COUNT query.
+    paginator.count = listing.total
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    request_filters.name_owners(page.object_list, team_names=listing.team_names)
+    context = {"page": page, "now": now, "form": form, "staff": staff, "total": listing.total}
+    if staff:
+        since, _ = response_times.default_period(weeks=12, now=now)
+        context |= {
             "since": since,
             "overdue": response_times.overdue_requests(now=now),
             "by_kind": response_times.response_times_by_kind(since=since, now=now),
             "weekly": response_times.weekly_response_times(since=since, now=now, by_kind=False),
             "by_owner": response_times.owner_response_times(since=since, now=now),
             "by_team": response_times.team_response_times(since=since, now=now),
-        },
-    )
+        }
+    return render(request, "candidates/request_list.html", context)
 
 
 @staff_required

@@ -95,9 +95,11 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, candidate: Candidate, **forms) -> HttpResponse:
+    help_requests = records.candidate_requests(candidate=candidate)
     context = {
         "candidate": candidate,
-        "timeline": records.timeline(candidate=candidate),
+        "help_requests": help_requests,
+        "timeline": records.timeline(candidate=candidate, help_requests=help_requests),
         "panel_urls": panels.urls_for(candidate),
         "proposals": [
             (proposal, proposed_updates.described(proposal))

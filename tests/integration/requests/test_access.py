@@ -115,8 +115,13 @@ def test_candidate_cannot_use_helper_actions(client_for, candidate_user, questio
 @pytest.mark.parametrize("persona", ["candidate_user", "mentor", "screener"])
 def test_staff_pages_are_staff_only(request, client_for, persona):
     client = client_for(request.getfixturevalue(persona))
-    assert client.get(reverse("candidates:requests")).status_code == 403
     assert client.get(reverse("candidates:request_settings")).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["candidate_user", "screener"])
+def test_the_request_list_is_for_staff_and_mentors(request, client_for, persona):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse("candidates:requests")).status_code == 403
 
 
 def test_mentor_cannot_reopen(client_for, mentor, question):

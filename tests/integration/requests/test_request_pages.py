@@ -32,9 +32,9 @@ def test_staff_see_open_and_overdue_requests_with_owners_and_figures(
 
     client = client_for(staff)
     client.get(reverse("candidates:requests"))
-    # user, open count, open page, overdue list, figures per kind, per week, per mentor,
-    # per team
-    with django_assert_num_queries(8):
+    # user, the filters' counts, the owners, the open page, overdue list, figures per kind,
+    # per week, per mentor, per team
+    with django_assert_num_queries(9):
         response = client.get(reverse("candidates:requests"))
     body = response.content.decode()
     assert response.status_code == 200
@@ -48,7 +48,11 @@ def test_staff_see_open_and_overdue_requests_with_owners_and_figures(
 def test_open_list_filters_by_kind(client_for, staff):
     open_request(candidate=CandidateFactory(first_name="Quentin"), kind="question")
     open_request(candidate=CandidateFactory(first_name="Fiona"), kind="first_contact")
-    body = client_for(staff).get(reverse("candidates:requests"), {"kind": "question"}).content
+    body = (
+        client_for(staff)
+        .get(reverse("candidates:requests"), {"kind": "question", "whose": "all"})
+        .content
+    )
     assert b"Quentin" in body and b"Fiona" not in body
 
 

@@ -335,7 +335,8 @@ EXPECTED = {
     "candidates:data_export_json": STAFF,
     "candidates:erase": STAFF,
     # Help requests: the conversation is its owner's, its candidate's and staff's.
-    "candidates:requests": STAFF,
+    # The request list: staff see everyone's, a mentor their own.
+    "candidates:requests": MENTORING,
     "candidates:request_settings": STAFF,
     "candidates:request_remove_holiday": STAFF,
     "candidates:request": CONVERSATION,
