@@ -16,7 +16,7 @@ from partners.services.referrals import Consent, propose_referral
 from rfs.accounts.models import Role
 from rfs.notify.services import record_message
 from rfs.notify.tasks import HEARTBEAT_KEY
-from screening.models import Claim, ScheduledCall, ScreeningCall
+from screening.models import Claim, ScheduledCall, ScreeningCall, Volunteer
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory, SubmissionFactory
 from tests.factories.endorsements import (
@@ -24,9 +24,14 @@ from tests.factories.endorsements import (
     CandidacyFactory,
     EndorsementClassFactory,
 )
-from tests.factories.mentors import MentorFactory, MentorshipFactory, StateLeadFactory
+from tests.factories.mentors import (
+    MentorApplicationFactory,
+    MentorFactory,
+    MentorshipFactory,
+    StateLeadFactory,
+)
 from tests.factories.partners import ContactFactory, PartnerFactory, ResourceFactory
-from tests.factories.screening import ScreeningCallFactory
+from tests.factories.screening import ScreeningCallFactory, VolunteerApplicationFactory
 from tests.support import totp
 
 
@@ -112,6 +117,9 @@ def build() -> World:
         unverified_staff,
     ):
         totp.enrol(user)
+    volunteer_application = VolunteerApplicationFactory()
+    mentor_application = MentorApplicationFactory()
+    volunteer = Volunteer.objects.create(user=screener, hours_per_week=3)
     source, _ = create_source(by=staff, name="Matrix form", owner="A partner", auth="token")
     destination = create_destination(name="CRM", url="http://127.0.0.1:9/", events=[])
     users = {
@@ -159,5 +167,9 @@ def build() -> World:
         "source_token": [source.uuid, "not-a-token"],
         "key": ["not-a-key"],
         "reset": ["1z", "not-a-key"],
+        "guide_role": ["screener"],
+        "volunteer_application": [volunteer_application.uuid],
+        "mentor_application": [mentor_application.uuid],
+        "volunteer": [volunteer.uuid],
     }
     return World(users=users, args=args)
