@@ -10,6 +10,7 @@ from candidates.services import intake
 from mentors import services
 from mentors.forms import MentorApplicationForm
 from mentors.models import MentorApplication
+from rfs.accounts import onboarding
 from rfs.accounts.applications import ApplicationRefused
 from rfs.accounts.forms import ApplicantQuestionForm
 from rfs.accounts.roles import staff_required
@@ -55,11 +56,16 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def application(request: HttpRequest, uuid) -> HttpResponse:
-    found = get_object_or_404(MentorApplication, uuid=uuid)
+    found = get_object_or_404(MentorApplication.objects.select_related("user"), uuid=uuid)
     return render(
         request,
         "mentors/mentorapplication_detail.html",
-        {"application": found, "question_form": ApplicantQuestionForm()},
+        {
+            "application": found,
+            "question_form": ApplicantQuestionForm(),
+            # Once approved, staff follow the mentor's onboarding here.
+            "progress": onboarding.progress(found.user) if found.user else None,
+        },
     )
 
 

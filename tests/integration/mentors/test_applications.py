@@ -55,8 +55,11 @@ def test_approval_makes_a_mentor_profile_login_and_invitation(client_for, staff)
     assert mentor.user == user and user.has_role(Role.MENTOR)
     assert Invitation.objects.filter(user=user).exists()
     assert Notification.objects.filter(key=f"application:approved:{application.uuid}").exists()
-    # The same onboarding as a volunteer's: not done until the guide and agreement are.
+    # The same onboarding as a volunteer's: not done until the guide and agreement are, and
+    # staff see where they are.
     assert onboarding.required(user) and not onboarding.is_complete(user)
+    page = client_for(staff).get(application.get_absolute_url()).content.decode()
+    assert "Agreement not accepted" in page
 
 
 def test_decline_sends_a_kind_email_once(client_for, staff):
