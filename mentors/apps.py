@@ -20,6 +20,7 @@ class MentorsConfig(AppConfig):
         )
         places.register(Role.STAFF, "Mentors", "mentors:list", order=50)
         places.register(Role.STAFF, "Coverage", "mentors:coverage", order=60)
+        places.register(Role.STAFF, "Mentor applications", "mentors:applications", order=62)
         places.register(Role.MENTOR, "My mentees", "mentors:home", order=10, start=True)
         places.register(Role.MENTOR, "My requests", "candidates:requests", order=15)
         places.register(Role.MENTOR, "My profile", "mentors:profile_edit", order=20)

@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
 
 from candidates.geography import BY_CODE, COVERAGE_CODES, STATE_CHOICES
-from mentors.models import Expertise, Mentor
+from mentors.models import Expertise, Mentor, MentorApplication
+from rfs.accounts.forms import HoneypotMixin
 from rfs.accounts.models import Role, User
 
 COVERAGE_CHOICES = sorted(((c, BY_CODE[c].name) for c in COVERAGE_CODES), key=lambda c: c[1])
@@ -96,3 +97,43 @@ class MentorFilterForm(forms.Form):
         ],
         required=False,
     )
+
+
+class MentorApplicationForm(HoneypotMixin, forms.ModelForm):
+    """The public page where someone offers to mentor candidates."""
+
+    expertise = forms.MultipleChoiceField(
+        label="Your expertise", choices=Expertise.choices, widget=forms.CheckboxSelectMultiple
+    )
+    states = forms.MultipleChoiceField(
+        label="States you know well",
+        choices=STATE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    capacity = forms.IntegerField(
+        label="How many candidates you could mentor at once", min_value=1, max_value=20
+    )
+    languages = SimpleArrayField(
+        forms.CharField(max_length=40),
+        label="Languages you can mentor in",
+        help_text="Separated by commas, e.g. English, Spanish.",
+    )
+
+    class Meta:
+        model = MentorApplication
+        fields = [
+            "name",
+            "email",
+            "expertise",
+            "experience_level",
+            "states",
+            "capacity",
+            "languages",
+            "bio",
+        ]
+        labels = {"name": "Your name", "experience_level": "Your experience", "bio": "About you"}
+        help_texts = {"bio": "The campaigns you worked on, and what you would like to pass on."}
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_languages(self) -> list[str]:
+        return [value.strip() for value in self.cleaned_data["languages"] if value.strip()]

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from candidates.geography import STATE_CHOICES
 from candidates.models import Need, OfficeLevel
-from rfs.accounts.models import Role
+from rfs.accounts.models import Application, Role
 
 # The help-request kind of a new mentorship: the mentor's first contact with the mentee.
 MENTOR_INTRO = "mentor_intro"
@@ -231,3 +231,22 @@ class Mentorship(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+class MentorApplication(Application):
+    """Someone offering to mentor candidates, from the public page."""
+
+    expertise = ArrayField(models.CharField(max_length=16, choices=Expertise.choices), default=list)
+    experience_level = models.CharField(
+        max_length=16, choices=ExperienceLevel.choices, default=ExperienceLevel.LOCAL
+    )
+    states = ArrayField(models.CharField(max_length=2, choices=STATE_CHOICES), default=list)
+    capacity = models.PositiveSmallIntegerField(default=3)
+    languages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    bio = models.TextField(max_length=4000)
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentors:application", args=[self.uuid])
+
+    def get_expertise_display(self) -> list[str]:
+        return [Expertise(value).label for value in self.expertise if value in Expertise.values]

@@ -23,9 +23,11 @@ from mentors.models import (
     NEED_EXPERTISE,
     OFFICE_NEEDS_RANK,
     Mentor,
+    MentorApplication,
     Mentorship,
     StateLead,
 )
+from rfs.accounts import applications
 from rfs.accounts.models import Role, User
 from rfs.notify import services as outbox
 
@@ -363,3 +365,41 @@ def confirm_first_contact(*, mentorship: Mentorship, by, at=None) -> HelpRequest
         return None
     record_first_response(help_request=request, at=at)
     return resolve_request(help_request=request, at=at, by=by)
+
+
+# --- Applications ------------------------------------------------------------------------
+
+APPLICATION_ROLE_LABEL = "mentor"
+
+
+@transaction.atomic
+def approve_application(*, application: MentorApplication, by: User) -> Mentor:
+    """Approve: the applicant gets a mentor login, a mentor profile with what they offered,
+    and an invitation to set their password. ApplicationRefused if decided already."""
+    user = applications.approve(
+        application=application, by=by, role=Role.MENTOR, role_label=APPLICATION_ROLE_LABEL
+    )
+    offered = {
+        "name": application.name,
+        "bio": application.bio,
+        "states": application.states,
+        "expertise": application.expertise,
+        "experience_level": application.experience_level,
+        "languages": application.languages,
+        "capacity": application.capacity,
+        "user": user,
+    }
+    mentor, _ = Mentor.objects.update_or_create(email=application.email, defaults=offered)
+    return mentor
+
+
+def decline_application(*, application: MentorApplication, by: User) -> MentorApplication:
+    """Decline, with a kind email. ApplicationRefused if decided already."""
+    return applications.decline(application=application, by=by, role_label=APPLICATION_ROLE_LABEL)
+
+
+def ask_applicant(*, application: MentorApplication, by: User, question: str):
+    """Email the applicant a question; they answer by replying."""
+    return applications.ask(
+        application=application, by=by, question=question, role_label=APPLICATION_ROLE_LABEL
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentors import views
+from mentors import applications, views
 
 app_name = "mentors"
 urlpatterns = [
@@ -9,6 +9,20 @@ urlpatterns = [
     path("me/profile/", views.profile_edit, name="profile_edit"),
     path("me/availability/", views.availability, name="availability"),
     path("mentorships/<uuid:uuid>/first-contact/", views.first_contact, name="first_contact"),
+    # The public page to apply, and staff's review of applications.
+    path("apply/", applications.apply, name="apply"),
+    path("apply/thanks/", applications.thanks, name="apply_thanks"),
+    path("applications/", applications.application_list, name="applications"),
+    path("applications/<uuid:uuid>/", applications.application, name="application"),
+    *[
+        path(
+            f"applications/<uuid:uuid>/{decision}/",
+            applications.application_decide,
+            {"decision": decision},
+            name=f"application_{decision}",
+        )
+        for decision in ("approve", "decline", "ask")
+    ],
     # Staff: the directory, state coverage and matching.
     path("", views.mentor_list, name="list"),
     path("new/", views.create, name="create"),

@@ -224,6 +224,8 @@ MFA_ADAPTER = "rfs.accounts.adapter.MFAAdapter"
 if env("STAFF_MFA_REQUIRED"):
     raise ImproperlyConfigured("STAFF_MFA_REQUIRED is now MFA_REQUIRED (and covers every role)")
 RFS_MFA_REQUIRED = env_bool("MFA_REQUIRED", PRODUCTION)
+# An approved volunteer's or mentor's link to set their password works once, for this long.
+RFS_INVITATION_DAYS = 7
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 # A cool-off, not a permanent lock: an attacker must never lock staff out for good.
@@ -438,6 +440,13 @@ CELERY_BEAT_SCHEDULE["screening-expire-claims"] = {
 CELERY_BEAT_SCHEDULE["screening-call-reminders"] = {
     "task": "screening.tasks.send_call_reminders",
     "schedule": timedelta(minutes=5),
+}
+
+# A volunteer who has done nothing for this many days gets one kind email asking after them.
+RFS_VOLUNTEER_NUDGE_DAYS = 60
+CELERY_BEAT_SCHEDULE["screening-nudge-volunteers"] = {
+    "task": "screening.tasks.nudge_inactive_volunteers",
+    "schedule": timedelta(hours=6),
 }
 
 # --- Intake: the public signup form ------------------------------------------

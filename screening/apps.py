@@ -12,6 +12,7 @@ class ScreeningConfig(AppConfig):
         from screening import personal_data
 
         places.register(Role.STAFF, "Screening", "screening:calls", order=40)
+        places.register(Role.STAFF, "Volunteers", "screening:applications", order=45)
         places.register(Role.SCREENER, "Screening queue", "screening:queue", order=10, start=True)
         places.register(Role.SCREENER, "My screening", "screening:mine", order=20)
         panels.register("screening:panel", order=10)
@@ -26,6 +27,7 @@ class ScreeningConfig(AppConfig):
             "not_yet",
         ):
             kinds.register(f"screening_{outcome}", direct=True)
+        kinds.register("volunteer_nudge", direct=False)
         for notice in ("call_reminder", "unresponsive", "claim_expired", "claim_expired_staff"):
             kinds.register(f"screening_{notice}", direct=False)
         data_rights.register(

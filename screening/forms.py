@@ -6,14 +6,23 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
+from django.contrib.postgres.forms import SimpleArrayField
 from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from phonenumber_field.formfields import PhoneNumberField
 
 from candidates.geography import STATE_CHOICES
 from candidates.models import Candidate, Need, OfficeLevel
+from rfs.accounts.forms import HoneypotMixin
 from rfs.accounts.models import Role, User
-from screening.models import RUBRIC, ContactAttempt, ScreeningCall
+from screening.models import (
+    RUBRIC,
+    TIME_ZONE_CHOICES,
+    ContactAttempt,
+    ScreeningCall,
+    VolunteerApplication,
+)
 
 DATETIME_INPUT = {"type": "datetime-local"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -362,3 +371,48 @@ class PartnerReferralForm(forms.Form):
         self.fields["partner"].choices = [("", "Choose a partner"), *partners]
         self.fields["consent_fields"].choices = fields
         self.fields["consent_fields"].initial = [value for value, _ in fields]
+
+
+# --- Volunteers ----------------------------------------------------------------------------
+
+
+class VolunteerApplicationForm(HoneypotMixin, forms.ModelForm):
+    """The public page where someone offers to screen candidates."""
+
+    phone = PhoneNumberField(label="Phone", region="US", max_length=30)
+    state = forms.ChoiceField(choices=[("", "Choose a state"), *STATE_CHOICES])
+    time_zone = forms.ChoiceField(
+        label="Time zone", choices=[("", "Choose a time zone"), *TIME_ZONE_CHOICES]
+    )
+    hours_per_week = forms.IntegerField(
+        label="Hours a week you can give", min_value=1, max_value=60
+    )
+    languages = SimpleArrayField(
+        forms.CharField(max_length=40),
+        label="Languages you speak",
+        help_text="Separated by commas, e.g. English, Spanish.",
+    )
+
+    class Meta:
+        model = VolunteerApplication
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "state",
+            "time_zone",
+            "hours_per_week",
+            "languages",
+            "experience",
+        ]
+        labels = {"name": "Your name", "experience": "Your experience"}
+        help_texts = {
+            "experience": "Campaigns, organising, phone banking, or anything else you bring."
+        }
+        widgets = {"experience": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_phone(self) -> str:
+        return str(self.cleaned_data["phone"])
+
+    def clean_languages(self) -> list[str]:
+        return [value.strip() for value in self.cleaned_data["languages"] if value.strip()]

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from screening.services import booking, claims
+from screening.services import booking, claims, volunteers
 
 
 @shared_task
@@ -15,3 +15,9 @@ def expire_claims() -> int:
 def send_call_reminders() -> int:
     """Beat: record the reminders of booked calls that have fallen due."""
     return booking.send_due_reminders()
+
+
+@shared_task
+def nudge_inactive_volunteers() -> int:
+    """Beat: one kind email, once ever, to each volunteer not seen for a long while."""
+    return volunteers.nudge_inactive()

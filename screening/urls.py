@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening.views import call_logs, oversight, queue, referrals, work
+from screening.views import call_logs, oversight, queue, referrals, volunteers, work
 
 app_name = "screening"
 urlpatterns = [
@@ -24,4 +24,26 @@ urlpatterns = [
     path("calls/export.csv", oversight.calls_export, name="calls_export"),
     path("hours/", oversight.hours, name="hours"),
     path("candidates/<uuid:uuid>/panel/", work.panel, name="panel"),
+    # Staff: volunteers' applications and the roster.
+    path("volunteers/applications/", volunteers.applications, name="applications"),
+    path("volunteers/applications/<uuid:uuid>/", volunteers.application, name="application"),
+    *[
+        path(
+            f"volunteers/applications/<uuid:uuid>/{decision}/",
+            volunteers.application_decide,
+            {"decision": decision},
+            name=f"application_{decision}",
+        )
+        for decision in ("approve", "decline", "ask")
+    ],
+    path("volunteers/", volunteers.roster, name="roster"),
+    *[
+        path(
+            f"volunteers/<uuid:uuid>/{change}/",
+            volunteers.volunteer_status,
+            {"change": change},
+            name=f"volunteer_{change}",
+        )
+        for change in ("pause", "resume", "deactivate")
+    ],
 ]

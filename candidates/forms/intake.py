@@ -13,6 +13,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from candidates import heard_from as named_answers
 from candidates.geography import STATE_CHOICES
 from candidates.models import Candidate, Lgbtq, Need, OfficeLevel, Party, Source
+from rfs.accounts.forms import HoneypotMixin
 
 ZIP_RE = re.compile(r"^(\d{5})(-\d{4})?$")
 # The organisation recruits adults, mostly young: nobody older than this or younger than that.
@@ -202,7 +203,7 @@ def _named_answers() -> list[tuple[str, str]]:
     return _choices("No, or not listed", named_answers.choices())
 
 
-class SignupForm(CandidateFieldsForm):
+class SignupForm(HoneypotMixin, CandidateFieldsForm):
     """The public signup form: the candidate fields plus consent and a honeypot."""
 
     consent = forms.BooleanField(
@@ -210,8 +211,6 @@ class SignupForm(CandidateFieldsForm):
             "required": "Please agree to be contacted, so a volunteer can call you back."
         },
     )
-    # Hidden from people by a CSS class; bots that fill every field fill this one too.
-    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
     # The public form offers the ways people hear of us, not the import's own source.
     source = ChoiceField(
         label=CandidateFieldsForm.base_fields["source"].label,
@@ -232,17 +231,11 @@ class SignupForm(CandidateFieldsForm):
             'Read our <a href="{}">privacy notice</a>.',
             reverse("candidates:privacy"),
         )
-        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
 
     @property
     def offers_named_answers(self) -> bool:
         """True when another app offers named answers (any organisation to choose)."""
         return len(list(self.fields["heard_from"].choices)) > 1
-
-    @property
-    def is_spam(self) -> bool:
-        """True when the honeypot was filled (whatever else is wrong with the form)."""
-        return bool(self.data.get(self.add_prefix("website"), "").strip())
 
 
 def answers_from_payload(payload: dict) -> dict | None:

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -139,3 +141,141 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.actor_label or '?'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Invitations and onboarding ---------------------------------------------------------
+# People whose role sees personal data and who come from outside (volunteers, mentors) are
+# invited to set a password, then read their role's guide and accept the agreement first.
+
+
+class Invitation(models.Model):
+    """A single-use link to set a password. Only a hash of its token is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user}"
+
+
+class Guide(models.Model):
+    """The page a role reads before it starts (the screening guide, the mentor guide); staff
+    edit it."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=50_000)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["role"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GuideReading(models.Model):
+    """Someone said they read a guide."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guide_readings")
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="readings")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "guide"], name="guidereading_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.guide_id}"
+
+
+class Agreement(models.Model):
+    """One version of the confidentiality and data-protection agreement. Versions are never
+    edited: a change is a new version, which everyone accepts again."""
+
+    version = models.PositiveIntegerField(unique=True)
+    text = models.TextField(max_length=50_000)
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"Agreement version {self.version}"
+
+
+class AgreementAcceptance(models.Model):
+    """Someone accepted one version of the agreement, at a time."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="agreement_acceptances")
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agreement"], name="agreementacceptance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted {self.agreement_id}"
+
+
+# --- Applications ------------------------------------------------------------------------
+
+
+class Application(models.Model):
+    """What every application to help (a volunteer's, a mentor's) has: who, and the staff
+    decision. The apps that own volunteers and mentors add what they ask."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        ASKED = "asked", "Question asked"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The last question staff asked by email; the answer comes back by email.
+    question = models.TextField(max_length=4000, blank=True)
+    asked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.ASKED)

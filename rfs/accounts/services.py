@@ -1,12 +1,10 @@
-"""Use-cases on accounts."""
-
-from django.db import transaction
+"""Use-cases of accounts that other apps call."""
 
 from rfs.accounts.models import User
 
 
-@transaction.atomic
-def grant_role(*, user: User, role: str) -> None:
+def grant_role(*, user: User, role: str) -> User:
     """Give `user` the role `role`."""
     user.role = role
     user.save(update_fields=["role"])
+    return user

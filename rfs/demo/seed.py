@@ -23,6 +23,7 @@ from mentors.models import Mentor, Mentorship
 from partners.models import Partner, Referral
 from rfs.accounts.models import User
 from rfs.demo import mentors, partners, people, screening
+from rfs.demo.applications import seed_applications
 from rfs.demo.leads import seed_leads
 from rfs.demo.logins import seed_screeners
 from rfs.demo.replay import Story, replay
@@ -48,6 +49,7 @@ def seed(*, stdout) -> None:
         replay(_stories(everyone, until=now), until=now)
         seed_leads()
         partners.link_lead_sources()
+        seed_applications()
         history = outbox.count_as_sent(after_id=last_email or 0, until=timezone.now())
         _suppressions()
     demo = Candidate.objects.filter(email__endswith=f"@{people.DOMAIN}")

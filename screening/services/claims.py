@@ -228,3 +228,23 @@ def _tell_claim_expired(claim: Claim) -> None:
         },
         ref=claim.candidate.ref,
     )
+
+
+@transaction.atomic
+def release_claims_of(*, screener, by) -> int:
+    """End every open claim `screener` holds (they stopped volunteering): each candidate goes
+    back to the queue at once, and no email tells them. Returns how many."""
+    held = list(
+        Claim.objects.select_for_update().filter(screener=screener, released_at__isnull=True)
+    )
+    now = timezone.now()
+    for claim in held:
+        end_claim(
+            claim,
+            reason=Claim.ReleaseReason.RELEASED_BY_STAFF,
+            by=by,
+            at=now,
+            back_to_queue=True,
+            tell_candidate=False,
+        )
+    return len(held)

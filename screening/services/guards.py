@@ -1,8 +1,9 @@
 """What every screening action checks first, and the error it raises when it cannot go on."""
 
 from candidates.models import Candidate
+from rfs.accounts import onboarding
 from rfs.accounts.models import Role
-from screening.models import Claim
+from screening.models import Claim, Volunteer
 
 # The roles that work the screening queue.
 WORKER_ROLES = (Role.SCREENER, Role.STAFF)
@@ -15,6 +16,15 @@ class ScreeningError(Exception):
 def require_worker(user) -> None:
     if not user.has_role(*WORKER_ROLES):
         raise ScreeningError("Only screeners and staff can work the screening queue.")
+    if user.has_role(Role.STAFF):
+        return
+    # The queue opens to a volunteer only once they have onboarded, and not while paused.
+    if not onboarding.is_complete(user):
+        raise ScreeningError(
+            "Please finish getting started (the guide and the agreement) before you claim anyone."
+        )
+    if Volunteer.objects.filter(user=user, paused_at__isnull=False).exists():
+        raise ScreeningError("Your volunteering is paused: staff can resume it.")
 
 
 def held_claim(candidate: Candidate, user) -> Claim | None:

@@ -1,7 +1,14 @@
 import factory
 from django.utils import timezone
 
-from mentors.models import ExperienceLevel, Expertise, Mentor, Mentorship, StateLead
+from mentors.models import (
+    ExperienceLevel,
+    Expertise,
+    Mentor,
+    MentorApplication,
+    Mentorship,
+    StateLead,
+)
 from rfs.accounts.models import Role
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
@@ -46,3 +53,17 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     candidate = factory.SubFactory(CandidateFactory)
     mentor = factory.SubFactory(MentorFactory)
     started_at = factory.LazyFunction(timezone.now)
+
+
+class MentorApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorApplication
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"mentor-applicant{n}@example.com")
+    expertise = factory.LazyFunction(lambda: [Expertise.FUNDRAISING])
+    experience_level = ExperienceLevel.STATE
+    states = factory.LazyFunction(lambda: ["PA"])
+    capacity = 3
+    languages = factory.LazyFunction(lambda: ["English"])
+    bio = "Finance director on state campaigns."

@@ -7,7 +7,7 @@ from candidates import request_kinds
 from candidates.models import Candidate
 from candidates.services.help_requests import open_request
 from rfs.accounts.models import Role
-from screening.models import ScreeningCall
+from screening.models import ScreeningCall, VolunteerApplication
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
 
@@ -44,3 +44,17 @@ class ScreeningCallFactory(factory.django.DjangoModelFactory):
     score_viability = 3
     score_openness = 5
     next_step = ScreeningCall.NextStep.MENTOR
+
+
+class VolunteerApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VolunteerApplication
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"volunteer{n}@example.com")
+    phone = "+14045550123"
+    state = "GA"
+    time_zone = "America/New_York"
+    hours_per_week = 4
+    languages = factory.LazyFunction(lambda: ["English"])
+    experience = "Phone banking."

@@ -27,12 +27,20 @@ from candidates.services.help_requests import sweep_requests
 from candidates.services.leads import reconciliation
 from endorsements.models import Application
 from endorsements.services import figures as endorsement_figures
-from mentors.models import MENTOR_INTRO, Mentor, Mentorship, StateLead
-from rfs.accounts.models import User
+from mentors.models import MENTOR_INTRO, Mentor, MentorApplication, Mentorship, StateLead
+from rfs.accounts import onboarding
+from rfs.accounts.models import Guide, User
 from rfs.demo import mentors, people, screening
 from rfs.demo.logins import DEMO_PASSWORD, DEMO_SCREENERS
 from rfs.notify.models import Notification, Suppression
-from screening.models import Claim, ContactAttempt, ScheduledCall, ScreeningCall
+from screening.models import (
+    Claim,
+    ContactAttempt,
+    ScheduledCall,
+    ScreeningCall,
+    Volunteer,
+    VolunteerApplication,
+)
 
 
 @pytest.fixture(scope="module")
@@ -304,3 +312,13 @@ def test_the_virginia_pilot_and_a_current_cycle_in_every_state_of_review(demo):
     winners = Candidate.objects.filter(candidacies__result="won").distinct()
     assert set(winners.values_list("stage", flat=True)) == {Stage.WON}
     assert all(c.stage_changes.filter(to_stage=Stage.WON).exists() for c in winners)
+
+
+def test_volunteers_and_mentors_wait_for_review_and_the_demo_screener_has_onboarded(demo):
+    assert VolunteerApplication.objects.filter(status="pending").count() >= 2
+    assert MentorApplication.objects.filter(status="pending").count() >= 2
+    assert onboarding.current_agreement() is not None
+    assert Guide.objects.filter(role="screener").exists()
+    screener = User.objects.get(email="screener@example.org")
+    assert onboarding.is_complete(screener)
+    assert Volunteer.objects.filter(user=screener).exists()

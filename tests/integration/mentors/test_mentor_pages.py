@@ -166,8 +166,9 @@ def test_mentor_home_query_count_does_not_grow_with_mentees(client_for, django_a
         )
     client = client_for(mentor.user)
     client.get(reverse("mentors:home"))
-    # user, profile, mentorships, open introductions, questions, earlier mentees
-    with django_assert_num_queries(6):
+    # user, onboarding done, profile, mentorships, open introductions, questions, earlier
+    # mentees
+    with django_assert_num_queries(7):
         response = client.get(reverse("mentors:home"))
     assert response.content.decode().count(">Doors</a>") == 4
 

@@ -229,8 +229,8 @@ def test_a_mentor_filters_their_own_requests_only(client_for, mentor, django_ass
     client = client_for(mentor)
     client.get(URL)
 
-    # user, the counts, the page
-    with django_assert_num_queries(3):
+    # user, onboarding done, the counts, the page
+    with django_assert_num_queries(4):
         body = client.get(URL).content.decode()
     rows = _open_list(body)
     assert "Late" in rows and "Fresh" in rows

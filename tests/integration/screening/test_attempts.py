@@ -136,9 +136,10 @@ def test_the_candidate_page_runs_a_fixed_number_of_queries(
     client = client_for(screener)
     url = reverse("screening:candidate", args=[claimed.uuid])
     client.get(url)
-    # user, candidate, claim, attempts, booked call, calls, and the unresponsive check (2)
-    with django_assert_num_queries(8):
+    # user, onboarding done, candidate, claim, attempts, booked call, calls, and the
+    # unresponsive check (2)
+    with django_assert_num_queries(9):
         client.get(url)
     _attempts(claimed, screener, [1, 0.5, 0.1])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url)

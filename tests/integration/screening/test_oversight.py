@@ -56,11 +56,11 @@ def test_the_screeners_page_runs_a_fixed_number_of_queries(
         ScreeningCallFactory(screener=screener)
     client = client_for(screener)
     client.get(reverse("screening:mine"))
-    with django_assert_num_queries(6):
-        # user, hours, claims, their booked calls, count of calls, page of calls
+    with django_assert_num_queries(7):
+        # user, onboarding done, hours, claims, their booked calls, count of calls, page of calls
         client.get(reverse("screening:mine"))
     ScreeningCallFactory.create_batch(4, screener=screener)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(reverse("screening:mine"))
 
 

@@ -166,6 +166,20 @@ SPECS = {
     "endorsements:contribute": ("POST", "candidacy"),
     "endorsements:panel": ("GET", "candidate"),
     "portal:endorsement_apply": ("GET", "endorsement_class"),
+    "accounts:invitation": ("GET", "token"),
+    "accounts:guide_edit": ("GET", "guide_role"),
+    "accounts:agreement_publish": ("POST", None),
+    "screening:application": ("GET", "volunteer_application"),
+    "screening:application_approve": ("POST", "volunteer_application"),
+    "screening:application_decline": ("POST", "volunteer_application"),
+    "screening:application_ask": ("POST", "volunteer_application"),
+    "screening:volunteer_pause": ("POST", "volunteer"),
+    "screening:volunteer_resume": ("POST", "volunteer"),
+    "screening:volunteer_deactivate": ("POST", "volunteer"),
+    "mentors:application": ("GET", "mentor_application"),
+    "mentors:application_approve": ("POST", "mentor_application"),
+    "mentors:application_decline": ("POST", "mentor_application"),
+    "mentors:application_ask": ("POST", "mentor_application"),
 }
 
 NO_CODE = "staff without a second factor"
@@ -380,6 +394,34 @@ EXPECTED = {
     "endorsements:contribute": STAFF,
     "endorsements:contributions_csv": STAFF,
     "endorsements:panel": STAFF,
+    # Invitations and onboarding: a link that is not genuine; each person's own steps; the
+    # guides and the agreement are staff's to write.
+    "accounts:invitation": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    "accounts:onboarding": LOGGED_IN,
+    "accounts:guide": LOGGED_IN,
+    "accounts:agreement": LOGGED_IN,
+    "accounts:onboarding_admin": STAFF,
+    "accounts:guide_edit": STAFF,
+    "accounts:agreement_publish": STAFF,
+    # Volunteers and mentors apply in public; staff review them and keep the roster.
+    "volunteer:apply": PUBLIC,
+    "volunteer:thanks": PUBLIC,
+    "mentors:apply": PUBLIC,
+    "mentors:apply_thanks": PUBLIC,
+    "screening:applications": STAFF,
+    "screening:application": STAFF,
+    "screening:application_approve": STAFF,
+    "screening:application_decline": STAFF,
+    "screening:application_ask": STAFF,
+    "screening:roster": STAFF,
+    "screening:volunteer_pause": STAFF,
+    "screening:volunteer_resume": STAFF,
+    "screening:volunteer_deactivate": STAFF,
+    "mentors:applications": STAFF,
+    "mentors:application": STAFF,
+    "mentors:application_approve": STAFF,
+    "mentors:application_decline": STAFF,
+    "mentors:application_ask": STAFF,
 }
 
 

@@ -17,7 +17,7 @@ from rfs.accounts.models import Role
 from rfs.notify.models import Suppression
 from rfs.notify.services import record_message, suppress
 from rfs.notify.tasks import HEARTBEAT_KEY
-from screening.models import Claim, ScheduledCall, ScreeningCall
+from screening.models import Claim, ScheduledCall, ScreeningCall, Volunteer
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory, SubmissionFactory
 from tests.factories.endorsements import (
@@ -25,9 +25,14 @@ from tests.factories.endorsements import (
     CandidacyFactory,
     EndorsementClassFactory,
 )
-from tests.factories.mentors import MentorFactory, MentorshipFactory, StateLeadFactory
+from tests.factories.mentors import (
+    MentorApplicationFactory,
+    MentorFactory,
+    MentorshipFactory,
+    StateLeadFactory,
+)
 from tests.factories.partners import ContactFactory, PartnerFactory, ResourceFactory
-from tests.factories.screening import ScreeningCallFactory
+from tests.factories.screening import ScreeningCallFactory, VolunteerApplicationFactory
 from tests.support import totp
 
 
@@ -118,6 +123,9 @@ def build() -> World:
         unverified_staff,
     ):
         totp.enrol(user)
+    volunteer_application = VolunteerApplicationFactory()
+    mentor_application = MentorApplicationFactory()
+    volunteer = Volunteer.objects.create(user=screener, hours_per_week=3)
     source, _ = create_source(by=staff, name="Matrix form", owner="A partner", auth="token")
     destination = create_destination(name="CRM", url="http://127.0.0.1:9/", events=[])
     users = {
@@ -166,5 +174,9 @@ def build() -> World:
         "source_token": [source.uuid, "not-a-token"],
         "key": ["not-a-key"],
         "reset": ["1z", "not-a-key"],
+        "guide_role": ["screener"],
+        "volunteer_application": [volunteer_application.uuid],
+        "mentor_application": [mentor_application.uuid],
+        "volunteer": [volunteer.uuid],
     }
     return World(users=users, args=args)

@@ -520,3 +520,25 @@ def awaiting_contact() -> models.QuerySet[Candidate]:
         .filter(Q(last_not_yet__isnull=True) | Exists(came_back))
         .order_by("created_at", "pk")
     )
+
+
+from screening.models.volunteers import (  # noqa: E402 - the package's second module
+    TIME_ZONE_CHOICES,
+    Volunteer,
+    VolunteerApplication,
+)
+
+__all__ = [
+    "RUBRIC",
+    "SCORE_FIELDS",
+    "TIME_ZONE_CHOICES",
+    "Claim",
+    "ContactAttempt",
+    "Criterion",
+    "ScheduledCall",
+    "ScreeningCall",
+    "ScreeningCallRevision",
+    "Volunteer",
+    "VolunteerApplication",
+    "awaiting_contact",
+]
