@@ -21,5 +21,6 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("portal/", include("rfs.portal.urls")),
     path("endorsements/", include("endorsements.urls")),
+    path("trainings/", include("trainings.urls")),
     path("", include("candidates.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from screening.services import booking, claims
+from screening.services import booking, claims, next_steps
 
 
 @shared_task
@@ -15,3 +15,9 @@ def expire_claims() -> int:
 def send_call_reminders() -> int:
     """Beat: record the reminders of booked calls that have fallen due."""
     return booking.send_due_reminders()
+
+
+@shared_task
+def send_check_backs() -> int:
+    """Beat: record the check-back emails whose day has come."""
+    return next_steps.send_check_backs()

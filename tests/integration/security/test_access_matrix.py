@@ -159,6 +159,13 @@ SPECS = {
     "endorsements:contribute": ("POST", "candidacy"),
     "endorsements:panel": ("GET", "candidate"),
     "portal:endorsement_apply": ("GET", "endorsement_class"),
+    "portal:training_register": ("POST", "session"),
+    "portal:training_cancel": ("POST", "registration"),
+    "trainings:detail": ("GET", "training"),
+    "trainings:session": ("GET", "session"),
+    "trainings:attendance": ("POST", "registration"),
+    "trainings:join": ("GET", "token"),
+    "screening:talk_again": ("GET", "token"),
 }
 
 NO_CODE = "staff without a second factor"
@@ -296,6 +303,15 @@ EXPECTED = {
     "portal:referral_answer": PORTAL,
     "portal:endorsements": PORTAL,
     "portal:endorsement_apply": PORTAL,
+    "portal:training_register": PORTAL,
+    "portal:training_cancel": PORTAL,
+    "trainings:list": STAFF,
+    "trainings:detail": STAFF,
+    "trainings:session": STAFF,
+    "trainings:attendance": STAFF,
+    # The signed links of invitation and check-back emails act for the person they went to.
+    "trainings:join": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    "screening:talk_again": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
     # The public front door.
     "candidates:signup": PUBLIC,
     "candidates:thanks": PUBLIC,
