@@ -10,4 +10,5 @@ urlpatterns = [
     path("sessions/<uuid:uuid>/", views.session_detail, name="session"),
     path("registrations/<uuid:uuid>/attendance/", views.mark_attendance, name="attendance"),
     path("join/<str:token>/", views.join, name="join"),
+    path("candidates/<uuid:uuid>/panel/", views.panel, name="panel"),
 ]

@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from candidates.models import Candidate
 from rfs.accounts.models import Role
 from rfs.accounts.roles import role_required
 from trainings import services
 from trainings.forms import SessionForm, TrainingForm
-from trainings.models import Registration, Session, Training
+from trainings.models import Invitation, Registration, Session, Training
 
 staff_required = role_required(Role.STAFF)
 
@@ -111,4 +112,22 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "trainings/join.html",
         {"invitation": invitation, "session": invitation.session, "registration": registration},
+    )
+
+
+@staff_required
+def panel(request: HttpRequest, uuid) -> HttpResponse:
+    """The trainings panel of a staff candidate page: invitations, registrations, attendance."""
+    candidate = get_object_or_404(Candidate, uuid=uuid)
+    return render(
+        request,
+        "trainings/_candidate_panel.html",
+        {
+            "invitations": Invitation.objects.filter(candidate=candidate).select_related(
+                "training", "session"
+            ),
+            "registrations": Registration.objects.filter(candidate=candidate).select_related(
+                "session__training"
+            ),
+        },
     )

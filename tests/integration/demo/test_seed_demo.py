@@ -32,7 +32,8 @@ from rfs.accounts.models import User
 from rfs.demo import mentors, people, screening
 from rfs.demo.logins import DEMO_PASSWORD, DEMO_SCREENERS
 from rfs.notify.models import Notification
-from screening.models import Claim, ContactAttempt, ScheduledCall, ScreeningCall
+from screening.models import Claim, ContactAttempt, FollowUp, ScheduledCall, ScreeningCall
+from trainings.models import Invitation, Registration, Session
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +290,14 @@ def test_the_virginia_pilot_and_a_current_cycle_in_every_state_of_review(demo):
     winners = Candidate.objects.filter(candidacies__result="won").distinct()
     assert set(winners.values_list("stage", flat=True)) == {Stage.WON}
     assert all(c.stage_changes.filter(to_stage=Stage.WON).exists() for c in winners)
+
+
+def test_trainings_have_upcoming_sessions_invitations_and_registrations(demo):
+    assert Session.objects.upcoming(timezone.now()).values("training").distinct().count() == 3
+    training_calls = ScreeningCall.objects.filter(next_step=ScreeningCall.NextStep.TRAINING)
+    assert training_calls.exists()
+    assert Invitation.objects.filter(session__isnull=False).count() == training_calls.count()
+    assert Registration.objects.exists()
+    # Every call with a next step has its work.
+    with_step = ScreeningCall.objects.exclude(next_step=ScreeningCall.NextStep.NONE)
+    assert FollowUp.objects.count() == with_step.count()

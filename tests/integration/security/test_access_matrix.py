@@ -165,6 +165,7 @@ SPECS = {
     "trainings:session": ("GET", "session"),
     "trainings:attendance": ("POST", "registration"),
     "trainings:join": ("GET", "token"),
+    "trainings:panel": ("GET", "candidate"),
     "screening:talk_again": ("GET", "token"),
 }
 
@@ -309,6 +310,7 @@ EXPECTED = {
     "trainings:detail": STAFF,
     "trainings:session": STAFF,
     "trainings:attendance": STAFF,
+    "trainings:panel": STAFF,
     # The signed links of invitation and check-back emails act for the person they went to.
     "trainings:join": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
     "screening:talk_again": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},

@@ -204,3 +204,15 @@ def test_staff_create_a_training_and_a_session_and_bad_input_is_named(client_for
 
 def test_only_staff_see_the_training_pages(client_for, screener):
     assert client_for(screener).get(reverse("trainings:list")).status_code == 403
+
+
+def test_the_candidate_page_panel_shows_invitations_registrations_and_attendance(client_for, staff):
+    session = SessionFactory()
+    candidate = CandidateFactory()
+    services.invite(candidate=candidate, training=session.training, key="panel")
+    registration = services.register(session=session, candidate=candidate)
+    services.mark_attendance(registration=registration, attended=True)
+    html = client_for(staff).get(reverse("trainings:panel", args=[candidate.uuid])).content
+    text = html.decode()
+    assert f"invited to {session.training.topic}" in text
+    assert "registered for" in text and "attended" in text
