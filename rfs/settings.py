@@ -426,6 +426,9 @@ RFS_TRY_AGAIN_PAUSE_HOURS = env_int("TRY_AGAIN_PAUSE_HOURS", 72)
 # An invitation to a training counts as acted on if it goes out within this many days
 # (at once when a session is scheduled; otherwise when staff add one).
 RFS_TRAINING_INVITE_DAYS = env_int("TRAINING_INVITE_DAYS", 14)
+# A screened, active or on-the-ballot candidate with no contact of any kind for this many
+# weeks is stalled: they get one check-in email per stall, and staff see them listed.
+RFS_STALLED_WEEKS = env_int("STALLED_WEEKS", 6)
 # How far ahead a screening call may be booked.
 RFS_SCHEDULE_MAX_DAYS = 90
 CELERY_BEAT_SCHEDULE["screening-expire-claims"] = {
@@ -436,6 +439,10 @@ CELERY_BEAT_SCHEDULE["screening-expire-claims"] = {
 CELERY_BEAT_SCHEDULE["screening-check-backs"] = {
     "task": "screening.tasks.send_check_backs",
     "schedule": timedelta(minutes=15),
+}
+CELERY_BEAT_SCHEDULE["screening-stall-check-ins"] = {
+    "task": "screening.tasks.send_check_ins",
+    "schedule": timedelta(hours=1),
 }
 CELERY_BEAT_SCHEDULE["training-reminders"] = {
     "task": "trainings.tasks.send_reminders",

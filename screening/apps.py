@@ -8,7 +8,7 @@ class ScreeningConfig(AppConfig):
         from candidates import panels, request_kinds
         from rfs.accounts import places
         from rfs.accounts.models import Role
-        from screening.models import STAFF_FOLLOW_UP, TALK_AGAIN
+        from screening.models import CHECK_IN_HELP, STAFF_FOLLOW_UP, TALK_AGAIN
 
         # A screener's next step for staff, and a candidate who asked to talk again.
         request_kinds.register(
@@ -25,7 +25,16 @@ class ScreeningConfig(AppConfig):
                 answered_by_first_response=True,
             )
         )
+        request_kinds.register(
+            request_kinds.RequestKind(
+                CHECK_IN_HELP,
+                "Check-in: asked for help",
+                1,
+                clock=request_kinds.Clock.BUSINESS_DAYS,
+            )
+        )
         places.register(Role.STAFF, "Screening", "screening:calls", order=40)
+        places.register(Role.STAFF, "Stalled", "stalled_candidates", order=42)
         places.register(Role.SCREENER, "Screening queue", "screening:queue", order=10, start=True)
         places.register(Role.SCREENER, "My screening", "screening:mine", order=20)
         panels.register("screening:panel", order=10)

@@ -22,6 +22,8 @@ from rfs.accounts.models import Role
 # talk again after a check-back.
 STAFF_FOLLOW_UP = "staff_follow_up"
 TALK_AGAIN = "talk_again"
+# A stalled candidate answered a check-in with "I need help".
+CHECK_IN_HELP = "check_in"
 
 
 def _visible_to(queryset: models.QuerySet, user, field: str = "screener") -> models.QuerySet:
@@ -568,6 +570,33 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} after call {self.call_id}"
+
+
+class CheckIn(models.Model):
+    """One check-in email to a candidate nobody has been in touch with for a while: one per
+    stall, named by the moment of their last contact, and their answer."""
+
+    class Answer(models.TextChoices):
+        ALL_GOOD = "all_good", "All good"
+        NEED_HELP = "need_help", "I need help"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="check_ins")
+    # The last contact before the stall: a later stall is another check-in.
+    stalled_since = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "stalled_since"], name="check_in_one_per_stall"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in with {self.candidate_id} at {self.sent_at:%Y-%m-%d}"
 
 
 def awaiting_contact() -> models.QuerySet[Candidate]:

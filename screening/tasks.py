@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from screening.services import booking, claims, next_steps
+from screening.services import booking, claims, next_steps, stalls
 
 
 @shared_task
@@ -21,3 +21,9 @@ def send_call_reminders() -> int:
 def send_check_backs() -> int:
     """Beat: record the check-back emails whose day has come."""
     return next_steps.send_check_backs()
+
+
+@shared_task
+def send_check_ins() -> int:
+    """Beat: one check-in email to each newly stalled candidate."""
+    return stalls.send_check_ins()

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -337,6 +338,18 @@ def invitations_for(candidate: Candidate, *, now: datetime) -> QuerySet:
         .exclude(session__registrations__candidate=candidate)
         .select_related("session__training")
     )
+
+
+def last_registration(candidate_ref) -> Subquery:
+    """The latest moment a candidate (`candidate_ref`, an OuterRef) registered for a session
+    or attended one: their last contact through trainings."""
+    latest = (
+        Registration.objects.filter(candidate=candidate_ref)
+        .annotate(moment=Greatest("created_at", Coalesce("registered_at", "created_at")))
+        .order_by("-moment")
+        .values("moment")[:1]
+    )
+    return Subquery(latest)
 
 
 def registrations_for(candidate: Candidate) -> QuerySet:

@@ -167,6 +167,7 @@ SPECS = {
     "trainings:join": ("GET", "token"),
     "trainings:panel": ("GET", "candidate"),
     "screening:talk_again": ("GET", "token"),
+    "screening:check_in_answer": ("GET", "token"),
 }
 
 NO_CODE = "staff without a second factor"
@@ -314,6 +315,8 @@ EXPECTED = {
     # The signed links of invitation and check-back emails act for the person they went to.
     "trainings:join": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
     "screening:talk_again": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    "screening:check_in_answer": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    "stalled_candidates": STAFF,
     # The public front door.
     "candidates:signup": PUBLIC,
     "candidates:thanks": PUBLIC,
