@@ -317,6 +317,7 @@ EXPECTED = {
     "screening:talk_again": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
     "screening:check_in_answer": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
     "stalled_candidates": STAFF,
+    "dashboard:follow_through": STAFF,
     # The public front door.
     "candidates:signup": PUBLIC,
     "candidates:thanks": PUBLIC,
