@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Candidate
+from rfs.notify import calendar
 from rfs.notify import services as outbox
 from screening.services.zones import candidate_zone, format_local
 from trainings.models import Invitation, Registration, Session, Training
@@ -184,7 +185,33 @@ def _take_place(registration: Registration, session: Session, *, at: datetime) -
     registration.day_before_done_at = registration.hour_before_done_at = None
 
 
-def _email(registration: Registration, session: Session, *, template: str, key: str) -> None:
+def session_invitation(registration: Registration, session: Session, *, method: str) -> dict:
+    """The session as a calendar event, one UID per registration; a cancelled place is a
+    later version with METHOD:CANCEL. The link to join goes only to registered people."""
+    return calendar.attachment(
+        calendar.event(
+            uid=f"training-registration-{registration.uuid}@runforsomething",
+            sequence=1 if method == calendar.CANCEL else 0,
+            starts_at=session.starts_at,
+            ends_at=session.starts_at + timedelta(minutes=session.duration_minutes),
+            summary=f"Run for Something training: {session.training.topic}",
+            description=f"With {session.facilitator}.",
+            location=session.link if method == calendar.REQUEST else "",
+            attendee=registration.candidate.email,
+            method=method,
+        ),
+        method=method,
+    )
+
+
+def _email(
+    registration: Registration,
+    session: Session,
+    *,
+    template: str,
+    key: str,
+    invitation: str = "",
+) -> None:
     candidate = registration.candidate
     outbox.record(
         key=key,
@@ -197,6 +224,9 @@ def _email(registration: Registration, session: Session, *, template: str, key: 
             "link": reverse("portal:home"),
         },
         ref=candidate.ref,
+        attachments=[session_invitation(registration, session, method=invitation)]
+        if invitation
+        else None,
     )
 
 
@@ -229,6 +259,7 @@ def register(*, session: Session, candidate: Candidate, at=None) -> Registration
         session,
         template=template,
         key=f"training:{registration.status}:{registration.pk}:{int(at.timestamp())}",
+        invitation=calendar.REQUEST if template == "training_registered" else "",
     )
     return registration
 
@@ -249,6 +280,14 @@ def cancel_registration(*, registration: Registration, at=None) -> Registration:
     freed = locked.status == Registration.Status.REGISTERED
     locked.status, locked.cancelled_at = Registration.Status.CANCELLED, at
     locked.save(update_fields=["status", "cancelled_at"])
+    if freed:
+        _email(
+            locked,
+            session,
+            template="training_cancelled",
+            key=f"training:cancelled:{locked.pk}:{int(at.timestamp())}",
+            invitation=calendar.CANCEL,
+        )
     if freed and session.starts_at > at:
         _offer_place(session, at=at)
     registration.refresh_from_db()
@@ -267,7 +306,13 @@ def _offer_place(session: Session, *, at: datetime) -> None:
         return
     _take_place(first, session, at=at)
     first.save()
-    _email(first, session, template="training_place_offered", key=f"training:offered:{first.pk}")
+    _email(
+        first,
+        session,
+        template="training_place_offered",
+        key=f"training:offered:{first.pk}",
+        invitation=calendar.REQUEST,
+    )
 
 
 @transaction.atomic
