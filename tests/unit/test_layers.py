@@ -5,7 +5,7 @@ above it, not even in a string or a template.
     ground  rfs.accounts, rfs.notify            know no domain
     base    candidates                          knows the ground
     domain  screening, mentors, partners,       know candidates and the ground; a sibling
-            endorsements                        only through its services
+            endorsements, trainings             only through its services
     site    rfs.dashboard, rfs.portal, rfs.demo may read every domain; nothing imports them
 """
 
