@@ -21,9 +21,12 @@ from candidates.models import Candidate, HelpRequest, RequestMessage, Stage, Sta
 from candidates.services.help_requests import open_request
 from rfs.notify import services as outbox
 from screening.models import CHECK_IN_HELP, CheckIn, ContactAttempt
+from screening.services.zones import candidate_zone
 
 STALLING_STAGES = [Stage.SCREENED, Stage.ACTIVE, Stage.ON_BALLOT]
 ANSWER_SALT = "screening.check-in"
+# The local hours a check-in may be sent in.
+CHECK_IN_HOURS = range(9, 20)
 
 
 def _latest(queryset: QuerySet, field: str, *, by: str = "candidate") -> Subquery:
@@ -114,11 +117,22 @@ def check_in(*, candidate_id: int, stalled_since: datetime, now: datetime) -> bo
     return True
 
 
+def in_waking_hours(candidate: Candidate, now: datetime) -> bool:
+    """Whether it is CHECK_IN_HOURS where the candidate lives (their state's zone, with its
+    offset that day), so a check-in never lands at night."""
+    return now.astimezone(candidate_zone(candidate)).hour in CHECK_IN_HOURS
+
+
 def send_check_ins(*, now: datetime | None = None) -> int:
-    """Beat: a check-in email to each stalled candidate not yet checked in for this stall."""
+    """Beat: a check-in email to each stalled candidate not yet checked in for this stall,
+    in their waking hours."""
     now = now or timezone.now()
-    rows = stalled(now).values_list("pk", "last_contact")[:2000]
-    return sum(check_in(candidate_id=pk, stalled_since=since, now=now) for pk, since in rows)
+    rows = stalled(now).only("pk", "state")[:2000]
+    return sum(
+        check_in(candidate_id=row.pk, stalled_since=row.last_contact, now=now)
+        for row in rows
+        if in_waking_hours(row, now)
+    )
 
 
 @transaction.atomic

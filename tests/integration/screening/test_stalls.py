@@ -1,7 +1,7 @@
 """Stalled candidates: the rule, one check-in per stall, the answers, staff's list."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import close_old_connections
@@ -37,6 +37,21 @@ def test_quiet_for_the_set_weeks_is_stalled_and_any_contact_ends_it(settings):
     trainings.register(session=SessionFactory(), candidate=stalled)
     assert not stalls.stalled(timezone.now()).exists()
     del recent
+
+
+@pytest.fixture(autouse=True)
+def _always_waking_hours(monkeypatch, request):
+    # Most tests here are about the stall, not the hour; the one about the hour says so.
+    if "waking" not in request.node.name:
+        monkeypatch.setattr(stalls, "CHECK_IN_HOURS", range(24))
+
+
+def test_a_check_in_waits_for_the_candidates_waking_hours_across_a_dst_change():
+    quiet(40, state="NY", city="Albany", zip_code="12207")
+    # Sunday November 1 2026, New York's clocks go back at 2:00: 13:30 UTC is 8:30 EST,
+    # which would have been 9:30 EDT a day earlier.
+    assert stalls.send_check_ins(now=datetime(2026, 11, 1, 13, 30, tzinfo=UTC)) == 0
+    assert stalls.send_check_ins(now=datetime(2026, 10, 31, 13, 30, tzinfo=UTC)) == 1
 
 
 def test_one_check_in_per_stall_and_a_new_stall_gets_another():
