@@ -114,9 +114,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def training_register(request: HttpRequest, uuid) -> HttpResponse:
     """One click on an invitation: a place in the session, or on its waitlist."""
     candidate = _own_record(request)
-    invitation = get_object_or_404(
-        trainings.invitations_for(candidate, now=timezone.now()), session__uuid=uuid
+    # Two calls may have invited them to the same session: any one of them will do.
+    invitation = (
+        trainings.invitations_for(candidate, now=timezone.now()).filter(session__uuid=uuid).first()
     )
+    if invitation is None:
+        raise Http404("No invitation to this session.")
     try:
         registration = trainings.register(session=invitation.session, candidate=candidate)
     except trainings.RegistrationRefused as exc:

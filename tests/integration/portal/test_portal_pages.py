@@ -201,3 +201,12 @@ def test_a_candidate_cannot_register_for_a_session_they_were_not_invited_to(port
     session = SessionFactory()
     response = portal.post(reverse("portal:training_register", args=[session.uuid]))
     assert response.status_code == 404
+
+
+def test_two_invitations_to_one_session_register_once(portal, candidate):
+    session = SessionFactory()
+    trainings.invite(candidate=candidate, training=session.training, key="first-call")
+    trainings.invite(candidate=candidate, training=session.training, key="second-call")
+    response = portal.post(reverse("portal:training_register", args=[session.uuid]))
+    assert response.status_code == 302
+    assert session.registrations.count() == 1
