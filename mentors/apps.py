@@ -7,7 +7,7 @@ class MentorsConfig(AppConfig):
     def ready(self) -> None:
         from candidates import data_rights, panels, request_kinds
         from mentors import personal_data
-        from mentors.models import MENTOR_INTRO
+        from mentors.models import MENTOR_INTRO, MENTOR_MATCH
         from rfs.accounts import places
         from rfs.accounts.models import Role
         from rfs.notify import kinds
@@ -16,6 +16,12 @@ class MentorsConfig(AppConfig):
         request_kinds.register(
             request_kinds.RequestKind(
                 MENTOR_INTRO, "Mentor introduction", 72, answered_by_first_response=True
+            )
+        )
+        # A screener recommends a mentor: staff find one within 3 business days.
+        request_kinds.register(
+            request_kinds.RequestKind(
+                MENTOR_MATCH, "Match a mentor", 3, clock=request_kinds.Clock.BUSINESS_DAYS
             )
         )
         places.register(Role.STAFF, "Mentors", "mentors:list", order=50)

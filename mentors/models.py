@@ -19,6 +19,8 @@ from rfs.accounts.models import Application, Role
 
 # The help-request kind of a new mentorship: the mentor's first contact with the mentee.
 MENTOR_INTRO = "mentor_intro"
+# Staff are asked to find a mentor for a candidate; a new mentorship resolves it.
+MENTOR_MATCH = "mentor_match"
 
 
 class Expertise(models.TextChoices):

@@ -20,6 +20,7 @@ from candidates.services.help_requests import (
 from mentors.models import (
     EXPERIENCE_RANK,
     MENTOR_INTRO,
+    MENTOR_MATCH,
     NEED_EXPERTISE,
     OFFICE_NEEDS_RANK,
     Mentor,
@@ -256,6 +257,18 @@ def current_mentorship(candidate: Candidate) -> Mentorship | None:
     )
 
 
+@transaction.atomic
+def request_mentor_match(*, candidate: Candidate, subject: str = "", at=None) -> HelpRequest:
+    """Ask staff to match this candidate with a mentor: a staff-pool request, due after the
+    kind's window, that the next mentorship resolves."""
+    return open_request(
+        candidate=candidate,
+        kind=MENTOR_MATCH,
+        subject=subject or "Match a mentor",
+        at=at or timezone.now(),
+    )
+
+
 # --- Mentorships --------------------------------------------------------------------
 
 
@@ -283,6 +296,11 @@ def confirm_match(*, candidate: Candidate, mentor: Mentor, by, at=None) -> Mento
     mentorship = Mentorship.objects.create(
         candidate=candidate, mentor=mentor, started_at=at, created_by=by
     )
+    # A mentorship answers every open request to find this candidate a mentor.
+    for match_request in HelpRequest.objects.filter(candidate=candidate, kind=MENTOR_MATCH).exclude(
+        status=HelpRequest.Status.RESOLVED
+    ):
+        resolve_request(help_request=match_request, at=at)
     open_request(
         candidate=candidate,
         kind=MENTOR_INTRO,

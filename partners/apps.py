@@ -4,6 +4,8 @@ from django.apps import AppConfig
 
 # A partner organisation's introduction to a candidate we referred to it.
 PARTNER_INTRO = "partner_intro"
+# Staff are asked to refer a candidate to a partner; proposing a referral answers it.
+REFERRAL_TO_MAKE = "referral_to_make"
 
 
 class PartnersConfig(AppConfig):
@@ -27,6 +29,14 @@ class PartnersConfig(AppConfig):
                 3,
                 clock=request_kinds.Clock.BUSINESS_DAYS,
                 answered_by_first_response=True,
+            )
+        )
+        request_kinds.register(
+            request_kinds.RequestKind(
+                REFERRAL_TO_MAKE,
+                "Refer to a partner",
+                3,
+                clock=request_kinds.Clock.BUSINESS_DAYS,
             )
         )
         request_kinds.register_team(TEAM_PREFIX, directory.team_contact, directory.team_names)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from candidates.geography import STATE_CHOICES
 from candidates.models import Need, OfficeLevel, Party
 from partners.apps import PARTNER_INTRO as PARTNER_INTRO
+from partners.apps import REFERRAL_TO_MAKE as REFERRAL_TO_MAKE
 from rfs.accounts.models import Role
 
 # Help requests owned by a partner carry team "partner:<uuid>"; signup answers naming one,

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "mentors",
     "partners",
     "endorsements",
+    "trainings",
     "rfs.portal",
     "rfs.demo",
 ]
@@ -430,6 +431,14 @@ RFS_CALL_EDIT_HOURS = 24
 # least this many days.
 RFS_UNRESPONSIVE_ATTEMPTS = 3
 RFS_UNRESPONSIVE_DAYS = 5
+# A call's "try again" next step keeps the candidate out of the queue this long.
+RFS_TRY_AGAIN_PAUSE_HOURS = env_int("TRY_AGAIN_PAUSE_HOURS", 72)
+# An invitation to a training counts as acted on if it goes out within this many days
+# (at once when a session is scheduled; otherwise when staff add one).
+RFS_TRAINING_INVITE_DAYS = env_int("TRAINING_INVITE_DAYS", 14)
+# A screened, active or on-the-ballot candidate with no contact of any kind for this many
+# weeks is stalled: they get one check-in email per stall, and staff see them listed.
+RFS_STALLED_WEEKS = env_int("STALLED_WEEKS", 6)
 # How far ahead a screening call may be booked.
 RFS_SCHEDULE_MAX_DAYS = 90
 CELERY_BEAT_SCHEDULE["screening-expire-claims"] = {
@@ -437,6 +446,18 @@ CELERY_BEAT_SCHEDULE["screening-expire-claims"] = {
     "schedule": timedelta(minutes=10),
 }
 # Reminders fall due at 11:00 and 08:00 candidate-local time; the sweep finds them within minutes.
+CELERY_BEAT_SCHEDULE["screening-check-backs"] = {
+    "task": "screening.tasks.send_check_backs",
+    "schedule": timedelta(minutes=15),
+}
+CELERY_BEAT_SCHEDULE["screening-stall-check-ins"] = {
+    "task": "screening.tasks.send_check_ins",
+    "schedule": timedelta(hours=1),
+}
+CELERY_BEAT_SCHEDULE["training-reminders"] = {
+    "task": "trainings.tasks.send_reminders",
+    "schedule": timedelta(minutes=5),
+}
 CELERY_BEAT_SCHEDULE["screening-call-reminders"] = {
     "task": "screening.tasks.send_call_reminders",
     "schedule": timedelta(minutes=5),

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from rfs import views
 from rfs.accounts import views as account_views
+from screening.views import stalls as stalled_views
 
 # The admin logs in through the same allauth login as everyone else, so staff
 # meet the same rate limits, lockouts and second factor there.
@@ -23,5 +24,8 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("portal/", include("rfs.portal.urls")),
     path("endorsements/", include("endorsements.urls")),
+    path("trainings/", include("trainings.urls")),
+    # Staff's list of stalled candidates, beside the candidate pages (screening keeps the rule).
+    path("candidates/stalled/", stalled_views.stalled, name="stalled_candidates"),
     path("", include("candidates.urls")),
 ]

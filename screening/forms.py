@@ -205,12 +205,41 @@ class ScreeningCallForm(forms.Form):
     next_step = forms.ChoiceField(
         label="Recommended next step", choices=[("", "Choose…"), *ScreeningCall.NextStep.choices]
     )
+    training_uuid = forms.TypedChoiceField(
+        label="Training to invite them to",
+        required=False,
+        coerce=uuid.UUID,
+        empty_value=None,
+        help_text="For “Invite to a training”: they are invited to its next session.",
+    )
+    check_back_on = forms.DateField(
+        label="Check back on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For “Check back”: that morning they get a kind email asking how things stand.",
+    )
+    next_step_note = forms.CharField(
+        label="Note for the next step",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What staff should do (mentor, partner, staff follow-up). "
+        "The candidate can see it on their request.",
+    )
     form_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, candidate: Candidate, editing: ScreeningCall | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        candidate: Candidate,
+        editing: ScreeningCall | None = None,
+        trainings: list[tuple[str, str]] = (),
+        **kwargs,
+    ):
         self.candidate = candidate
         self.editing = editing
         super().__init__(*args, **kwargs)
+        self.fields["training_uuid"].choices = [("", "Choose…"), *trainings]
         # The rubric goes after the duration, in its own order.
         for criterion in reversed(RUBRIC):
             self.fields[criterion.field] = _score_field(criterion)
@@ -242,8 +271,26 @@ class ScreeningCallForm(forms.Form):
         _past_moment(value, self.candidate, "call")
         return value
 
+    def _clean_next_step(self, cleaned: dict) -> None:
+        step = cleaned.get("next_step")
+        day = cleaned.get("check_back_on")
+        if step == ScreeningCall.NextStep.CHECK_BACK:
+            today = timezone.localdate()
+            if day is None:
+                self.add_error("check_back_on", "Choose the day to check back.")
+            elif not today < day <= today + timedelta(days=730):
+                self.add_error("check_back_on", "Choose a day within the next two years.")
+        else:
+            cleaned["check_back_on"] = None
+        if step == ScreeningCall.NextStep.TRAINING:
+            if cleaned.get("training_uuid") is None and "training_uuid" not in self.errors:
+                self.add_error("training_uuid", "Choose the training to invite them to.")
+        else:
+            cleaned["training_uuid"] = None
+
     def clean(self) -> dict:
         cleaned = super().clean()
+        self._clean_next_step(cleaned)
         if self.editing is None and "outcome" not in cleaned:
             return cleaned
         for criterion in RUBRIC:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from screening.services import booking, claims, volunteers
+from screening.services import booking, claims, next_steps, stalls, volunteers
 
 
 @shared_task
@@ -21,3 +21,15 @@ def send_call_reminders() -> int:
 def nudge_inactive_volunteers() -> int:
     """Beat: one kind email, once ever, to each volunteer not seen for a long while."""
     return volunteers.nudge_inactive()
+
+
+@shared_task
+def send_check_backs() -> int:
+    """Beat: record the check-back emails whose day has come."""
+    return next_steps.send_check_backs()
+
+
+@shared_task
+def send_check_ins() -> int:
+    """Beat: one check-in email to each newly stalled candidate."""
+    return stalls.send_check_ins()

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from screening.views import call_logs, oversight, queue, referrals, volunteers, work
+from screening.views import (
+    call_logs,
+    check_backs,
+    oversight,
+    queue,
+    referrals,
+    stalls,
+    volunteers,
+    work,
+)
 
 app_name = "screening"
 urlpatterns = [
@@ -19,6 +28,9 @@ urlpatterns = [
     path("calls/<uuid:uuid>/", call_logs.call_detail, name="call"),
     path("calls/<uuid:uuid>/edit/", call_logs.call_edit, name="call_edit"),
     path("calls/<uuid:uuid>/refer/", referrals.refer_partner, name="refer_partner"),
+    # A candidate's answer to a check-back email.
+    path("talk-again/<str:token>/", check_backs.talk_again, name="talk_again"),
+    path("check-in/<str:token>/", stalls.check_in_answer, name="check_in_answer"),
     # Staff oversight.
     path("calls/", oversight.calls, name="calls"),
     path("calls/export.csv", oversight.calls_export, name="calls_export"),

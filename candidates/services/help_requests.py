@@ -409,6 +409,27 @@ def resolve_request(*, help_request: HelpRequest, at=None, by=None) -> HelpReque
 
 
 @transaction.atomic
+def withdraw_request(*, help_request: HelpRequest, at=None) -> HelpRequest:
+    """Close a request that no longer holds (what asked for it changed), unanswered: it
+    leaves the owner's work and, never answered, counts in no response time."""
+    at = at or timezone.now()
+    locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+    if locked.status != HelpRequest.Status.RESOLVED:
+        _resolve(locked, at, count_as_response=False)
+        locked.save()
+    help_request.refresh_from_db()
+    return help_request
+
+
+@transaction.atomic
+def retitle_request(*, help_request: HelpRequest, subject: str) -> HelpRequest:
+    """Change what an open request asks for, keeping its owner and clock."""
+    HelpRequest.objects.filter(pk=help_request.pk).update(subject=subject[:200])
+    help_request.subject = subject[:200]
+    return help_request
+
+
+@transaction.atomic
 def reopen_request(*, help_request: HelpRequest, by, at=None) -> HelpRequest:
     """The candidate reopens a resolved request; its owner hears of it by email."""
     at = at or timezone.now()

@@ -15,10 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Candidate, HelpRequest
-from candidates.services.help_requests import open_request, record_first_response
+from candidates.services.help_requests import (
+    open_request,
+    record_first_response,
+    resolve_request,
+)
 from partners.models import (
     PARTNER_INTRO,
     REFERRAL_MOVES,
+    REFERRAL_TO_MAKE,
     ConsentField,
     Partner,
     Referral,
@@ -40,6 +45,18 @@ class Consent:
 
     words: str
     fields: tuple[str, ...] = tuple(ConsentField.values)
+
+
+@transaction.atomic
+def request_referral(*, candidate: Candidate, subject: str = "", at=None) -> HelpRequest:
+    """Ask staff to refer this candidate to a partner: a staff-pool request that the next
+    referral proposed for them answers."""
+    return open_request(
+        candidate=candidate,
+        kind=REFERRAL_TO_MAKE,
+        subject=subject or "Refer to a partner",
+        at=at or timezone.now(),
+    )
 
 
 # --- Making a referral ------------------------------------------------------------------
@@ -75,6 +92,11 @@ def propose_referral(
             f"{candidate.display_name} already has an open referral to {partner.name}."
         ) from exc
     _log(referral, "", ReferralState.PROPOSED, by=by, at=at, note=note)
+    # A referral made answers every open request to make one for this candidate.
+    for to_make in HelpRequest.objects.filter(candidate=candidate, kind=REFERRAL_TO_MAKE).exclude(
+        status=HelpRequest.Status.RESOLVED
+    ):
+        resolve_request(help_request=to_make, at=at)
     if consent is not None:
         return record_consent(referral=referral, consent=consent, by=by, at=at)
     outbox.record(

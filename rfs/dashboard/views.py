@@ -1,6 +1,7 @@
 """The staff pipeline dashboard and the lists behind its figures."""
 
 import csv
+from datetime import date, datetime, time
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +11,7 @@ from django.utils import timezone
 from candidates.models import Stage
 from endorsements.services import figures as endorsement_figures
 from rfs.accounts.roles import staff_required
-from rfs.dashboard import lists, partners, report
+from rfs.dashboard import follow_through, lists, partners, report
 from rfs.dashboard.forms import DashboardForm
 from rfs.dashboard.metrics import Scope
 
@@ -46,6 +47,7 @@ def index(request: HttpRequest) -> HttpResponse:
     # Partner figures come from the partners app's report.
     context["tables"]["partners"] = partners.partner_table(scope)
     context["partners_report_url"] = partners.report_url(scope)
+    context["tables"].update(follow_through.tables(scope))
     if request.GET.get("format") == "csv":
         table = context["tables"].get(request.GET.get("table", ""))
         if table is None:
@@ -140,4 +142,28 @@ def endorsements(request: HttpRequest) -> HttpResponse:
             "money": endorsement_figures.money_against_limits(),
             "answer": endorsement_figures.thirty_day_answer(),
         },
+    )
+
+
+@staff_required
+def follow_through_list(request: HttpRequest) -> HttpResponse:
+    """The next steps of the period's calls not acted on within their due time."""
+    form = DashboardForm(request.GET)
+    form.is_valid()
+    scope = Scope(period=form.chosen_period(), filters=form.filters())
+    week = None
+    try:
+        monday = date.fromisoformat(request.GET.get("week", ""))
+        week = datetime.combine(monday, time.min, tzinfo=scope.period.zone)
+    except ValueError:
+        pass
+    screener = request.GET.get("screener", "")
+    rows = follow_through.missed_rows(
+        scope, week=week, screener=screener if screener.isdigit() else ""
+    )
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboard/follow_through.html",
+        {"page": page, "period": scope.period, "now": scope.now},
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from candidates.models import Stage
 from rfs.accounts.models import User
+from rfs.demo import trainings
 from rfs.demo.people import Person
 from rfs.demo.replay import Story
 from screening.models import SCORE_FIELDS, ContactAttempt, ScreeningCall
@@ -148,6 +149,7 @@ def _call(
         outcome = ScreeningCall.Outcome.NOT_A_FIT
     low, high = (3, 5) if outcome == ScreeningCall.Outcome.ADVANCE else (1, 3)
     needs = person.candidate.needs
+    next_step = rng.choice(NEXT_STEPS[outcome])
     yield logged
     log_call(
         candidate=person.candidate,
@@ -156,7 +158,8 @@ def _call(
         duration_minutes=rng.choice([20, 25, 30, 30, 35, 40, 45, 60]),
         outcome=outcome,
         scores={field: rng.randint(low, high) for field in SCORE_FIELDS},
-        next_step=rng.choice(NEXT_STEPS[outcome]),
+        next_step=next_step,
+        training_uuid=trainings.pick(rng) if next_step == ScreeningCall.NextStep.TRAINING else None,
         needs=sorted(rng.sample(needs, min(len(needs), 2))),
         notes=rng.choice(NOTES[outcome]),
     )

@@ -22,7 +22,7 @@ from candidates.services.help_requests import sweep_requests
 from mentors.models import Mentor, Mentorship
 from partners.models import Partner, Referral
 from rfs.accounts.models import User
-from rfs.demo import mentors, partners, people, screening
+from rfs.demo import mentors, partners, people, screening, trainings
 from rfs.demo.applications import seed_applications
 from rfs.demo.leads import seed_leads
 from rfs.demo.logins import seed_screeners
@@ -31,6 +31,7 @@ from rfs.notify import services as outbox
 from rfs.notify.models import Notification, Suppression
 from screening.models import Claim, ScreeningCall
 from screening.services.booking import send_due_reminders
+from trainings.models import Session
 
 # How often the replayed beat sweeps (the real one sweeps every few minutes; reminders and
 # escalations come within this much of their moment).
@@ -60,7 +61,8 @@ def seed(*, stdout) -> None:
         f"{Mentor.objects.count()} mentors, "
         f"{Mentorship.objects.filter(candidate__in=demo).count()} mentorships, "
         f"{Partner.objects.count()} partners, "
-        f"{Referral.objects.filter(candidate__in=demo).count()} referrals; "
+        f"{Referral.objects.filter(candidate__in=demo).count()} referrals, "
+        f"{Session.objects.count()} training sessions; "
         f"{history} past emails counted as sent."
     )
 
@@ -78,6 +80,7 @@ def _stories(everyone: list[people.Person], *, until: datetime) -> list[Story]:
         *(partners.heard_from(attribution, person) for person in everyone),
         *(people.sign_up(person) for person in everyone),
         mentors.roster(random.Random(mentors.SEED), until=until),
+        trainings.roster(start=everyone[0].signed_up - timedelta(minutes=1), until=until),
         *(people.welcome(person, by=staff) for person in everyone),
         *(people.note(person, by=staff) for person in everyone),
         *screening.stories(
@@ -86,6 +89,7 @@ def _stories(everyone: list[people.Person], *, until: datetime) -> list[Story]:
         *(people.staff_moves(person, by=staff) for person in everyone),
         *mentors.stories(random.Random(mentors.MENTEES_SEED), everyone, staff=staff, until=until),
         *partners.stories(random.Random(partners.SEED + 2), everyone, staff=staff, until=until),
+        trainings.registrations(random.Random(trainings.SEED), until=until),
         _beat(start=everyone[0].signed_up, until=until),
     ]
 

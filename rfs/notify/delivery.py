@@ -10,6 +10,8 @@ Message-ID, so the receiving side sees a retry of one message, not a new one.
 import logging
 import time
 from datetime import datetime, timedelta
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -129,7 +131,19 @@ def _message(row: Notification, connection) -> EmailMultiAlternatives:
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for item in row.attachments if not row.body_removed_at else []:
+        message.attach(_attachment(item))
     return message
+
+
+def _attachment(item: dict) -> MIMEBase:
+    """A text attachment with its content-type parameters (a calendar's method)."""
+    main, sub = item["content_type"].split("/", 1)
+    part = MIMEText(item["content"], sub, "utf-8") if main == "text" else MIMEBase(main, sub)
+    for name, value in item.get("params", {}).items():
+        part.set_param(name, value)
+    part.add_header("Content-Disposition", "attachment", filename=item["filename"])
+    return part
 
 
 def _failed(row: Notification, exc: Exception) -> None:

@@ -29,6 +29,8 @@ class Notification(models.Model):
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     context = models.JSONField(default=dict, blank=True)
+    # Files sent with it, as text: [{filename, content_type, content}] (a calendar invitation).
+    attachments = models.JSONField(default=list, blank=True)
     # Carries a login code or a link that acts for the recipient (every account email, the
     # link confirming a proposed update): its body is never shown and is removed once it is
     # sent or given up on.

@@ -29,7 +29,13 @@ FINISHED = [
 def without_body(at: datetime) -> dict[str, Any]:
     """The fields of a row whose body is removed at `at` (for an UPDATE): the bodies, and the
     context a body would be rendered from."""
-    return {"body_text": "", "body_html": "", "context": {}, "body_removed_at": at}
+    return {
+        "body_text": "",
+        "body_html": "",
+        "context": {},
+        "attachments": [],
+        "body_removed_at": at,
+    }
 
 
 def purge_bodies() -> int:

@@ -34,13 +34,15 @@ def record(
     context: dict[str, Any],
     ref: str = "",
     secret: bool = False,
+    attachments: list[dict] | None = None,
 ) -> Notification:
     """Record one email under `key` (once: a second call returns the first row) and have it
     delivered after the surrounding transaction commits. `context` must be JSON: the worker
-    renders the bodies from it. `secret`: see record_message."""
-    (row,) = _insert(
-        [_row(key=key, to=to, template=template, context=context, ref=ref, secret=secret)]
-    )
+    renders the bodies from it. `secret`: see record_message. `attachments`: text files,
+    [{filename, content_type, content}] (calendar.attachment makes one)."""
+    row = _row(key=key, to=to, template=template, context=context, ref=ref, secret=secret)
+    row.attachments = attachments or []
+    (row,) = _insert([row])
     return row if row.pk else Notification.objects.get(key=key)
 
 

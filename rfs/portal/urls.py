@@ -11,6 +11,8 @@ urlpatterns = [
     path("ask/", views.ask, name="ask"),
     path("data/", views.data_request, name="data_request"),
     path("referrals/<uuid:uuid>/", views.referral_answer, name="referral_answer"),
+    path("trainings/<uuid:uuid>/register/", views.training_register, name="training_register"),
+    path("trainings/<uuid:uuid>/cancel/", views.training_cancel, name="training_cancel"),
     path("endorsements/", views.endorsements, name="endorsements"),
     path("endorsements/<uuid:uuid>/apply/", views.endorsement_apply, name="endorsement_apply"),
 ]

@@ -1,6 +1,7 @@
 """The candidate's own pages: login by emailed code, their record, their questions."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -29,6 +30,8 @@ from rfs.accounts.limits import within_limit
 from rfs.accounts.models import Role
 from rfs.portal import services
 from rfs.portal.forms import AskForm, PortalDetailsForm, PortalLoginForm
+from trainings import services as trainings
+from trainings.models import Registration
 
 DETAILS_SAVES_PER_HOUR = 10
 
@@ -101,6 +104,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "consent_choices": partner_referrals.CONSENT_CHOICES,
             "resources": resources_for(candidate),
             "data_request_days": settings.RFS_DATA_REQUEST_DAYS,
+            "invitations": trainings.invitations_for(candidate, now=timezone.now()),
+            "registrations": trainings.registrations_for(candidate).filter(
+                session__starts_at__gt=timezone.now() - timedelta(hours=3)
+            ),
         },
     )
 
@@ -122,6 +129,41 @@ def data_request(request: HttpRequest) -> HttpResponse:
         f"We have your request and answer it within {settings.RFS_DATA_REQUEST_DAYS} days.",
     )
     return redirect(help_request)
+
+
+@require_POST
+@candidate_required
+def training_register(request: HttpRequest, uuid) -> HttpResponse:
+    """One click on an invitation: a place in the session, or on its waitlist."""
+    candidate = _own_record(request)
+    # Two calls may have invited them to the same session: any one of them will do.
+    invitation = (
+        trainings.invitations_for(candidate, now=timezone.now()).filter(session__uuid=uuid).first()
+    )
+    if invitation is None:
+        raise Http404("No invitation to this session.")
+    try:
+        registration = trainings.register(session=invitation.session, candidate=candidate)
+    except trainings.RegistrationRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            "You are registered: see you there."
+            if registration.status == Registration.Status.REGISTERED
+            else "The session is full: you are on its waitlist, and a freed place is yours.",
+        )
+    return redirect("portal:home")
+
+
+@require_POST
+@candidate_required
+def training_cancel(request: HttpRequest, uuid) -> HttpResponse:
+    candidate = _own_record(request)
+    registration = get_object_or_404(trainings.registrations_for(candidate), uuid=uuid)
+    trainings.cancel_registration(registration=registration)
+    messages.success(request, "Your place is cancelled.")
+    return redirect("portal:home")
 
 
 @require_POST

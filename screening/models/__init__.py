@@ -12,11 +12,18 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, Now, TruncMonth, TruncWeek
 from django.urls import reverse
 
 from candidates.models import Candidate, Need, Stage, Submission
 from rfs.accounts.models import Role
+
+# Request kinds screening registers: a next step for staff, and a candidate who asked to
+# talk again after a check-back.
+STAFF_FOLLOW_UP = "staff_follow_up"
+TALK_AGAIN = "talk_again"
+# A stalled candidate answered a check-in with "I need help".
+CHECK_IN_HELP = "check_in"
 
 
 def _visible_to(queryset: models.QuerySet, user, field: str = "screener") -> models.QuerySet:
@@ -71,6 +78,7 @@ class Claim(models.Model):
         COMPLETED = "completed", "Screening call logged"
         UNRESPONSIVE = "unresponsive", "Candidate unresponsive"
         CLOSED = "closed", "Candidate left the pipeline"
+        PAUSED = "paused", "Back to the queue after a pause"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="claims")
@@ -430,6 +438,11 @@ class ScreeningCall(models.Model):
     # Private to screeners and staff; never in an email.
     notes = models.TextField(max_length=10000, blank=True)
     next_step = models.CharField(max_length=12, choices=NextStep.choices)
+    # What the next step needs: a note for staff, the day to check back, the training.
+    next_step_note = models.CharField("note for the next step", max_length=1000, blank=True)
+    check_back_on = models.DateField("check back on", null=True, blank=True)
+    # A training of the trainings app, named by its public id (a sibling's row).
+    training_uuid = models.UUIDField("training", null=True, blank=True)
     # The form's one-time token: the same submission posted twice logs one call.
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -498,10 +511,99 @@ class ScreeningCallRevision(models.Model):
         return f"Edit of call {self.call_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FollowUpQuerySet":
+        return _visible_to(self, user)
+
+    def to_check_back(self, now) -> "FollowUpQuerySet":
+        """Check-backs whose day has come and whose email is not yet recorded."""
+        return self.filter(
+            step=ScreeningCall.NextStep.CHECK_BACK, done_at__isnull=True, due_at__lte=now
+        )
+
+
+class FollowUp(models.Model):
+    """The work a call's next step became: when it is due and when it was acted on. A
+    request-backed step (mentor, partner, staff) is acted on when its request is answered;
+    a check-back when its email goes; a try-again when someone claims the candidate again.
+    Editing the call changes this row, never adds another."""
+
+    call = models.OneToOneField(ScreeningCall, on_delete=models.CASCADE, related_name="follow_up")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="follow_ups")
+    screener = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    step = models.CharField(max_length=12, choices=ScreeningCall.NextStep.choices)
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    help_request = models.ForeignKey(
+        "candidates.HelpRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # While in the future, the candidate waits out a pause outside the queue; once past,
+    # a candidate told "not yet" is back in it.
+    back_in_queue_at = models.DateTimeField(null=True, blank=True)
+    # The candidate's "I'd like to talk again", once.
+    talk_again_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(step="check_back", done_at__isnull=True),
+                name="follow_up_check_back_idx",
+            ),
+            models.Index(
+                fields=["candidate", "back_in_queue_at"],
+                condition=Q(back_in_queue_at__isnull=False),
+                name="follow_up_queue_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} after call {self.call_id}"
+
+
+class CheckIn(models.Model):
+    """One check-in email to a candidate nobody has been in touch with for a while: one per
+    stall, named by the moment of their last contact, and their answer."""
+
+    class Answer(models.TextChoices):
+        ALL_GOOD = "all_good", "All good"
+        NEED_HELP = "need_help", "I need help"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="check_ins")
+    # The last contact before the stall: a later stall is another check-in.
+    stalled_since = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "stalled_since"], name="check_in_one_per_stall"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in with {self.candidate_id} at {self.sent_at:%Y-%m-%d}"
+
+
 def awaiting_contact() -> models.QuerySet[Candidate]:
     """Candidates waiting for first contact: signed up, held by nobody, oldest signup first.
 
-    Someone told "not yet" waits outside the queue until they come back (sign up again)."""
+    Someone told "not yet" waits outside the queue until they come back (sign up again, or
+    a next step puts them back); someone waiting out a "try again" pause waits outside it."""
     open_claim = Claim.objects.filter(candidate=OuterRef("pk"), released_at__isnull=True)
     last_not_yet = (
         ScreeningCall.objects.filter(
@@ -513,11 +615,19 @@ def awaiting_contact() -> models.QuerySet[Candidate]:
     came_back = Submission.objects.filter(
         candidate=OuterRef("pk"), received_at__gt=OuterRef("last_not_yet")
     )
+    # A next step put them back: a pause ended, or they asked to talk again.
+    put_back = FollowUp.objects.filter(
+        candidate=OuterRef("pk"),
+        back_in_queue_at__lte=Now(),
+        back_in_queue_at__gt=OuterRef("last_not_yet"),
+    )
+    pausing = FollowUp.objects.filter(candidate=OuterRef("pk"), back_in_queue_at__gt=Now())
     return (
         Candidate.objects.filter(stage=Stage.SIGNED_UP)
         .exclude(Exists(open_claim))
+        .exclude(Exists(pausing))
         .annotate(last_not_yet=Subquery(last_not_yet))
-        .filter(Q(last_not_yet__isnull=True) | Exists(came_back))
+        .filter(Q(last_not_yet__isnull=True) | Exists(came_back) | Exists(put_back))
         .order_by("created_at", "pk")
     )
 

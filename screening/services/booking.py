@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import Candidate
+from rfs.notify import calendar
 from rfs.notify import services as outbox
 from screening.models import ScheduledCall, ScreeningCall
 from screening.services.guards import ScreeningError, require_claim
@@ -19,6 +20,8 @@ from screening.services.zones import candidate_zone, format_local, zone_named
 DAY_BEFORE_AT = time(11, 0)
 SAME_DAY_AT = time(8, 0)
 REMINDER_TEMPLATE = "screening_call_reminder"
+# How long a call's calendar event lasts.
+CALL_LENGTH = timedelta(minutes=45)
 
 
 def reminder_times(*, starts_at: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
@@ -30,17 +33,49 @@ def reminder_times(*, starts_at: datetime, zone: zoneinfo.ZoneInfo) -> tuple[dat
     return day_before, same_day
 
 
+def call_invitation(scheduled: ScheduledCall, candidate: Candidate, *, method: str) -> dict:
+    """The call as a calendar event: one UID per booked call; each move is a new version
+    (SEQUENCE), and a cancellation one more, so calendars update or drop it."""
+    return calendar.attachment(
+        calendar.event(
+            uid=f"screening-call-{scheduled.uuid}@runforsomething",
+            sequence=scheduled.version + (1 if method == calendar.CANCEL else 0),
+            starts_at=scheduled.starts_at,
+            ends_at=scheduled.starts_at + CALL_LENGTH,
+            summary="Screening call with Run for Something",
+            description="A volunteer from Run for Something will call you.",
+            attendee=candidate.email,
+            method=method,
+        ),
+        method=method,
+    )
+
+
 def _email_candidate(
-    scheduled: ScheduledCall, candidate: Candidate, *, key: str, template: str, **extra: str
+    scheduled: ScheduledCall,
+    candidate: Candidate,
+    *,
+    key: str,
+    template: str,
+    invitation: str = "",
+    **extra: str,
 ) -> None:
-    """Record an email to the candidate about this call, naming its time in their zone."""
+    """Record an email to the candidate about this call, naming its time in their zone;
+    `invitation` (a calendar method) attaches the call as a calendar event."""
     context = {
         "name": candidate.greeting_name,
         "when": format_local(scheduled.starts_at, zone_named(scheduled.time_zone)),
         **extra,
     }
     outbox.record(
-        key=key, to=candidate.email, template=template, context=context, ref=candidate.ref
+        key=key,
+        to=candidate.email,
+        template=template,
+        context=context,
+        ref=candidate.ref,
+        attachments=[call_invitation(scheduled, candidate, method=invitation)]
+        if invitation
+        else None,
     )
 
 
@@ -107,7 +142,11 @@ def schedule_call(*, candidate: Candidate, by, starts_at: datetime) -> Scheduled
     _plan_reminders(scheduled, now)
     scheduled.save()
     _email_candidate(
-        scheduled, candidate, key=_email_keys(scheduled)[0], template="screening_call_confirmed"
+        scheduled,
+        candidate,
+        key=_email_keys(scheduled)[0],
+        template="screening_call_confirmed",
+        invitation=calendar.REQUEST,
     )
     return scheduled
 
@@ -129,7 +168,11 @@ def reschedule_call(*, scheduled: ScheduledCall, by, starts_at: datetime) -> Sch
     _plan_reminders(locked, now)
     locked.save()
     _email_candidate(
-        locked, candidate, key=_email_keys(locked)[1], template="screening_call_updated"
+        locked,
+        candidate,
+        key=_email_keys(locked)[1],
+        template="screening_call_updated",
+        invitation=calendar.REQUEST,
     )
     return locked
 
@@ -148,6 +191,7 @@ def cancel_booked(scheduled: ScheduledCall, *, candidate: Candidate, tell_candid
             candidate,
             key=f"screening:call:{scheduled.pk}:cancelled",
             template="screening_call_cancelled",
+            invitation=calendar.CANCEL,
         )
 
 

@@ -23,6 +23,7 @@ from screening.services.booking import complete_booked
 from screening.services.claims import conclude_claim, touch_claim
 from screening.services.contact import first_contact_help_request
 from screening.services.guards import ScreeningError, held_claim
+from screening.services.next_steps import follow_through
 
 # The stage each reached outcome moves the candidate to.
 OUTCOME_STAGE = {
@@ -33,7 +34,15 @@ OUTCOME_STAGE = {
     ScreeningCall.Outcome.NOT_A_FIT: Stage.NOT_A_FIT,
 }
 
-EDITABLE_FIELDS = ["happened_at", "duration_minutes", *SCORE_FIELDS, "needs", "notes", "next_step"]
+NEXT_STEP_FIELDS = ["next_step", "next_step_note", "check_back_on", "training_uuid"]
+EDITABLE_FIELDS = [
+    "happened_at",
+    "duration_minutes",
+    *SCORE_FIELDS,
+    "needs",
+    "notes",
+    *NEXT_STEP_FIELDS,
+]
 
 
 @transaction.atomic
@@ -49,10 +58,13 @@ def log_call(
     needs: list[str] | None = None,
     notes: str = "",
     form_token=None,
+    next_step_note: str = "",
+    check_back_on=None,
+    training_uuid=None,
 ) -> tuple[ScreeningCall, bool]:
-    """Log a screening call, move the candidate's stage by its outcome and record the matching
-    follow-up email. The same form posted twice logs one call: the second post returns
-    (the first call, False)."""
+    """Log a screening call, move the candidate's stage by its outcome, record the matching
+    follow-up email and make its next step into work (next_steps.follow_through). The same
+    form posted twice logs one call: the second post returns (the first call, False)."""
     claim = held_claim(candidate, by)
     # After the claim lock: a first post of the same form has committed by now.
     if form_token and (same := ScreeningCall.objects.filter(form_token=form_token).first()):
@@ -70,6 +82,9 @@ def log_call(
         needs=needs or [],
         notes=notes,
         next_step=next_step,
+        next_step_note=next_step_note,
+        check_back_on=check_back_on,
+        training_uuid=training_uuid,
         form_token=form_token,
         **{field: scores.get(field) if reached else None for field in SCORE_FIELDS},
     )
@@ -81,6 +96,7 @@ def log_call(
         _end_screening(call, claim, by=by, help_request=help_request, now=now)
     elif help_request:
         record_first_response(help_request=help_request, at=happened_at)
+    follow_through(call=call, by=by, at=now)
     return call, True
 
 
@@ -162,6 +178,8 @@ def edit_call(*, call: ScreeningCall, by, changes: dict[str, Any]) -> ScreeningC
     revision = ScreeningCallRevision.objects.create(
         call=locked, by=by, at=timezone.now(), previous=previous
     )
+    if any(field in previous for field in NEXT_STEP_FIELDS):
+        follow_through(call=locked, by=by)
     for field in [*previous, "updated_at"]:
         setattr(call, field, getattr(locked, field))
     return revision

@@ -13,7 +13,7 @@ from candidates.models import Candidate, Stage
 from candidates.services.pipeline import StageMoveRefused, move_stage
 from rfs.accounts.models import Role, User
 from rfs.notify import services as outbox
-from screening.models import Claim, ScheduledCall, awaiting_contact
+from screening.models import Claim, FollowUp, ScheduledCall, ScreeningCall, awaiting_contact
 from screening.services.booking import cancel_booked
 from screening.services.guards import ScreeningError, require_worker
 
@@ -50,6 +50,13 @@ def _claim(candidate: Candidate, screener) -> Claim:
         raise ScreeningError("Someone else has just claimed this candidate.") from exc
     move_stage(candidate=candidate, to=Stage.SCREENING, by=screener, reason="Claimed for screening")
     Candidate.objects.filter(pk=candidate.pk).update(owner=screener)
+    # Claimed again after a pause: the "try again" next step is acted on.
+    FollowUp.objects.filter(
+        candidate=candidate,
+        step=ScreeningCall.NextStep.TRY_AGAIN,
+        done_at__isnull=True,
+        back_in_queue_at__lte=now,
+    ).update(done_at=now)
     candidate.owner = screener
     return claim
 
@@ -80,6 +87,24 @@ def claim_candidate(*, candidate: Candidate, screener) -> Claim:
     claim = _claim(locked, screener)
     candidate.stage, candidate.owner = locked.stage, screener
     return claim
+
+
+def claim_for(*, candidate: Candidate, screener) -> Claim | None:
+    """Give a signed-up candidate nobody holds to this screener (they asked to talk again),
+    within the screener's caps; None if someone holds them or the caps say no."""
+    locked = (
+        Candidate.objects.select_for_update()
+        .filter(pk=candidate.pk, stage=Stage.SIGNED_UP)
+        .exclude(Exists(Claim.objects.open().filter(candidate=OuterRef("pk"))))
+        .first()
+    )
+    if locked is None:
+        return None
+    try:
+        with transaction.atomic():
+            return _claim(locked, screener)
+    except ScreeningError:
+        return None
 
 
 def touch_claim(claim: Claim, *, at: datetime) -> None:

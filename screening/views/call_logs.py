@@ -12,10 +12,17 @@ from django.utils.dateparse import parse_datetime
 
 from candidates.models import Need
 from screening.forms import ScreeningCallForm
-from screening.models import RUBRIC, ScheduledCall, ScreeningCall, ScreeningCallRevision
+from screening.models import (
+    RUBRIC,
+    FollowUp,
+    ScheduledCall,
+    ScreeningCall,
+    ScreeningCallRevision,
+)
 from screening.services import calls
 from screening.services.guards import ScreeningError
 from screening.views.access import load_candidate, worker_required
+from trainings.services import training_choices
 
 
 def _already_logged(request: HttpRequest) -> ScreeningCall | None:
@@ -35,7 +42,7 @@ def log_call(request: HttpRequest, uuid) -> HttpResponse:
         return redirect(same)
     candidate = load_candidate(request, uuid)
     if request.method == "POST":
-        form = ScreeningCallForm(request.POST, candidate=candidate)
+        form = ScreeningCallForm(request.POST, candidate=candidate, trainings=training_choices())
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -49,6 +56,9 @@ def log_call(request: HttpRequest, uuid) -> HttpResponse:
                     needs=data["needs"],
                     notes=data["notes"],
                     next_step=data["next_step"],
+                    next_step_note=data["next_step_note"],
+                    check_back_on=data["check_back_on"],
+                    training_uuid=data["training_uuid"],
                     form_token=data["form_token"],
                 )
             except ScreeningError as exc:
@@ -64,6 +74,7 @@ def log_call(request: HttpRequest, uuid) -> HttpResponse:
         started = booked.starts_at if booked and booked.starts_at <= timezone.now() else None
         form = ScreeningCallForm(
             candidate=candidate,
+            trainings=training_choices(),
             initial={"happened_at": timezone.localtime(started or timezone.now())},
         )
     return render(
@@ -113,6 +124,7 @@ def call_detail(request: HttpRequest, uuid) -> HttpResponse:
             "needs": [Need(n).label for n in call.needs if n in Need.values],
             "can_edit": calls.can_edit_call(call=call, user=request.user),
             "revisions": _revision_rows(revisions),
+            "follow_up": FollowUp.objects.filter(call=call).select_related("help_request").first(),
         },
     )
 
@@ -128,7 +140,9 @@ def call_edit(request: HttpRequest, uuid) -> HttpResponse:
         )
         return redirect(call)
     if request.method == "POST":
-        form = ScreeningCallForm(request.POST, candidate=call.candidate, editing=call)
+        form = ScreeningCallForm(
+            request.POST, candidate=call.candidate, editing=call, trainings=training_choices()
+        )
         if form.is_valid():
             changes = {
                 name: form.cleaned_data[name]
@@ -145,7 +159,9 @@ def call_edit(request: HttpRequest, uuid) -> HttpResponse:
     else:
         initial = {name: getattr(call, name) for name in calls.EDITABLE_FIELDS}
         initial["happened_at"] = timezone.localtime(call.happened_at)
-        form = ScreeningCallForm(candidate=call.candidate, editing=call, initial=initial)
+        form = ScreeningCallForm(
+            candidate=call.candidate, editing=call, initial=initial, trainings=training_choices()
+        )
     return render(
         request,
         "screening/screeningcall_form.html",

@@ -5,7 +5,7 @@ above it, not even in a string or a template.
     ground  rfs.accounts, rfs.notify            know no domain
     base    candidates                          knows the ground
     domain  screening, mentors, partners,       know candidates and the ground; a sibling
-            endorsements                        only through its services
+            endorsements, trainings             only through its services
     site    rfs.dashboard, rfs.portal, rfs.demo may read every domain; nothing imports them
 """
 
@@ -25,11 +25,12 @@ LAYERS = {
     "mentors": 2,
     "partners": 2,
     "endorsements": 2,
+    "trainings": 2,
     "rfs.dashboard": 3,
     "rfs.portal": 3,
     "rfs.demo": 3,
 }
-DOMAIN = {"screening", "mentors", "partners", "endorsements"}
+DOMAIN = {"screening", "mentors", "partners", "endorsements", "trainings"}
 # The wiring above every layer: it may import anything, and nothing imports it but Django.
 WIRING = ["rfs.settings", "rfs.settings_test", "rfs.urls", "rfs.celery", "rfs.wsgi", "rfs.views"]
 
@@ -148,7 +149,7 @@ def test_every_module_imports_on_its_own(module):
 
 # Names of the apps above candidates, as code, URL names or relations would spell them.
 HIGHER = re.compile(
-    r"(mentors|screening|partners|endorsements|dashboard)[.:]"
+    r"(mentors|screening|partners|endorsements|trainings|dashboard)[.:]"
     r"|mentorships|mentor_profile|['\"](portal|demo):"
 )
 

@@ -45,8 +45,8 @@ def dashboard_queries(client, period: str = "30") -> int:
 # The user; the reporting transaction (a savepoint inside the test's) and its settings; one
 # query per figure: the funnel's counts (the daily counts) and stays, signups, screening,
 # response times (per kind, per week), the map, today's work, the partners' table; the
-# savepoint's release.
-DASHBOARD_QUERIES = 13
+# savepoint's release; follow-through per week and per screener, and trainings.
+DASHBOARD_QUERIES = 16
 PERIODS = ["7", "30", "90", "cycle"]
 
 

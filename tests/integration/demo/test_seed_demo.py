@@ -36,11 +36,13 @@ from rfs.notify.models import Notification, Suppression
 from screening.models import (
     Claim,
     ContactAttempt,
+    FollowUp,
     ScheduledCall,
     ScreeningCall,
     Volunteer,
     VolunteerApplication,
 )
+from trainings.models import Invitation, Registration, Session
 
 
 @pytest.fixture(scope="module")
@@ -322,3 +324,14 @@ def test_volunteers_and_mentors_wait_for_review_and_the_demo_screener_has_onboar
     screener = User.objects.get(email="screener@example.org")
     assert onboarding.is_complete(screener)
     assert Volunteer.objects.filter(user=screener).exists()
+
+
+def test_trainings_have_upcoming_sessions_invitations_and_registrations(demo):
+    assert Session.objects.upcoming(timezone.now()).values("training").distinct().count() == 3
+    training_calls = ScreeningCall.objects.filter(next_step=ScreeningCall.NextStep.TRAINING)
+    assert training_calls.exists()
+    assert Invitation.objects.filter(session__isnull=False).count() == training_calls.count()
+    assert Registration.objects.exists()
+    # Every call with a next step has its work.
+    with_step = ScreeningCall.objects.exclude(next_step=ScreeningCall.NextStep.NONE)
+    assert FollowUp.objects.count() == with_step.count()

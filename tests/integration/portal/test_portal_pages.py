@@ -5,6 +5,8 @@ from candidates.models import HelpRequest, Note
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CandidateFactory
 from tests.factories.mentors import MentorFactory, MentorshipFactory
+from tests.factories.trainings import SessionFactory
+from trainings import services as trainings
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +156,9 @@ def test_portal_home_query_count(portal, candidate, django_assert_num_queries):
         )
     portal.get(reverse("portal:home"))
     # user, candidate with owner, current mentorship, requests, partner referrals, and for
-    # the partners' resources: partners referred to, suggested partners (none: no resources)
-    with django_assert_num_queries(7):
+    # the partners' resources: partners referred to, suggested partners (none: no resources),
+    # training invitations and registrations (each with its session and training)
+    with django_assert_num_queries(9):
         response = portal.get(reverse("portal:home"))
     assert response.content.decode().count("portal-request") == 3
 
@@ -180,3 +183,30 @@ def test_the_details_form_cannot_be_used_to_probe_numbers_quickly(portal, candid
     ]
     assert statuses[:10] == [302] * 10
     assert statuses[10:] == [429, 429]
+
+
+def test_the_portal_shows_an_invitation_and_the_link_only_once_registered(portal, candidate):
+    session = SessionFactory(link="https://meet.example.org/only-for-registered")
+    trainings.invite(candidate=candidate, training=session.training, key="portal-test")
+    page = portal.get(reverse("portal:home")).content.decode()
+    assert session.training.topic in page
+    assert "only-for-registered" not in page
+    portal.post(reverse("portal:training_register", args=[session.uuid]))
+    page = portal.get(reverse("portal:home")).content.decode()
+    assert "you are registered" in page
+    assert "only-for-registered" in page
+
+
+def test_a_candidate_cannot_register_for_a_session_they_were_not_invited_to(portal):
+    session = SessionFactory()
+    response = portal.post(reverse("portal:training_register", args=[session.uuid]))
+    assert response.status_code == 404
+
+
+def test_two_invitations_to_one_session_register_once(portal, candidate):
+    session = SessionFactory()
+    trainings.invite(candidate=candidate, training=session.training, key="first-call")
+    trainings.invite(candidate=candidate, training=session.training, key="second-call")
+    response = portal.post(reverse("portal:training_register", args=[session.uuid]))
+    assert response.status_code == 302
+    assert session.registrations.count() == 1

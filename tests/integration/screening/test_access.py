@@ -35,7 +35,7 @@ def _call(screener, candidate) -> ScreeningCall:
         duration_minutes=25,
         outcome=ScreeningCall.Outcome.NO_CONTACT,
         scores={},
-        next_step=ScreeningCall.NextStep.TRY_AGAIN,
+        next_step=ScreeningCall.NextStep.NONE,
         notes="Private words",
     )
     return call

@@ -17,6 +17,7 @@ from screening.models import (
     ScheduledCall,
     ScreeningCall,
     ScreeningCallRevision,
+    awaiting_contact,
 )
 from screening.services import booking, calls, claims
 from tests.factories.screening import waiting_candidate
@@ -100,7 +101,7 @@ def test_rubric_and_duration_errors_are_clear_and_keep_what_was_typed(
 
 
 def test_could_not_reach_needs_no_rubric(client_for, screener, claimed):
-    data = call_form(outcome=ScreeningCall.Outcome.NO_CONTACT, next_step="try_again")
+    data = call_form(outcome=ScreeningCall.Outcome.NO_CONTACT, next_step="none")
     for criterion in RUBRIC:
         data.pop(criterion.field)
 
@@ -110,12 +111,26 @@ def test_could_not_reach_needs_no_rubric(client_for, screener, claimed):
     assert response.url == call.get_absolute_url()
     assert call.total_score is None
     claimed.refresh_from_db()
-    # Still being screened, still held: the screener tries again.
+    # Still being screened, still held: the screener goes on trying.
     assert claimed.stage == Stage.SCREENING and claimed.owner == screener
     assert Claim.objects.get(candidate=claimed).is_open
     attempt = ContactAttempt.objects.get(call=call)
     assert attempt.kind == ContactAttempt.Kind.NO_ANSWER
     assert not Notification.objects.exists()
+
+
+def test_could_not_reach_and_try_again_gives_them_back_after_a_pause(client_for, screener, claimed):
+    data = call_form(outcome=ScreeningCall.Outcome.NO_CONTACT, next_step="try_again")
+    for criterion in RUBRIC:
+        data.pop(criterion.field)
+
+    _post(client_for(screener), claimed, data)
+
+    claimed.refresh_from_db()
+    assert claimed.stage == Stage.SIGNED_UP and claimed.owner is None
+    assert Claim.objects.get(candidate=claimed).release_reason == Claim.ReleaseReason.PAUSED
+    # Out of the queue until the pause ends (tests/integration/screening/test_next_steps.py).
+    assert not awaiting_contact().filter(pk=claimed.pk).exists()
 
 
 @pytest.mark.parametrize(

@@ -180,6 +180,15 @@ SPECS = {
     "mentors:application_approve": ("POST", "mentor_application"),
     "mentors:application_decline": ("POST", "mentor_application"),
     "mentors:application_ask": ("POST", "mentor_application"),
+    "portal:training_register": ("POST", "session"),
+    "portal:training_cancel": ("POST", "registration"),
+    "trainings:detail": ("GET", "training"),
+    "trainings:session": ("GET", "session"),
+    "trainings:attendance": ("POST", "registration"),
+    "trainings:join": ("GET", "token"),
+    "trainings:panel": ("GET", "candidate"),
+    "screening:talk_again": ("GET", "token"),
+    "screening:check_in_answer": ("GET", "token"),
 }
 
 NO_CODE = "staff without a second factor"
@@ -325,6 +334,19 @@ EXPECTED = {
     "portal:referral_answer": PORTAL,
     "portal:endorsements": PORTAL,
     "portal:endorsement_apply": PORTAL,
+    "portal:training_register": PORTAL,
+    "portal:training_cancel": PORTAL,
+    "trainings:list": STAFF,
+    "trainings:detail": STAFF,
+    "trainings:session": STAFF,
+    "trainings:attendance": STAFF,
+    "trainings:panel": STAFF,
+    # The signed links of invitation and check-back emails act for the person they went to.
+    "trainings:join": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    "screening:talk_again": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    "screening:check_in_answer": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    "stalled_candidates": STAFF,
+    "dashboard:follow_through": STAFF,
     # The public front door.
     "candidates:signup": PUBLIC,
     "candidates:thanks": PUBLIC,

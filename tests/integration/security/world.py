@@ -33,7 +33,9 @@ from tests.factories.mentors import (
 )
 from tests.factories.partners import ContactFactory, PartnerFactory, ResourceFactory
 from tests.factories.screening import ScreeningCallFactory, VolunteerApplicationFactory
+from tests.factories.trainings import SessionFactory
 from tests.support import totp
+from trainings import services as trainings
 
 
 @dataclass
@@ -113,6 +115,9 @@ def build() -> World:
         candidate=candidate, partner=PartnerFactory(name="Asked Partner"), by=staff
     )
     resource = ResourceFactory(partner=partner)
+    session = SessionFactory()
+    trainings.invite(candidate=candidate, training=session.training, key="matrix")
+    registration = trainings.register(session=SessionFactory(), candidate=candidate)
     for user in (
         staff,
         screener,
@@ -169,6 +174,9 @@ def build() -> World:
         "resource": [resource.uuid],
         "proposed": [proposed.uuid],
         "partner_call": [partner_call.uuid],
+        "training": [session.training.uuid],
+        "session": [session.uuid],
+        "registration": [registration.uuid],
         "source": [source.uuid],
         "destination": [destination.uuid],
         "source_token": [source.uuid, "not-a-token"],
