@@ -317,7 +317,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = 20
+# Seconds an SMTP server may take to answer before a delivery attempt counts as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 # Address that hears about escalations and failed deliveries.
 RFS_STAFF_EMAIL = env("STAFF_EMAIL", "staff@example.org")
 
@@ -337,12 +338,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
+# A deploy's SIGTERM: running tasks get this long to finish, then the worker stops them and
+# their messages go back to the queue at once, not after the broker's visibility timeout.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = float(env_int("WORKER_SOFT_SHUTDOWN_SECONDS", 10))
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Task modules autodiscovery (each app's tasks.py) does not find.
+CELERY_IMPORTS = ["rfs.notify.alerts"]
+# How often beat sweeps the outbox (re-queues what is due, hands back dead workers' rows,
+# checks the oldest unsent email's age).
+RFS_OUTBOX_SWEEP = timedelta(seconds=env_int("OUTBOX_SWEEP_SECONDS", 60))
 CELERY_BEAT_SCHEDULE = {
     "requeue-pending-notifications": {
         "task": "rfs.notify.tasks.requeue_pending",
-        "schedule": timedelta(minutes=1),
+        "schedule": RFS_OUTBOX_SWEEP,
+    },
+    "alert-stale-outbox": {
+        "task": "rfs.notify.alerts.alert_stale_outbox",
+        "schedule": RFS_OUTBOX_SWEEP,
     },
     "worker-heartbeat": {
         "task": "rfs.notify.tasks.heartbeat",
@@ -354,6 +367,13 @@ CELERY_BEAT_SCHEDULE = {
 RFS_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 # A delivery task waits this long before it sends, so that a burst goes out in batches.
 RFS_OUTBOX_GATHER_SECONDS = 0.5
+# A failed attempt waits this long, doubled per attempt (at most six hours), with jitter.
+RFS_OUTBOX_BACKOFF = timedelta(seconds=env_int("OUTBOX_BACKOFF_SECONDS", 60))
+# A row left "sending" this long is handed back: its worker died mid-delivery. Longer than
+# a delivery task may run (CELERY_TASK_TIME_LIMIT), so a live worker's row is never taken.
+RFS_OUTBOX_STALE_CLAIM = timedelta(seconds=env_int("OUTBOX_STALE_CLAIM_SECONDS", 10 * 60))
+# Staff are alerted (one email per hour at most) when the oldest unsent email is this old.
+RFS_OUTBOX_ALERT_AFTER = timedelta(seconds=env_int("OUTBOX_ALERT_SECONDS", 30 * 60))
 # A worker counts as alive if it answered within this many seconds.
 RFS_WORKER_HEARTBEAT_SECONDS = 90
 

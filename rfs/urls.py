@@ -9,6 +9,8 @@ from rfs.accounts import views as account_views
 admin.site.login = account_views.admin_login
 admin.site.site_header = "Run for Something administration"
 
+handler500 = "rfs.views.server_error"
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
