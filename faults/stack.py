@@ -207,7 +207,14 @@ class Stack:
         )
 
     def stop(self, name: str, sig: int = signal.SIGTERM, wait: float = 60) -> None:
-        stop_group(self.processes.pop(name), sig, wait)
+        """`sig` to the process alone (as a deploy signals a container's main process), then
+        its whole group if it is still there after `wait`."""
+        process = self.processes.pop(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(wait)
+        stop_group(process, signal.SIGKILL)
 
     def kill_pid(self, pid: int, sig: int) -> None:
         """`sig` to one process of ours (a worker's pool process), by its id."""
