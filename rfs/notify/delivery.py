@@ -16,7 +16,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 BATCH = 50
 # A task stops taking new batches after this long (the soft time limit is 60 s).
 TASK_SECONDS = 40
+# How long a worker keeps trying to record that messages went out, the database being out of
+# reach (at most half the stale-claim time).
+SENT_RETRY_SECONDS = 15
 
 
 def backoff(attempts: int) -> timedelta:
@@ -86,8 +89,26 @@ def send(rows: list[Notification]) -> int:
             connection.close()
         except Exception:  # a server that already went away
             logger.info("the mail connection closed uneasily")
-    _sent(sent)
+    _record_sent(sent)
     return len(sent)
+
+
+def _record_sent(rows: list[Notification]) -> None:
+    """Mark rows sent, trying again while the database is out of reach (a restart, a crash):
+    these messages were accepted, and a row left "sending" would be handed back and sent a
+    second time. Gives up (the rows are then sent again) well before their claim goes stale."""
+    window = min(settings.RFS_OUTBOX_STALE_CLAIM / 2, timedelta(seconds=SENT_RETRY_SECONDS))
+    deadline = time.monotonic() + window.total_seconds()
+    while True:
+        try:
+            _sent(rows)
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() >= deadline:
+                raise
+            logger.warning("could not record %d sent email(s) yet: trying again", len(rows))
+            connection.close()  # the next query opens a new connection
+            time.sleep(1)
 
 
 def _message(row: Notification, connection) -> EmailMultiAlternatives:

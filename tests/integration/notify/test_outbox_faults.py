@@ -114,3 +114,27 @@ def test_any_other_error_is_still_a_500(monkeypatch):
     monkeypatch.setattr(intake, "render", broken)
     client = Client(raise_request_exception=False)
     assert client.get("/signup/").status_code == 500
+
+
+def test_sent_is_recorded_even_if_the_database_drops_out_for_a_moment(
+    transactional_db, monkeypatch
+):
+    # The message was accepted; the database went away before the row was marked sent. The
+    # worker tries again rather than leave the row claimed, to be handed back and sent twice.
+    from django.db import connection
+
+    row = record_notice()
+    real, calls = delivery._sent, []
+
+    def drops_once(rows):
+        calls.append(len(rows))
+        if len(calls) == 1:
+            connection.close()
+            raise OperationalError("server closed the connection unexpectedly")
+        real(rows)
+
+    monkeypatch.setattr(delivery, "_sent", drops_once)
+    assert delivery.deliver(notification_id=row.pk)
+    assert calls == [1, 1]
+    assert Notification.objects.get(pk=row.pk).status == Notification.Status.SENT
+    assert len(mail.outbox) == 1
