@@ -60,8 +60,8 @@ def drain(stack: Stack, *, seconds: float) -> float:
     """Wait until every recorded email has reached the sink (at most `seconds`); how long."""
     begin = time.monotonic()
     while time.monotonic() - begin < seconds:
-        total = sum(outbox(stack).values())
-        if total and stack.sink.delivered >= total and set(outbox(stack)) <= {"sent"}:
+        rows = outbox(stack)
+        if stack.sink.delivered >= sum(rows.values()) and set(rows) <= {"sent"}:
             break
         time.sleep(1)
     return time.monotonic() - begin
