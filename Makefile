@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test chromium lint format bench bench-signup bench-leads migrations backup restore clean help
+.PHONY: install run test chromium lint format bench bench-signup bench-leads faults load soak migrations backup restore clean help
 
 help:
 	@echo "make run    - the whole system on http://127.0.0.1:8000 (embedded services unless DATABASE_URL/REDIS_URL)"
@@ -19,6 +19,9 @@ help:
 	@echo "make bench  - dashboard (every period), candidate list and signup timings at 1,000, 100,000 and 1,000,000 candidates"
 	@echo "make bench-signup - signups/s, latency and CPU of /signup/ under load, against a bare view"
 	@echo "make bench-leads - partner leads: the accept path against a bare view, a 250,000-lead day"
+	@echo "make faults - fault scenarios (Redis, workers, PostgreSQL, SMTP down or killed), each reconciled"
+	@echo "make load   - a press spike (50 signups/s for 10 minutes) with staff and screeners, then its email backlog"
+	@echo "make soak   - 5 signups/s for 30 minutes: memory of gunicorn and the worker at start and end"
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -62,6 +65,20 @@ bench-signup: install
 # resolved by one worker, reconciled. See bench/leads.py.
 bench-leads: install
 	$(BIN)/python -m rfs.devstack exec -- $(BIN)/python -m bench.leads
+
+# Fault scenarios, each on a PostgreSQL, Redis and SMTP sink of its own (never DATABASE_URL's
+# or REDIS_URL's), with gunicorn, workers and beat; one reconciliation line each. Durations:
+# FAULT_*_SECONDS (see faults/scenarios/). Names run only those: make faults SCENARIOS=redis-down
+faults: install
+	$(BIN)/python -m faults $(SCENARIOS)
+
+# A press spike then its email backlog drained, with locust, on servers of its own. See bench/load.py.
+load: install
+	$(BIN)/python -m bench.load
+
+# 5 signups/s for 30 minutes: memory growth of gunicorn and the worker.
+soak: install
+	$(BIN)/python -m bench.load soak
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

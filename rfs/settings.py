@@ -320,7 +320,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = 20
+# Seconds an SMTP server may take to answer before a delivery attempt counts as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 # Address that hears about escalations and failed deliveries.
 RFS_STAFF_EMAIL = env("STAFF_EMAIL", "staff@example.org")
 
@@ -342,10 +343,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Task modules autodiscovery (each app's tasks.py) does not find.
+CELERY_IMPORTS = ["rfs.notify.alerts"]
+# How often beat sweeps the outbox (re-queues what is due, hands back dead workers' rows,
+# checks the oldest unsent email's age).
+RFS_OUTBOX_SWEEP = timedelta(seconds=env_int("OUTBOX_SWEEP_SECONDS", 60))
 CELERY_BEAT_SCHEDULE = {
     "requeue-pending-notifications": {
         "task": "rfs.notify.tasks.requeue_pending",
-        "schedule": timedelta(minutes=1),
+        "schedule": RFS_OUTBOX_SWEEP,
+    },
+    "alert-stale-outbox": {
+        "task": "rfs.notify.alerts.alert_stale_outbox",
+        "schedule": RFS_OUTBOX_SWEEP,
     },
     "worker-heartbeat": {
         "task": "rfs.notify.tasks.heartbeat",
@@ -365,6 +375,13 @@ RFS_OUTBOX_BOUNCE_LOCALPART = env("OUTBOX_BOUNCE_LOCALPART", "bounces")
 # The mail provider signs the bounce and complaint events it posts to /outbox/events/ with
 # this (HMAC-SHA256, rfs/signatures.py). Empty: the endpoint refuses every post.
 RFS_OUTBOX_EVENTS_SECRET = env("OUTBOX_EVENTS_SECRET")
+# A failed attempt waits this long, doubled per attempt (at most six hours), with jitter.
+RFS_OUTBOX_BACKOFF = timedelta(seconds=env_int("OUTBOX_BACKOFF_SECONDS", 60))
+# A row left "sending" this long is handed back: its worker died mid-delivery. Longer than
+# a delivery task may run (CELERY_TASK_TIME_LIMIT), so a live worker's row is never taken.
+RFS_OUTBOX_STALE_CLAIM = timedelta(seconds=env_int("OUTBOX_STALE_CLAIM_SECONDS", 10 * 60))
+# Staff are alerted (one email per hour at most) when the oldest unsent email is this old.
+RFS_OUTBOX_ALERT_AFTER = timedelta(seconds=env_int("OUTBOX_ALERT_SECONDS", 30 * 60))
 # A worker counts as alive if it answered within this many seconds.
 RFS_WORKER_HEARTBEAT_SECONDS = 90
 

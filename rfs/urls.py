@@ -10,6 +10,8 @@ from screening.views import stalls as stalled_views
 admin.site.login = account_views.admin_login
 admin.site.site_header = "Run for Something administration"
 
+handler500 = "rfs.views.server_error"
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

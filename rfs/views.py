@@ -1,12 +1,15 @@
 """Project-wide endpoints that belong to no domain app."""
 
 import logging
+import sys
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from rfs.celery import app as celery_app
@@ -50,3 +53,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
     )
+
+
+# How long a client is asked to wait when the database is out of reach (a restart, a failover).
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an error of ours is a 500, but a database that cannot be reached (a
+    restart, a failover, too many connections) is a 503 that asks the client to come back:
+    nothing was stored, and trying again in a moment will work. Rendered without the
+    database (no request context)."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        body = loader.get_template("503.html").render()
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)

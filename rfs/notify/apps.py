@@ -15,3 +15,5 @@ class NotifyConfig(AppConfig):
         places.register(Role.STAFF, "Suppressions", "notify:suppressions", order=85)
         # A one-off message about the person's own record.
         kinds.register("notice", direct=True)
+        # Staff hear that mail is stuck: an alert nobody may unsubscribe from.
+        kinds.register("outbox_stale", direct=True)

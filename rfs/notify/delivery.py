@@ -3,12 +3,14 @@ outcome; and hand back rows whose worker died.
 
 Each row is claimed by a conditional UPDATE before it is sent, so a task run twice, or two
 workers at once, send it once. The one case no claim can close is a server that accepted a
-message and whose answer was lost: the row is sent again after STALE_CLAIM, with the same
+message and whose answer was lost: the row is sent again after its backoff, with the same
 Message-ID, so the receiving side sees a retry of one message, not a new one.
 """
 
 import logging
+import random
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
@@ -16,7 +18,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,17 +29,21 @@ from rfs.notify.retention import without_body
 
 logger = logging.getLogger(__name__)
 
-# Re-queue a row left "sending" this long: its worker died mid-delivery.
-STALE_CLAIM = timedelta(minutes=10)
 # Rows claimed and sent over one connection at a time.
 BATCH = 50
 # A task stops taking new batches after this long (the soft time limit is 60 s).
 TASK_SECONDS = 40
+# How long a worker keeps trying to record that messages went out, the database being out of
+# reach (at most half the stale-claim time).
+SENT_RETRY_SECONDS = 15
 
 
 def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 ... minutes after each failed attempt, at most six hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+    """1, 2, 4, 8 ... times settings.RFS_OUTBOX_BACKOFF after each failed attempt (at most six
+    hours), each between half and the whole of it, at random: the messages that failed
+    together in an outage do not all come back in the same second."""
+    ceiling = min(settings.RFS_OUTBOX_BACKOFF * 2 ** max(attempts - 1, 0), timedelta(hours=6))
+    return ceiling * random.uniform(0.5, 1.0)
 
 
 def message_id(row: Notification) -> str:
@@ -90,7 +96,7 @@ def send(rows: list[Notification]) -> int:
             connection.close()
         except Exception:  # a server that already went away
             logger.info("the mail connection closed uneasily")
-    _sent(sent)
+    _record_sent(sent)
     return len(sent)
 
 
@@ -111,6 +117,24 @@ def _without_suppressed(rows: list[Notification]) -> list[Notification]:
                 **(without_body(now) if row.secret else {}),
             )
     return [row for row in rows if row.pk not in stopped]
+
+
+def _record_sent(rows: list[Notification]) -> None:
+    """Mark rows sent, trying again while the database is out of reach (a restart, a crash):
+    these messages were accepted, and a row left "sending" would be handed back and sent a
+    second time. Gives up (the rows are then sent again) well before their claim goes stale."""
+    window = min(settings.RFS_OUTBOX_STALE_CLAIM / 2, timedelta(seconds=SENT_RETRY_SECONDS))
+    deadline = time.monotonic() + window.total_seconds()
+    while True:
+        try:
+            _sent(rows)
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() >= deadline:
+                raise
+            logger.warning("could not record %d sent email(s) yet: trying again", len(rows))
+            connection.close()  # the next query opens a new connection
+            time.sleep(1)
 
 
 def _message(row: Notification, connection) -> EmailMultiAlternatives:
@@ -177,11 +201,12 @@ def deliver(*, notification_id: int) -> bool:
     return bool(rows) and send(rows) == 1
 
 
-def deliver_due() -> int:
-    """Send every email that is due, batch by batch, until none is left or the task's time
-    is up (the next task goes on). Returns how many were sent."""
+def deliver_due(*, stopping: Callable[[], bool] = lambda: False) -> int:
+    """Send every email that is due, batch by batch, until none is left, the task's time is
+    up or `stopping()` says the worker is shutting down (the next task goes on). Returns how
+    many were sent."""
     started, total = time.monotonic(), 0
-    while time.monotonic() - started < TASK_SECONDS:
+    while time.monotonic() - started < TASK_SECONDS and not stopping():
         rows = claim(now=timezone.now())
         if not rows:
             break
@@ -192,8 +217,27 @@ def deliver_due() -> int:
 def hand_back_stale() -> int:
     """Give the rows whose delivery died with its worker back to the queue."""
     return Notification.objects.filter(
-        status=Notification.Status.SENDING, claimed_at__lt=timezone.now() - STALE_CLAIM
+        status=Notification.Status.SENDING,
+        claimed_at__lt=timezone.now() - settings.RFS_OUTBOX_STALE_CLAIM,
     ).update(status=Notification.Status.PENDING, claimed_at=None)
+
+
+def oldest_unsent() -> datetime | None:
+    """When the oldest email still waiting to go (pending or being sent) was recorded."""
+    return (
+        Notification.objects.filter(
+            status__in=[Notification.Status.PENDING, Notification.Status.SENDING]
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def unsent_count() -> int:
+    return Notification.objects.filter(
+        status__in=[Notification.Status.PENDING, Notification.Status.SENDING]
+    ).count()
 
 
 def due_count() -> int:
