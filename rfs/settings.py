@@ -278,7 +278,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Internationalisation ---------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages candidates can use the site and receive email in.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -95,6 +95,11 @@ class Candidate(models.Model):
     race_ethnicity = models.CharField("race and ethnicity", max_length=200, blank=True)
     lgbtq = models.CharField("LGBTQ+", max_length=8, choices=Lgbtq.choices, blank=True)
 
+    # The language they use the site in and receive email in (settings.LANGUAGES).
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default="en", db_default="en"
+    )
+
     consent_at = models.DateTimeField("consent to be contacted", null=True, blank=True)
     # The partner form that first brought them (none: our own form or a staff import). The
     # count of unique people is attributed to it (PeopleCount).
