@@ -77,17 +77,31 @@ def timeline(
     """Everything that happened to a candidate, newest first: submissions, stage changes,
     requests (`help_requests` if the caller has them: candidate_requests), notes and the
     emails the system sent them. One query per kind."""
-    entries: list[TimelineEntry] = []
+    if help_requests is None:
+        help_requests = candidate_requests(candidate=candidate)
+    entries = [
+        *_submission_entries(candidate),
+        *_stage_entries(candidate),
+        *_request_entries(help_requests),
+        *_note_entries(candidate),
+        *_email_entries(candidate),
+    ]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def _submission_entries(candidate: Candidate) -> Iterator[TimelineEntry]:
     for sub in Submission.objects.filter(candidate=candidate).order_by():
-        entries.append(
-            TimelineEntry(
-                at=sub.received_at,
-                kind="submission",
-                title=f"{sub.get_channel_display()}: {sub.get_outcome_display().lower()}",
-                detail=sub.reason,
-                data=_payload_items(sub.payload),
-            )
+        yield TimelineEntry(
+            at=sub.received_at,
+            kind="submission",
+            title=f"{sub.get_channel_display()}: {sub.get_outcome_display().lower()}",
+            detail=sub.reason,
+            data=_payload_items(sub.payload),
         )
+
+
+def _stage_entries(candidate: Candidate) -> Iterator[TimelineEntry]:
     for change in StageChange.objects.filter(candidate=candidate).select_related("by").order_by():
         to = Stage(change.to_stage).label
         title = (
@@ -95,67 +109,57 @@ def timeline(
             if change.from_stage
             else f"Entered the pipeline at {to}"
         )
-        entries.append(
-            TimelineEntry(
-                at=change.at,
-                kind="stage",
-                title=title,
-                detail=change.reason,
-                by=str(change.by or ""),
-            )
+        yield TimelineEntry(
+            at=change.at, kind="stage", title=title, detail=change.reason, by=str(change.by or "")
         )
-    if help_requests is None:
-        help_requests = candidate_requests(candidate=candidate)
+
+
+def _request_entries(help_requests: list[HelpRequest]) -> Iterator[TimelineEntry]:
+    """Each request's opening, first response and resolution."""
     for request in help_requests:
         name = request.kind_label
         subject = request.subject
         owner = "staff" if request.owner_name == request_filters.STAFF_POOL else request.owner_name
         due = timezone.localtime(request.due_at)
-        entries.append(
-            TimelineEntry(
-                at=request.opened_at,
-                kind="request",
-                title=f"{name} requested",
-                detail=f"{subject + ' · ' if subject else ''}Due {due:%b} {due.day}, "
-                f"{due:%H:%M}, for {owner} to answer",
-                url=request.get_absolute_url(),
-            )
+        yield TimelineEntry(
+            at=request.opened_at,
+            kind="request",
+            title=f"{name} requested",
+            detail=f"{subject + ' · ' if subject else ''}Due {due:%b} {due.day}, "
+            f"{due:%H:%M}, for {owner} to answer",
+            url=request.get_absolute_url(),
         )
         if request.first_response_at:
-            entries.append(
-                TimelineEntry(
-                    at=request.first_response_at, kind="request", title=f"{name}: first response"
-                )
+            yield TimelineEntry(
+                at=request.first_response_at, kind="request", title=f"{name}: first response"
             )
         if request.resolved_at:
-            entries.append(
-                TimelineEntry(at=request.resolved_at, kind="request", title=f"{name} resolved")
-            )
+            yield TimelineEntry(at=request.resolved_at, kind="request", title=f"{name} resolved")
+
+
+def _note_entries(candidate: Candidate) -> Iterator[TimelineEntry]:
     for note in Note.objects.filter(candidate=candidate).select_related("author").order_by():
-        entries.append(
-            TimelineEntry(
-                at=note.created_at,
-                kind="note",
-                title="Note",
-                detail=note.body,
-                by=str(note.author or ""),
-            )
+        yield TimelineEntry(
+            at=note.created_at,
+            kind="note",
+            title="Note",
+            detail=note.body,
+            by=str(note.author or ""),
         )
+
+
+def _email_entries(candidate: Candidate) -> Iterator[TimelineEntry]:
     emails = Notification.objects.filter(ref=candidate.ref).defer(
         "body_text", "body_html", "context"
     )
     for email in emails.order_by():
-        entries.append(
-            TimelineEntry(
-                at=email.created_at,
-                kind="email",
-                title=f"Email: {email.subject}",
-                detail=f"To {email.to_email} · {email.get_status_display()}",
-                url=email.get_absolute_url(),
-            )
+        yield TimelineEntry(
+            at=email.created_at,
+            kind="email",
+            title=f"Email: {email.subject}",
+            detail=f"To {email.to_email} · {email.get_status_display()}",
+            url=email.get_absolute_url(),
         )
-    entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries
 
 
 # Shown only in the page's personal-data section, never in the timeline.

@@ -27,6 +27,15 @@ def require_worker(user) -> None:
         raise ScreeningError("Your volunteering is paused: staff can resume it.")
 
 
+def may_work(user) -> bool:
+    """Whether `user` may take screening work now: active, a worker, onboarded, not paused."""
+    try:
+        require_worker(user)
+    except ScreeningError:
+        return False
+    return user.is_active
+
+
 def held_claim(candidate: Candidate, user) -> Claim | None:
     """The open claim `user` holds on `candidate`, locked for this transaction."""
     return (

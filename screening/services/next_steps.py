@@ -30,11 +30,10 @@ from candidates.services.help_requests import (
 )
 from mentors.services import request_mentor_match
 from partners.services.referrals import request_referral
-from rfs.accounts.models import Role
 from rfs.notify import services as outbox
 from screening.models import STAFF_FOLLOW_UP, TALK_AGAIN, Claim, FollowUp, ScreeningCall
 from screening.services.claims import claim_for, end_claim
-from screening.services.guards import ScreeningError
+from screening.services.guards import ScreeningError, may_work
 from screening.services.zones import candidate_zone
 
 Step = ScreeningCall.NextStep
@@ -215,7 +214,7 @@ def send_check_backs(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def talk_again(*, follow_up: FollowUp, at: datetime | None = None) -> bool:
     """The candidate's "I'd like to talk again", once per check-back: their screener takes
-    them again if still active, else they go back to the queue; someone past screening
+    them again if they may still work (active, onboarded, not paused), else they go back to the queue; someone past screening
     gets a request for their screener (or staff). Returns False if already asked."""
     at = at or timezone.now()
     if not FollowUp.objects.filter(pk=follow_up.pk, talk_again_at__isnull=True).update(
@@ -224,7 +223,7 @@ def talk_again(*, follow_up: FollowUp, at: datetime | None = None) -> bool:
         return False
     locked = FollowUp.objects.select_related("candidate", "screener").get(pk=follow_up.pk)
     candidate, screener = locked.candidate, locked.screener
-    active = screener.is_active and screener.has_role(Role.SCREENER, Role.STAFF)
+    active = may_work(screener)
     if candidate.stage == Stage.SIGNED_UP:
         FollowUp.objects.filter(pk=locked.pk).update(back_in_queue_at=at)
         if active and claim_for(candidate=candidate, screener=screener):

@@ -11,7 +11,7 @@ from candidates.models import HelpRequest, Stage
 from mentors.services import confirm_match
 from partners.services.referrals import propose_referral
 from rfs.notify.models import Notification
-from screening.models import Claim, FollowUp, ScreeningCall, awaiting_contact
+from screening.models import Claim, FollowUp, ScreeningCall, Volunteer, awaiting_contact
 from screening.services import calls, claims, next_steps
 from tests.factories.candidates import CandidateFactory
 from tests.factories.mentors import MentorFactory
@@ -221,6 +221,14 @@ def test_talk_again_without_an_active_screener_puts_them_in_the_queue(screener):
     assert not awaiting_contact().filter(pk=call.candidate_id).exists()
     assert next_steps.talk_again(follow_up=follow_up)
     assert not next_steps.talk_again(follow_up=follow_up)
+    assert awaiting_contact().filter(pk=call.candidate_id).exists()
+
+
+def test_talk_again_while_their_screener_is_paused_puts_them_in_the_queue(screener):
+    call = not_yet_with_check_back(screener, timezone.localdate() + timedelta(days=1))
+    Volunteer.objects.create(user=screener, paused_at=timezone.now())
+    assert next_steps.talk_again(follow_up=FollowUp.objects.get(call=call))
+    assert not Claim.objects.open().filter(candidate=call.candidate).exists()
     assert awaiting_contact().filter(pk=call.candidate_id).exists()
 
 
