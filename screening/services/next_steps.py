@@ -214,8 +214,9 @@ def send_check_backs(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def talk_again(*, follow_up: FollowUp, at: datetime | None = None) -> bool:
     """The candidate's "I'd like to talk again", once per check-back: their screener takes
-    them again if they may still work (active, onboarded, not paused), else they go back to the queue; someone past screening
-    gets a request for their screener (or staff). Returns False if already asked."""
+    them again if they may still work (active, onboarded, not paused), else they go back to
+    the queue; someone past screening gets a request for their screener (or staff). Returns
+    False if already asked."""
     at = at or timezone.now()
     if not FollowUp.objects.filter(pk=follow_up.pk, talk_again_at__isnull=True).update(
         talk_again_at=at
