@@ -7,8 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from candidates.services import intake
-from rfs.accounts.applications import ApplicationRefused
-from rfs.accounts.forms import ApplicantQuestionForm
+from rfs.accounts import review
 from rfs.accounts.models import Role
 from rfs.accounts.onboarding import with_onboarding
 from rfs.accounts.roles import staff_required
@@ -44,17 +43,8 @@ def thanks(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def applications(request: HttpRequest) -> HttpResponse:
-    show = request.GET.get("show", "open")
-    rows = VolunteerApplication.objects.all()
-    if show == "open":
-        rows = rows.filter(status__in=[VolunteerApplication.Status.PENDING, "asked"])
-    elif show in VolunteerApplication.Status.values:
-        rows = rows.filter(status=show)
-    page = Paginator(rows.order_by("created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "screening/volunteerapplication_list.html",
-        {"page": page, "show": show, "statuses": VolunteerApplication.Status.choices},
+    return review.queue(
+        request, model=VolunteerApplication, template="screening/volunteerapplication_list.html"
     )
 
 
@@ -68,36 +58,32 @@ def application(request: HttpRequest, uuid) -> HttpResponse:
             .select_related("user")
             .first()
         )
-    return render(
+    return review.page(
         request,
-        "screening/volunteerapplication_detail.html",
-        {"application": found, "volunteer": volunteer, "question_form": ApplicantQuestionForm()},
+        application=found,
+        namespace="screening",
+        template="screening/volunteerapplication_detail.html",
+        extra={"volunteer": volunteer},
     )
+
+
+def _approve(*, application: VolunteerApplication, by) -> VolunteerApplication:
+    """Approve, then staff stay on the application, which shows the volunteer's onboarding."""
+    volunteers.approve_application(application=application, by=by)
+    return application
 
 
 @staff_required
 @require_POST
 def application_decide(request: HttpRequest, uuid, decision: str) -> HttpResponse:
-    found = get_object_or_404(VolunteerApplication, uuid=uuid)
-    try:
-        if decision == "approve":
-            volunteers.approve_application(application=found, by=request.user)
-            messages.success(request, f"{found.name} is approved: an invitation is on its way.")
-        elif decision == "decline":
-            volunteers.decline_application(application=found, by=request.user)
-            messages.success(request, f"{found.name} is declined, with a kind email.")
-        else:
-            form = ApplicantQuestionForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, "Write the question first.")
-                return redirect(found)
-            volunteers.ask_applicant(
-                application=found, by=request.user, question=form.cleaned_data["question"]
-            )
-            messages.success(request, f"Your question is on its way to {found.name}.")
-    except ApplicationRefused as exc:
-        messages.error(request, str(exc))
-    return redirect(found)
+    return review.decide(
+        request,
+        application=get_object_or_404(VolunteerApplication, uuid=uuid),
+        decision=decision,
+        approve=_approve,
+        decline=volunteers.decline_application,
+        ask=volunteers.ask_applicant,
+    )
 
 
 # --- Staff: the roster ----------------------------------------------------------------------
