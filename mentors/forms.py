@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
 
+from candidates import languages
 from candidates.geography import BY_CODE, COVERAGE_CODES, STATE_CHOICES
 from mentors.models import Expertise, Mentor, MentorApplication
 from rfs.accounts.forms import HoneypotMixin
@@ -47,7 +48,7 @@ class MentorProfileForm(forms.ModelForm):
         labels = {"is_available": "Available for new mentees"}
 
     def clean_languages(self) -> list[str]:
-        return [value.strip() for value in self.cleaned_data["languages"] if value.strip()]
+        return languages.canonical_names(self.cleaned_data["languages"])
 
 
 class MentorStaffForm(MentorProfileForm):
@@ -136,4 +137,4 @@ class MentorApplicationForm(HoneypotMixin, forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
     def clean_languages(self) -> list[str]:
-        return [value.strip() for value in self.cleaned_data["languages"] if value.strip()]
+        return languages.canonical_names(self.cleaned_data["languages"])

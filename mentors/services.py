@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.geography import BY_CODE, COVERAGE_CODES
+from candidates.languages import other_languages
 from candidates.models import Candidate, HelpRequest, Need, OfficeLevel
 from candidates.services.help_requests import (
     open_request,
@@ -183,6 +184,8 @@ class Match:
     mentor: Mentor
     score: float
     reasons: list[str] = field(default_factory=list)
+    # Speaks the language the candidate prefers, when that is not the organisation's own.
+    speaks_language: bool = False
 
 
 def candidate_needs(candidate: Candidate) -> list[str]:
@@ -201,7 +204,8 @@ def candidate_needs(candidate: Candidate) -> list[str]:
 
 def rank_mentors(*, candidate: Candidate, limit: int = 10) -> list[Match]:
     """Mentors who can take this candidate, best first, each with the reasons. Paused and
-    full mentors never appear, nor the candidate's current mentor."""
+    full mentors never appear, nor the candidate's current mentor. Among equal matches, those
+    who speak the language the candidate prefers (if not the organisation's own) come first."""
     needs = candidate_needs(candidate)
     wanted_rank = OFFICE_NEEDS_RANK.get(candidate.office_level, 1)
     race = (
@@ -243,8 +247,20 @@ def rank_mentors(*, candidate: Candidate, limit: int = 10) -> list[Match]:
         if EXPERIENCE_RANK.get(mentor.experience_level, 1) >= wanted_rank:
             score += 2
             reasons.append(race)
-        matches.append(Match(mentor=mentor, score=round(score, 2), reasons=reasons))
-    matches.sort(key=lambda m: (-m.score, m.mentor.load / m.mentor.capacity, m.mentor.name))
+        speaks = candidate.language in other_languages(mentor.languages)
+        if speaks:
+            reasons.append(f"Speaks {candidate.language_preference}")
+        matches.append(
+            Match(mentor=mentor, score=round(score, 2), reasons=reasons, speaks_language=speaks)
+        )
+    matches.sort(
+        key=lambda m: (
+            -m.score,
+            not m.speaks_language,
+            m.mentor.load / m.mentor.capacity,
+            m.mentor.name,
+        )
+    )
     return matches[:limit]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from phonenumber_field.formfields import PhoneNumberField
 
+from candidates import languages
 from candidates.geography import STATE_CHOICES
 from candidates.models import Candidate, Need, OfficeLevel
 from rfs.accounts.forms import HoneypotMixin
@@ -42,6 +43,9 @@ class QueueFilterForm(forms.Form):
         choices=[("", "All levels"), *OfficeLevel.choices],
         required=False,
         widget=SELECT,
+    )
+    language = forms.ChoiceField(
+        choices=[("", "All languages"), *languages.CHOICES], required=False, widget=SELECT
     )
 
 
@@ -462,4 +466,4 @@ class VolunteerApplicationForm(HoneypotMixin, forms.ModelForm):
         return str(self.cleaned_data["phone"])
 
     def clean_languages(self) -> list[str]:
-        return [value.strip() for value in self.cleaned_data["languages"] if value.strip()]
+        return languages.canonical_names(self.cleaned_data["languages"])

@@ -12,11 +12,12 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Count, F, Func, Q, Sum, Value
+from django.db.models import Case, Count, F, Func, Q, Sum, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from phonenumber_field.modelfields import PhoneNumberField
 
+from candidates import languages
 from candidates.geography import STATE_CHOICES
 from candidates.models.pipeline import (
     CLOSED_STAGES,
@@ -47,6 +48,15 @@ class CandidateQuerySet(models.QuerySet):
         if user.has_role(Role.CANDIDATE):
             return self.filter(user=user)
         return self.filter(owner=user)
+
+    def speakers_first(self, codes: set[str]) -> "CandidateQuerySet":
+        """Those who prefer one of these languages first, then everyone else; each group
+        keeps the order set before. Nobody is left out."""
+        if not codes:
+            return self
+        then = self.query.order_by or self.model._meta.ordering
+        speaks = Case(When(language__in=sorted(codes), then=Value(0)), default=Value(1))
+        return self.order_by(speaks, *then)
 
 
 class Candidate(models.Model):
@@ -190,6 +200,16 @@ class Candidate(models.Model):
         """The office they consider, as one line: level · office · district."""
         parts = [self.get_office_level_display(), self.office, self.district]
         return " · ".join(part for part in parts if part)
+
+    @property
+    def language_name(self) -> str:
+        """Their language as staff name it: "English", "Spanish"."""
+        return languages.NAMES.get(self.language, self.language)
+
+    @property
+    def language_preference(self) -> str:
+        """The language they prefer when it is not the organisation's own ("Spanish"), else ""."""
+        return languages.preference(self.language)
 
     @property
     def ref(self) -> str:

@@ -88,6 +88,9 @@ def seed_applications() -> int:
         )
         added += created
     screeners = ["screener@example.org", *(email for email, _ in DEMO_SCREENERS)]
+    # The demo screener login speaks Spanish too: Spanish speakers come first in their queue.
+    bilingual = {"screener@example.org", DEMO_SCREENERS[0][0]}
     for user in User.objects.filter(email__in=screeners, volunteer__isnull=True):
-        Volunteer.objects.create(user=user, hours_per_week=3, languages=["English"])
+        spoken = ["English", "Spanish"] if user.email in bilingual else ["English"]
+        Volunteer.objects.create(user=user, hours_per_week=3, languages=spoken)
     return added

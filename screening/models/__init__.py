@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Now, TruncMonth, TruncWeek
 from django.urls import reverse
 
+from candidates.languages import other_languages
 from candidates.models import Candidate, Need, Stage, Submission
 from rfs.accounts.models import Role
 
@@ -632,6 +633,13 @@ def awaiting_contact() -> models.QuerySet[Candidate]:
     )
 
 
+def queue_for(screener) -> models.QuerySet[Candidate]:
+    """The queue as this screener works it: those who prefer a language the screener speaks
+    (beyond the organisation's own) first, then the longest wait. Everyone stays in it."""
+    spoken = Volunteer.objects.filter(user=screener).values_list("languages", flat=True).first()
+    return awaiting_contact().speakers_first(other_languages(spoken or []))
+
+
 from screening.models.volunteers import (  # noqa: E402 - the package's second module
     TIME_ZONE_CHOICES,
     Volunteer,
@@ -651,4 +659,5 @@ __all__ = [
     "Volunteer",
     "VolunteerApplication",
     "awaiting_contact",
+    "queue_for",
 ]

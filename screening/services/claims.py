@@ -13,7 +13,14 @@ from candidates.models import Candidate, Stage
 from candidates.services.pipeline import StageMoveRefused, move_stage
 from rfs.accounts.models import Role, User
 from rfs.notify import services as outbox
-from screening.models import Claim, FollowUp, ScheduledCall, ScreeningCall, awaiting_contact
+from screening.models import (
+    Claim,
+    FollowUp,
+    ScheduledCall,
+    ScreeningCall,
+    awaiting_contact,
+    queue_for,
+)
 from screening.services.booking import cancel_booked
 from screening.services.guards import ScreeningError, require_worker
 
@@ -62,15 +69,19 @@ def _claim(candidate: Candidate, screener) -> Claim:
 
 
 @transaction.atomic
-def claim_next(*, screener, state: str = "", office_level: str = "") -> Claim | None:
-    """Claim the candidate who has waited longest (within the filters), or None if nobody waits.
-    Rows another screener is claiming at this moment are skipped, never shared."""
+def claim_next(
+    *, screener, state: str = "", office_level: str = "", language: str = ""
+) -> Claim | None:
+    """Claim the first candidate of the screener's queue (within the filters), or None if nobody
+    waits. Rows another screener is claiming at this moment are skipped, never shared."""
     require_worker(screener)
-    waiting = awaiting_contact()
+    waiting = queue_for(screener)
     if state:
         waiting = waiting.filter(state=state)
     if office_level:
         waiting = waiting.filter(office_level=office_level)
+    if language:
+        waiting = waiting.filter(language=language)
     candidate = waiting.select_for_update(skip_locked=True).first()
     if candidate is None:
         return None

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from rfs.accounts.models import Role
 from screening.forms import QueueFilterForm
-from screening.models import Claim, ScheduledCall, ScreeningCall, awaiting_contact
+from screening.models import Claim, ScheduledCall, ScreeningCall, awaiting_contact, queue_for
 from screening.services import claims
 from screening.services.guards import ScreeningError
 from screening.views.access import worker_required
@@ -25,14 +25,16 @@ CALLS_PAGE_SIZE = 50
 @worker_required
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
-    waiting = awaiting_contact().only(
-        "uuid", "first_name", "state", "office_level", "office", "created_at"
+    waiting = queue_for(request.user).only(
+        "uuid", "first_name", "state", "office_level", "office", "language", "created_at"
     )
     if form.is_valid():
         if state := form.cleaned_data["state"]:
             waiting = waiting.filter(state=state)
         if level := form.cleaned_data["office_level"]:
             waiting = waiting.filter(office_level=level)
+        if language := form.cleaned_data["language"]:
+            waiting = waiting.filter(language=language)
     page = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -56,6 +58,7 @@ def claim_next(request: HttpRequest) -> HttpResponse:
             screener=request.user,
             state=filters.get("state", ""),
             office_level=filters.get("office_level", ""),
+            language=filters.get("language", ""),
         )
     except ScreeningError as exc:
         messages.error(request, str(exc))

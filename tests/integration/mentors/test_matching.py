@@ -130,3 +130,47 @@ def test_panel_for_anonymous_redirects_to_login(client, candidate):
     response = client.get(reverse("mentors:match_panel", args=[candidate.uuid]))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_a_spanish_speaking_candidate_gets_the_spanish_speaking_mentor_first(candidate):
+    candidate.language = "es"
+    candidate.save(update_fields=["language"])
+    # Equal in every other way; alphabetically, the English-only mentor would come first.
+    MentorFactory(name="Ann English", states=["OH"], languages=["English"])
+    MentorFactory(name="Zoe Bilingual", states=["OH"], languages=["English", "español"])
+
+    matches = rank_mentors(candidate=candidate)
+
+    assert names(matches) == ["Zoe Bilingual", "Ann English"]
+    assert "Speaks Spanish" in matches[0].reasons
+    assert not any("Speaks" in reason for reason in matches[1].reasons)
+
+
+def test_a_spanish_speaker_ranks_first_only_among_equals(candidate):
+    candidate.language = "es"
+    candidate.save(update_fields=["language"])
+    MentorFactory(name="Ohio Expert", states=["OH"], languages=["English"])
+    MentorFactory(name="Far Speaker", states=["CA"], languages=["Spanish"])
+
+    assert names(rank_mentors(candidate=candidate)) == ["Ohio Expert", "Far Speaker"]
+
+
+def test_an_english_candidates_suggestions_are_unchanged(candidate):
+    MentorFactory(name="Ann English", states=["OH"], languages=["English"])
+    MentorFactory(name="Bea Unstated", states=["OH"], languages=[])
+    MentorFactory(name="Zoe Bilingual", states=["OH"], languages=["English", "Spanish"])
+
+    matches = rank_mentors(candidate=candidate)
+
+    assert names(matches) == ["Ann English", "Bea Unstated", "Zoe Bilingual"]
+    assert not any("Speaks" in reason for match in matches for reason in match.reasons)
+
+
+def test_the_match_panel_shows_the_shared_language(client_for, staff, candidate):
+    candidate.language = "es"
+    candidate.save(update_fields=["language"])
+    MentorFactory(name="Zoe Bilingual", states=["OH"], languages=["Spanish"])
+
+    page = client_for(staff).get(reverse("mentors:match_panel", args=[candidate.uuid]))
+
+    assert "Speaks Spanish" in page.content.decode()

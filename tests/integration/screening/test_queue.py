@@ -53,12 +53,13 @@ def test_queue_page_runs_a_fixed_number_of_queries(client_for, screener, django_
         waiting_candidate(first_name=f"Person{n}")
     client = client_for(screener)
     client.get(reverse("screening:queue"))  # warm the session
-    with django_assert_num_queries(5):
-        # user, onboarding done, count, page of candidates, the screener's open claims
+    with django_assert_num_queries(6):
+        # user, onboarding done, the screener's languages, count, page of candidates,
+        # the screener's open claims
         client.get(reverse("screening:queue"))
     for n in range(10):
-        waiting_candidate(first_name=f"More{n}")
-    with django_assert_num_queries(5):
+        waiting_candidate(first_name=f"More{n}", language="es" if n % 2 else "en")
+    with django_assert_num_queries(6):
         client.get(reverse("screening:queue"))
 
 
