@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -202,6 +202,23 @@ def candidate_needs(candidate: Candidate) -> list[str]:
     return [need for need in Need.values if need in needs]
 
 
+def _available_mentors(candidate: Candidate) -> QuerySet[Mentor]:
+    """Matchable mentors who are not the candidate's mentor already, each annotated with
+    `leads_state` (they lead the candidate's state)."""
+    return (
+        Mentor.objects.matchable()
+        .exclude(
+            Exists(Mentorship.objects.active().filter(mentor=OuterRef("pk"), candidate=candidate))
+        )
+        .annotate(
+            leads_state=Exists(
+                StateLead.objects.active().filter(mentor=OuterRef("pk"), state=candidate.state)
+            )
+        )
+        .order_by("name")
+    )
+
+
 def rank_mentors(*, candidate: Candidate, limit: int = 10) -> list[Match]:
     """Mentors who can take this candidate, best first, each with the reasons. Paused and
     full mentors never appear, nor the candidate's current mentor. Among equal matches, those
@@ -214,20 +231,8 @@ def rank_mentors(*, candidate: Candidate, limit: int = 10) -> list[Match]:
         else "Experience fits this race"
     )
     state_name = BY_CODE[candidate.state].name if candidate.state in BY_CODE else candidate.state
-    mentors = (
-        Mentor.objects.matchable()
-        .exclude(
-            Exists(Mentorship.objects.active().filter(mentor=OuterRef("pk"), candidate=candidate))
-        )
-        .annotate(
-            leads_state=Exists(
-                StateLead.objects.active().filter(mentor=OuterRef("pk"), state=candidate.state)
-            )
-        )
-        .order_by("name")
-    )
     matches = []
-    for mentor in mentors:
+    for mentor in _available_mentors(candidate):
         score, reasons = 0.0, []
         if mentor.leads_state:
             score += 4
