@@ -144,6 +144,10 @@ def test_one_page_of_each_role_has_no_serious_violations(browser, live_server, t
         log_in(page, email, password)
         page.wait_for_url(f"**{path}")
         check(page, f"{role} {path}", found)
+        if role == "candidate":
+            # The page a person meets where their role may not go.
+            assert page.goto("/dashboard/").status == 403
+            check(page, "candidate on /dashboard/ (403)", found)
         context.close()
     assert_none(found)
 
