@@ -32,9 +32,10 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
 	touch $@
 
-# Front-end packages (Bootstrap, htmx), exactly as package-lock.json pins them.
+# Front-end packages (Bootstrap, htmx; axe-core for the browser tests), exactly as
+# package-lock.json pins them: the devDependencies too, whatever NODE_ENV says.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --include=dev --no-audit --no-fund --loglevel=error
 	touch $@
 
 run: install

@@ -1,5 +1,6 @@
 """The image, the compose file and gunicorn are set up for production, and log no searches."""
 
+import json
 import re
 import runpy
 from datetime import timedelta
@@ -48,3 +49,15 @@ def test_the_image_and_the_compose_file_default_to_production():
         environment = compose["services"][name]["environment"]
         assert environment["DJANGO_ENV"] == "production"
         assert "console" not in environment.get("EMAIL_BACKEND", "")
+
+
+def test_the_image_installs_no_test_only_front_end_package():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    installs = [line for line in dockerfile.splitlines() if "npm ci" in line]
+    assert installs and all("--omit=dev" in line for line in installs)
+    package = json.loads((BASE_DIR / "package.json").read_text())
+    lock = json.loads((BASE_DIR / "package-lock.json").read_text())
+    # axe-core runs only inside the browser tests: locked, but as a devDependency.
+    assert "axe-core" in package["devDependencies"]
+    assert "axe-core" not in package.get("dependencies", {})
+    assert lock["packages"]["node_modules/axe-core"]["dev"] is True
