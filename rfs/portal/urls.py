@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login, name="login"),
     path("details/", views.details, name="details"),
+    path("language/", views.language, name="language"),
     path("ask/", views.ask, name="ask"),
     path("data/", views.data_request, name="data_request"),
     path("referrals/<uuid:uuid>/", views.referral_answer, name="referral_answer"),

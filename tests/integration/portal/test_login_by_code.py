@@ -107,7 +107,7 @@ def test_the_no_account_email_names_the_address_and_links_to_the_signup_form(
     assert message.to == ["nobody@example.org"]
     assert message.subject == "[Run for Something] No account for this address"
     assert "as nobody@example.org, but no account uses that address" in message.body
-    assert f"{settings.SITE_URL}{reverse('candidates:signup')}\n" in message.body
+    assert f"{settings.SITE_URL}{reverse('intake:signup')}\n" in message.body
     # allauth's own signup page is closed: no link to it.
     assert reverse("account_signup") not in message.body
 
