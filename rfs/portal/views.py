@@ -77,8 +77,15 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         ensure_candidate_login(email=form.cleaned_data["email"])
         # allauth's own view sends the code (or, for an unknown address, the same kind of
-        # email saying there is no account), rate-limits, and shows the code page.
-        return request_login_code(request)
+        # email saying there is no account), rate-limits, and shows the code page: the
+        # portal's copy of it, in the language of this page.
+        response = request_login_code(request)
+        confirm = reverse("account_confirm_login_code")
+        if response.status_code == 302 and response["Location"].startswith(confirm):
+            response["Location"] = (
+                reverse("portal:login_code") + response["Location"][len(confirm) :]
+            )
+        return response
     return render(request, "portal/login.html", {"form": form, "next": next_url})
 
 

@@ -168,3 +168,16 @@ def test_the_portal_switch_needs_a_post_with_the_csrf_token(candidate_user):
     assert client.get("/portal/language/").status_code == 405
     assert client.post("/portal/language/", {"language": "es"}).status_code == 403
     assert Candidate.objects.get().language == "en"
+
+
+def test_a_spanish_login_by_code_asks_for_the_code_in_spanish(client):
+    CandidateFactory(email="ana@example.org")
+    response = client.post("/es/portal/login/", {"email": "ana@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == "/es/portal/login/code/"
+    html = client.get(response["Location"]).content.decode()
+    assert '<html lang="es">' in html
+    assert 'action="/es/portal/login/code/"' in html
+    assert "Confirmar" in html
+    wrong = client.post("/es/portal/login/code/", {"code": "WRONG1"})
+    assert '<html lang="es">' in wrong.content.decode()

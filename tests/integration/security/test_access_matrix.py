@@ -329,6 +329,7 @@ EXPECTED = {
     # The candidate portal.
     "portal:home": PORTAL,
     "portal:login": PUBLIC,  # people already logged in are sent to their own page
+    "portal:login_code": LOGGED_IN,  # allauth's confirm_login_code, as account_confirm_login_code
     "portal:details": PORTAL,
     "portal:language": PORTAL,
     "portal:ask": PORTAL,
