@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from rfs import redis_guard
 from rfs.accounts.models import Role
@@ -38,6 +39,15 @@ def _clean_cache():
     yield
     cache.clear()
     redis_guard._paused_until = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _organisation_language():
+    # A request to a Spanish page leaves Spanish active in the test's thread (as in a server's,
+    # where the next request activates its own): each test starts and ends in the default.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

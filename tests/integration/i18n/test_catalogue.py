@@ -155,8 +155,15 @@ def test_the_portal_reads_in_spanish_at_es(client):
     assert "Te damos la bienvenida, Ana" in in_spanish
     assert "Recibimos tu inscripción." in in_spanish
     assert [text for text in english if text in in_spanish] == []
-    for name, heading in (("portal:details", "Corrige tus datos"), ("portal:ask", "Pedir ayuda")):
-        assert heading in page(client, name, "es")
+    for name, heading, english_heading in (
+        ("portal:details", "Corrige tus datos", "Correct your details"),
+        ("portal:ask", "Pedir ayuda", "Ask for help"),
+        ("portal:endorsements", "Tus solicitudes", "Your applications"),
+    ):
+        in_spanish = page(client, name, "es")
+        assert heading in in_spanish
+        assert english_heading in page(client, name, "en")
+        assert english_heading not in in_spanish
 
 
 @pytest.mark.django_db
