@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test chromium lint format bench bench-signup bench-leads faults load soak migrations backup restore clean help
+.PHONY: install run test chromium gettext messages translations lint format bench bench-signup bench-leads faults load soak migrations backup restore clean help
 
 help:
 	@echo "make run    - the whole system on http://127.0.0.1:8000 (embedded services unless DATABASE_URL/REDIS_URL)"
 	@echo "make test   - lint and the whole test suite against real PostgreSQL and Redis (installs Chromium when root)"
 	@echo "make lint   - ruff and djLint only"
+	@echo "make messages - collect the translatable strings into locale/es/LC_MESSAGES/django.po"
+	@echo "make translations - compile the .po catalogues into the .mo files Django reads"
 	@echo "make backup - a compressed pg_dump of the application database under var/backups/"
 	@echo "make restore FILE=var/backups/<file>.dump [DB=name] - restore it into a new database"
 	@echo "make format - apply ruff's formatting"
@@ -38,13 +40,26 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --include=dev --no-audit --no-fund --loglevel=error
 	touch $@
 
-run: install
+run: install translations
 	exec $(BIN)/python -m rfs.devstack run
 
 # Chromium first, so a machine without it stops before anything runs; then the suite, on
 # throwaway embedded servers of its own (unless DATABASE_URL/REDIS_URL), beside any make run.
-test: chromium install lint
+test: chromium install lint translations
 	$(BIN)/python -m rfs.devstack test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# GNU gettext for makemessages and compilemessages: installed with apt when root, else one line.
+gettext:
+	@bin/ensure-gettext
+
+# The project's own strings into the Spanish catalogue, without line numbers or wrapping so a
+# change shows as the strings that changed. Then write their msgstr and `make translations`.
+messages: gettext install
+	$(BIN)/python manage.py makemessages -l es --no-location --no-wrap --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
+
+# The compiled catalogues (.mo, not kept in git) that the site reads.
+translations: gettext install
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Debian's Chromium for the browser tests: installed with apt when root, else one line says how.
 chromium:

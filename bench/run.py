@@ -240,7 +240,7 @@ def requests() -> list[tuple]:
         (
             "signup POST",
             lambda i: public.post(
-                reverse("candidates:signup"),
+                reverse("intake:signup"),
                 signup_data(),
                 REMOTE_ADDR=f"10.9.{i // 250}.{i % 250}",
             ),

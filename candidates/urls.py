@@ -11,12 +11,10 @@ from candidates.views import staff as staff_views
 
 app_name = "candidates"
 
-# Public signup: /signup/ ... and the staff merge review of what it could not resolve.
+# The link a known person follows to confirm a submission's changes (the signup form itself is
+# in candidates.public_urls), and the staff merge review of what intake could not resolve.
 intake_patterns = [
-    path("signup/", intake_views.signup, name="signup"),
-    path("signup/thanks/", intake_views.thanks, name="thanks"),
     path("signup/confirm/<str:token>/", intake_views.confirm_update, name="confirm_update"),
-    path("privacy/", intake_views.privacy, name="privacy"),
     path("candidates/merge-review/", review_views.merge_review, name="merge_review"),
     path(
         "candidates/merge-review/<uuid:uuid>/merge/", review_views.merge, name="merge_review_merge"

@@ -25,7 +25,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     # Bots see the same thank-you page as people: nothing tells them they were caught.
     if not form.is_spam:
         MentorApplication.objects.create(**form.answers)
-    return redirect("mentors:apply_thanks")
+    return redirect("mentor_application:thanks")
 
 
 def thanks(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
+from django.utils.translation import gettext_lazy as _
 
 from candidates import languages
 from candidates.geography import BY_CODE, COVERAGE_CODES, STATE_CHOICES
@@ -104,20 +105,20 @@ class MentorApplicationForm(HoneypotMixin, forms.ModelForm):
     """The public page where someone offers to mentor candidates."""
 
     expertise = forms.MultipleChoiceField(
-        label="Your expertise", choices=Expertise.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Your expertise"), choices=Expertise.choices, widget=forms.CheckboxSelectMultiple
     )
     states = forms.MultipleChoiceField(
-        label="States you know well",
+        label=_("States you know well"),
         choices=STATE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
     capacity = forms.IntegerField(
-        label="How many candidates you could mentor at once", min_value=1, max_value=20
+        label=_("How many candidates you could mentor at once"), min_value=1, max_value=20
     )
     languages = SimpleArrayField(
         forms.CharField(max_length=40),
-        label="Languages you can mentor in",
-        help_text="Separated by commas, e.g. English, Spanish.",
+        label=_("Languages you can mentor in"),
+        help_text=_("Separated by commas, e.g. English, Spanish."),
     )
 
     class Meta:
@@ -132,8 +133,13 @@ class MentorApplicationForm(HoneypotMixin, forms.ModelForm):
             "languages",
             "bio",
         ]
-        labels = {"name": "Your name", "experience_level": "Your experience", "bio": "About you"}
-        help_texts = {"bio": "The campaigns you worked on, and what you would like to pass on."}
+        labels = {
+            "name": _("Your name"),
+            "email": _("Email"),
+            "experience_level": _("Your experience"),
+            "bio": _("About you"),
+        }
+        help_texts = {"bio": _("The campaigns you worked on, and what you would like to pass on.")}
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
     def clean_languages(self) -> list[str]:

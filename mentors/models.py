@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from candidates.geography import STATE_CHOICES
 from candidates.models import Need, OfficeLevel
@@ -24,14 +25,14 @@ MENTOR_MATCH = "mentor_match"
 
 
 class Expertise(models.TextChoices):
-    CAMPAIGN_PLAN = "campaign_plan", "Campaign plan"
-    FUNDRAISING = "fundraising", "Fundraising"
-    TREASURER = "treasurer", "Treasurer and compliance"
-    FIELD = "field", "Field"
-    DIGITAL = "digital", "Digital"
-    PRESS = "press", "Press"
-    POLICY = "policy", "Policy"
-    DATA = "data", "Data"
+    CAMPAIGN_PLAN = "campaign_plan", _("Campaign plan")
+    FUNDRAISING = "fundraising", _("Fundraising")
+    TREASURER = "treasurer", _("Treasurer and compliance")
+    FIELD = "field", _("Field")
+    DIGITAL = "digital", _("Digital")
+    PRESS = "press", _("Press")
+    POLICY = "policy", _("Policy")
+    DATA = "data", _("Data")
 
 
 # Which expertise answers each need a candidate names (at signup or in screening).
@@ -46,9 +47,9 @@ NEED_EXPERTISE: dict[str, set[str]] = {
 
 
 class ExperienceLevel(models.TextChoices):
-    LOCAL = "local", "Local campaigns"
-    STATE = "state", "State campaigns"
-    NATIONAL = "national", "National and presidential campaigns"
+    LOCAL = "local", _("Local campaigns")
+    STATE = "state", _("State campaigns")
+    NATIONAL = "national", _("National and presidential campaigns")
 
 
 # How far up the ballot a mentor's experience reaches, and what each office needs.

@@ -9,9 +9,7 @@ urlpatterns = [
     path("me/profile/", views.profile_edit, name="profile_edit"),
     path("me/availability/", views.availability, name="availability"),
     path("mentorships/<uuid:uuid>/first-contact/", views.first_contact, name="first_contact"),
-    # The public page to apply, and staff's review of applications.
-    path("apply/", applications.apply, name="apply"),
-    path("apply/thanks/", applications.thanks, name="apply_thanks"),
+    # Staff's review of applications (the public page to apply is mentors.public_urls).
     path("applications/", applications.application_list, name="applications"),
     path("applications/<uuid:uuid>/", applications.application, name="application"),
     *[

@@ -111,6 +111,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions and before CommonMiddleware, as Django's documentation asks; then the
+    # redirect of a first visit to the person's language (rfs/locale.py).
+    "django.middleware.locale.LocaleMiddleware",
+    "rfs.locale.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rfs.accounts.context_processors.navigation",
+                "rfs.locale.language_links",
             ],
         },
     },
@@ -283,6 +288,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# The person's choice of language (the link on every candidate-facing page), for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 USE_TZ = True
 TIME_ZONE = "UTC"
 # Stored in UTC, shown in the organisation's zone.

@@ -10,6 +10,7 @@ from django.contrib.postgres.forms import SimpleArrayField
 from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from candidates import languages
@@ -430,18 +431,18 @@ class PartnerReferralForm(forms.Form):
 class VolunteerApplicationForm(HoneypotMixin, forms.ModelForm):
     """The public page where someone offers to screen candidates."""
 
-    phone = PhoneNumberField(label="Phone", region="US", max_length=30)
-    state = forms.ChoiceField(choices=[("", "Choose a state"), *STATE_CHOICES])
+    phone = PhoneNumberField(label=_("Phone"), region="US", max_length=30)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("Choose a state")), *STATE_CHOICES])
     time_zone = forms.ChoiceField(
-        label="Time zone", choices=[("", "Choose a time zone"), *TIME_ZONE_CHOICES]
+        label=_("Time zone"), choices=[("", _("Choose a time zone")), *TIME_ZONE_CHOICES]
     )
     hours_per_week = forms.IntegerField(
-        label="Hours a week you can give", min_value=1, max_value=60
+        label=_("Hours a week you can give"), min_value=1, max_value=60
     )
     languages = SimpleArrayField(
         forms.CharField(max_length=40),
-        label="Languages you speak",
-        help_text="Separated by commas, e.g. English, Spanish.",
+        label=_("Languages you speak"),
+        help_text=_("Separated by commas, e.g. English, Spanish."),
     )
 
     class Meta:
@@ -456,9 +457,9 @@ class VolunteerApplicationForm(HoneypotMixin, forms.ModelForm):
             "languages",
             "experience",
         ]
-        labels = {"name": "Your name", "experience": "Your experience"}
+        labels = {"name": _("Your name"), "email": _("Email"), "experience": _("Your experience")}
         help_texts = {
-            "experience": "Campaigns, organising, phone banking, or anything else you bring."
+            "experience": _("Campaigns, organising, phone banking, or anything else you bring.")
         }
         widgets = {"experience": forms.Textarea(attrs={"rows": 5})}
 

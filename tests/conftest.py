@@ -7,13 +7,27 @@ logged-in user with no role that fits (a candidate).
 
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from rfs import redis_guard
 from rfs.accounts.models import Role
 from tests.factories.accounts import PASSWORD, UserFactory
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+def pytest_configure(config):
+    """Compile the translations (as `make translations` does) when a .mo is missing or older
+    than its .po, so the suite also runs straight from pytest after editing a catalogue."""
+    for po in LOCALE.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +39,15 @@ def _clean_cache():
     yield
     cache.clear()
     redis_guard._paused_until = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _organisation_language():
+    # A request to a Spanish page leaves Spanish active in the test's thread (as in a server's,
+    # where the next request activates its own): each test starts and ends in the default.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from candidates import heard_from as named_answers
@@ -74,73 +76,77 @@ class CandidateFieldsForm(forms.Form):
     """Every candidate field, validated the same way for the form, the import and partner
     forms. Email comes back trimmed and lower case, phone as a PhoneNumber (E.164)."""
 
-    first_name = _text("first_name", required=True, label="First name")
-    last_name = _text("last_name", required=True, label="Last name")
+    first_name = _text("first_name", required=True, label=_("First name"))
+    last_name = _text("last_name", required=True, label=_("Last name"))
     preferred_name = _text(
-        "preferred_name", help_text="If you go by another name, tell us what to call you."
+        "preferred_name",
+        label=_("Preferred name"),
+        help_text=_("If you go by another name, tell us what to call you."),
     )
-    pronouns = _text("pronouns", label="Pronouns (optional)")
-    email = forms.EmailField(max_length=_max_length("email"))
+    pronouns = _text("pronouns", label=_("Pronouns (optional)"))
+    email = forms.EmailField(label=_("Email"), max_length=_max_length("email"))
     phone = PhoneNumberField(
-        label="Mobile phone",
+        label=_("Mobile phone"),
         region="US",
         max_length=30,
-        help_text="A volunteer will call you on this number.",
+        help_text=_("A volunteer will call you on this number."),
     )
-    zip_code = forms.CharField(label="ZIP code", max_length=10)
-    state = ChoiceField(choices=_choices("Choose a state", STATE_CHOICES))
-    city = _text("city", required=True, label="City or town")
+    zip_code = forms.CharField(label=_("ZIP code"), max_length=10)
+    state = ChoiceField(label=_("State"), choices=_choices(_("Choose a state"), STATE_CHOICES))
+    city = _text("city", required=True, label=_("City or town"))
     birth_year = forms.IntegerField(
-        label="Year you were born",
-        help_text="So we can see how old you will be on election day.",
+        label=_("Year you were born"),
+        help_text=_("So we can see how old you will be on election day."),
     )
 
     office_level = ChoiceField(
-        label="Which kind of office are you considering?",
-        choices=_choices("Choose one", OfficeLevel.choices),
+        label=_("Which kind of office are you considering?"),
+        choices=_choices(_("Choose one"), OfficeLevel.choices),
     )
     office = _text(
-        "office", label="The office, in your words", help_text="e.g. Springfield School Board"
+        "office",
+        label=_("The office, in your words"),
+        help_text=_("e.g. Springfield School Board"),
     )
-    district = _text("district", label="District or seat (if you know it)")
+    district = _text("district", label=_("District or seat (if you know it)"))
     election_year = TypedChoiceField(
-        label="Election year you are aiming for",
+        label=_("Election year you are aiming for"),
         coerce=int,
         empty_value=None,
         required=False,
     )
-    has_filed = forms.BooleanField(label="I have already filed to run", required=False)
+    has_filed = forms.BooleanField(label=_("I have already filed to run"), required=False)
     party = ChoiceField(
-        label="Party registration",
-        choices=_choices("Prefer not to say", Party.choices),
+        label=_("Party registration"),
+        choices=_choices(_("Prefer not to say"), Party.choices),
         required=False,
     )
     source = ChoiceField(
-        label="How did you hear about us?",
-        choices=_choices("Choose one", Source.choices),
+        label=_("How did you hear about us?"),
+        choices=_choices(_("Choose one"), Source.choices),
         required=False,
     )
     source_detail = _text(
         "source_detail",
-        label="Which publication, organisation or friend?",
+        label=_("Which publication, organisation or friend?"),
     )
     why_run = _text(
         "why_run",
-        label="Why do you want to run?",
+        label=_("Why do you want to run?"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     needs = MultipleChoiceField(
-        label="What help do you need?",
+        label=_("What help do you need?"),
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
-    gender = _text("gender", label="Gender")
-    race_ethnicity = _text("race_ethnicity", label="Race and ethnicity")
+    gender = _text("gender", label=_("Gender"))
+    race_ethnicity = _text("race_ethnicity", label=_("Race and ethnicity"))
     lgbtq = ChoiceField(
-        label="Do you identify as LGBTQ+?",
-        choices=_choices("Prefer not to answer", Lgbtq.choices),
+        label=_("Do you identify as LGBTQ+?"),
+        choices=_choices(_("Prefer not to answer"), Lgbtq.choices),
         required=False,
     )
 
@@ -158,10 +164,10 @@ class CandidateFieldsForm(forms.Form):
         )
         election_years = [(y, str(y)) for y in range(year, year + ELECTION_YEARS_AHEAD + 1)]
         election_year = self.fields["election_year"]
-        election_year.choices = _choices("Not sure yet", election_years)
-        election_year.error_messages["invalid_choice"] = (
-            f"Choose a year from {year} to {year + ELECTION_YEARS_AHEAD}, or “Not sure yet”."
-        )
+        election_year.choices = _choices(_("Not sure yet"), election_years)
+        election_year.error_messages["invalid_choice"] = gettext(
+            "Choose a year from %(first)s to %(last)s, or “Not sure yet”."
+        ) % {"first": year, "last": year + ELECTION_YEARS_AHEAD}
         self.fields["zip_code"].widget.attrs.update(inputmode="numeric", autocomplete="postal-code")
         for name, autocomplete in (
             ("first_name", "given-name"),
@@ -172,7 +178,9 @@ class CandidateFieldsForm(forms.Form):
         ):
             self.fields[name].widget.attrs["autocomplete"] = autocomplete
         for name in self.DEMOGRAPHIC_FIELDS:
-            self.fields[name].label = f"{self.fields[name].label} (optional)"
+            self.fields[name].label = gettext("%(label)s (optional)") % {
+                "label": self.fields[name].label
+            }
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
@@ -182,16 +190,23 @@ class CandidateFieldsForm(forms.Form):
             return ""
         match = ZIP_RE.match(self.cleaned_data["zip_code"].strip())
         if not match:
-            raise forms.ValidationError("Enter a 5-digit ZIP code, like 20001.", code="invalid")
+            raise forms.ValidationError(_("Enter a 5-digit ZIP code, like 20001."), code="invalid")
         return match.group(1)
 
     def clean_birth_year(self) -> int | None:
         value = self.cleaned_data["birth_year"]
         if value is not None and not (self.oldest_birth_year <= value <= self.youngest_birth_year):
             raise forms.ValidationError(
-                f"Enter a birth year from {self.oldest_birth_year} to "
-                f"{self.youngest_birth_year}: you need to be at least {YOUNGEST_AGE} to sign up.",
+                _(
+                    "Enter a birth year from %(oldest)s to %(youngest)s: you need to be at "
+                    "least %(age)s to sign up."
+                ),
                 code="out_of_range",
+                params={
+                    "oldest": self.oldest_birth_year,
+                    "youngest": self.youngest_birth_year,
+                    "age": YOUNGEST_AGE,
+                },
             )
         return value
 
@@ -200,7 +215,7 @@ class CandidateFieldsForm(forms.Form):
 
 
 def _named_answers() -> list[tuple[str, str]]:
-    return _choices("No, or not listed", named_answers.choices())
+    return _choices(gettext("No, or not listed"), named_answers.choices())
 
 
 class SignupForm(HoneypotMixin, CandidateFieldsForm):
@@ -208,28 +223,30 @@ class SignupForm(HoneypotMixin, CandidateFieldsForm):
 
     consent = forms.BooleanField(
         error_messages={
-            "required": "Please agree to be contacted, so a volunteer can call you back."
+            "required": _("Please agree to be contacted, so a volunteer can call you back.")
         },
     )
     # The public form offers the ways people hear of us, not the import's own source.
     source = ChoiceField(
         label=CandidateFieldsForm.base_fields["source"].label,
-        choices=_choices("Choose one", [c for c in Source.choices if c[0] != Source.IMPORT]),
+        choices=_choices(_("Choose one"), [c for c in Source.choices if c[0] != Source.IMPORT]),
         required=False,
     )
 
     # Named answers other apps offer (an organisation that sent them), read when the form
     # is shown or a named answer is checked, not for every form made.
     heard_from = ChoiceField(
-        label="Did an organisation send you?", required=False, choices=_named_answers
+        label=_("Did an organisation send you?"), required=False, choices=_named_answers
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = format_html(
-            "I agree to be contacted by Run for Something about running for office. "
-            'Read our <a href="{}">privacy notice</a>.',
-            reverse("candidates:privacy"),
+            gettext(
+                "I agree to be contacted by Run for Something about running for office. "
+                'Read our <a href="{}">privacy notice</a>.'
+            ),
+            reverse("intake:privacy"),
         )
 
     @property

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Case, Value, When
+from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
@@ -76,45 +77,45 @@ STAGE_RANK = Case(
 
 
 class OfficeLevel(models.TextChoices):
-    SCHOOL_BOARD = "school_board", "School board"
-    CITY_COUNCIL = "city_council", "City or town council"
-    COUNTY = "county", "County"
-    JUDICIAL = "judicial", "Judicial"
-    STATE_LEGISLATURE = "state_legislature", "State legislature"
-    STATEWIDE = "statewide", "Statewide"
-    FEDERAL = "federal", "Federal"
-    OTHER = "other", "Other"
+    SCHOOL_BOARD = "school_board", _("School board")
+    CITY_COUNCIL = "city_council", _("City or town council")
+    COUNTY = "county", _("County")
+    JUDICIAL = "judicial", _("Judicial")
+    STATE_LEGISLATURE = "state_legislature", _("State legislature")
+    STATEWIDE = "statewide", _("Statewide")
+    FEDERAL = "federal", _("Federal")
+    OTHER = "other", _("Other")
 
 
 class Need(models.TextChoices):
-    CAMPAIGN_PLAN = "campaign_plan", "Campaign plan"
-    FUNDRAISING = "fundraising", "Fundraising"
-    TREASURER = "treasurer", "Finding a treasurer and compliance"
-    FIELD = "field", "Field and volunteers"
-    DIGITAL = "digital", "Digital and press"
-    POLICY = "policy", "Policy"
+    CAMPAIGN_PLAN = "campaign_plan", _("Campaign plan")
+    FUNDRAISING = "fundraising", _("Fundraising")
+    TREASURER = "treasurer", _("Finding a treasurer and compliance")
+    FIELD = "field", _("Field and volunteers")
+    DIGITAL = "digital", _("Digital and press")
+    POLICY = "policy", _("Policy")
 
 
 class Source(models.TextChoices):
-    PRESS = "press", "Press"
-    SOCIAL = "social", "Social media"
-    FRIEND = "friend", "A friend"
-    PARTNER = "partner", "A partner organisation"
-    SEARCH = "search", "Web search"
-    IMPORT = "import", "Earlier signup list"
-    OTHER = "other", "Other"
+    PRESS = "press", _("Press")
+    SOCIAL = "social", _("Social media")
+    FRIEND = "friend", _("A friend")
+    PARTNER = "partner", _("A partner organisation")
+    SEARCH = "search", _("Web search")
+    IMPORT = "import", _("Earlier signup list")
+    OTHER = "other", _("Other")
 
 
 class Party(models.TextChoices):
-    DEMOCRAT = "democrat", "Democratic"
-    INDEPENDENT = "independent", "Independent / unaffiliated"
-    WORKING_FAMILIES = "working_families", "Working Families"
-    GREEN = "green", "Green"
-    OTHER = "other", "Other"
-    NONE = "none", "Not registered"
+    DEMOCRAT = "democrat", _("Democratic")
+    INDEPENDENT = "independent", _("Independent / unaffiliated")
+    WORKING_FAMILIES = "working_families", _("Working Families")
+    GREEN = "green", _("Green")
+    OTHER = "other", _("Other")
+    NONE = "none", _("Not registered")
 
 
 class Lgbtq(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    DECLINE = "decline", "Prefer not to say"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    DECLINE = "decline", _("Prefer not to say")

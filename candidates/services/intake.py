@@ -122,6 +122,8 @@ class Incoming:
     # emailed; a known person is not asked to confirm anything on its account.
     source: LeadSource | None = None
     contact: bool = True
+    # The language of the page it was sent from (settings.LANGUAGES); blank when unknown.
+    language: str = ""
 
 
 def resolve_submission(
@@ -132,9 +134,11 @@ def resolve_submission(
     ip_hash: str = "",
     user_agent: str = "",
     by=None,
+    language: str = "",
 ) -> Submission:
-    """Keep the submission and resolve it to one candidate: see resolve_submissions."""
-    incoming = Incoming(data, channel, payload, ip_hash, user_agent, by)
+    """Keep the submission and resolve it to one candidate: see resolve_submissions. Someone
+    new is stored with the language of the page they used (blank: the organisation's)."""
+    incoming = Incoming(data, channel, payload, ip_hash, user_agent, by, language=language)
     return resolve_submissions([incoming])[0]
 
 
@@ -234,6 +238,8 @@ class _Batch:
             if name not in ("email", "phone") and item.data.get(name) is not None
         }
         fields.update(email=email, phone=phone, first_source=item.source)
+        if item.language:
+            fields["language"] = item.language
         if not item.contact:
             fields["stage"] = Stage.LEAD
         consent = item.data.get("consent") and item.contact
@@ -305,7 +311,7 @@ class _Batch:
                 "template": "signup_confirmation",
                 "context": {
                     "name": name.strip(),
-                    "privacy_path": reverse("candidates:privacy"),
+                    "privacy_path": reverse("intake:privacy"),
                 },
                 "ref": submission.candidate.ref if submission.candidate else "",
             }

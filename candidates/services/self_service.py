@@ -3,6 +3,7 @@
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -108,3 +109,15 @@ def update_candidate_details(*, candidate: Candidate, data: dict, by) -> list[st
         )
         candidate.refresh_from_db()
     return list(changes)
+
+
+def choose_language(*, candidate: Candidate, language: str) -> bool:
+    """The language the candidate chose for the site and their emails; True if it changed.
+    A code that is not one of settings.LANGUAGES is refused with ValueError."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"not a language of the site: {language!r}")
+    return bool(
+        Candidate.objects.filter(pk=candidate.pk)
+        .exclude(language=language)
+        .update(language=language)
+    )

@@ -3,6 +3,7 @@ link a known person follows to confirm the changes a submission proposed."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -45,8 +46,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         spam.reject_post(**kept, payload=posted, reason=RejectedPostCount.Reason.HONEYPOT)
     else:
         payload = spam.capped(posted, spam.ACCEPTED, fields=form.fields)
-        intake.resolve_submission(data=form.cleaned_data, payload=payload, **kept)
-    return redirect("candidates:thanks")
+        intake.resolve_submission(
+            data=form.cleaned_data, payload=payload, language=translation.get_language(), **kept
+        )
+    return redirect("intake:thanks")
 
 
 def thanks(request: HttpRequest) -> HttpResponse:

@@ -245,7 +245,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     candidate = leads.invited_candidate(token)
     if candidate is not None and request.method == "POST":
         leads.accept_invitation(candidate=candidate)
-        return redirect("candidates:thanks")
+        return redirect("intake:thanks")
     return render(
         request,
         "candidates/lead_join.html",

@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from rfs.accounts.models import Guide, SecurityEvent
 
@@ -63,7 +64,7 @@ class HoneypotMixin(forms.Form):
     """A field people never see (a CSS class hides it) and bots fill: every public form has
     it, and a post that filled it is quietly turned away."""
 
-    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -6,9 +6,11 @@ class PortalConfig(AppConfig):
     label = "portal"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from rfs.accounts import places
         from rfs.accounts.models import Role
 
-        places.register(Role.CANDIDATE, "My page", "portal:home", order=10, start=True)
-        places.register(Role.CANDIDATE, "Ask for help", "portal:ask", order=20)
-        places.register(Role.CANDIDATE, "Endorsements", "portal:endorsements", order=30)
+        places.register(Role.CANDIDATE, _("My page"), "portal:home", order=10, start=True)
+        places.register(Role.CANDIDATE, _("Ask for help"), "portal:ask", order=20)
+        places.register(Role.CANDIDATE, _("Endorsements"), "portal:endorsements", order=30)

@@ -2,6 +2,7 @@
 
 from allauth.account.forms import RequestLoginCodeForm
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from candidates.details import normalise_phone
 from candidates.forms.intake import CandidateFieldsForm
@@ -11,7 +12,7 @@ from candidates.services.self_service import SELF_SERVICE_FIELDS, ensure_candida
 
 class PortalLoginForm(forms.Form):
     email = forms.EmailField(
-        label="The email you signed up with",
+        label=_("The email you signed up with"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
@@ -45,7 +46,7 @@ class PortalDetailsForm(CandidateFieldsForm):
         for name in list(self.fields):
             if name not in SELF_SERVICE_FIELDS:
                 del self.fields[name]
-        self.fields["needs"].label = "What help do you need now?"
+        self.fields["needs"].label = _("What help do you need now?")
         # The address reads as on the signup form: city, state, ZIP.
         self.order_fields(["preferred_name", "pronouns", "phone", "city", "state", "zip_code"])
 
@@ -54,8 +55,10 @@ class PortalDetailsForm(CandidateFieldsForm):
         e164 = normalise_phone(phone)
         if e164 and Candidate.objects.filter(phone=e164).exclude(pk=self.candidate.pk).exists():
             raise forms.ValidationError(
-                "We could not save this number. Check it, or ask us in a question and we will "
-                "sort it out.",
+                _(
+                    "We could not save this number. Check it, or ask us in a question and we "
+                    "will sort it out."
+                ),
                 code="taken",
             )
         return phone
@@ -63,23 +66,23 @@ class PortalDetailsForm(CandidateFieldsForm):
 
 class AskForm(forms.Form):
     topic = forms.ChoiceField(
-        label="What is it about?", choices=[("", "Choose a topic"), *Need.choices]
+        label=_("What is it about?"), choices=[("", _("Choose a topic")), *Need.choices]
     )
     subject = forms.CharField(
-        label="Your question in a few words",
+        label=_("Your question in a few words"),
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": "e.g. How do I find a treasurer?"}),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. How do I find a treasurer?")}),
     )
     body = forms.CharField(
-        label="Tell us more",
+        label=_("Tell us more"),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Your mentor or our staff will answer here; we email you when they do.",
-        error_messages={"required": "Write your question."},
+        help_text=_("Your mentor or our staff will answer here; we email you when they do."),
+        error_messages={"required": _("Write your question.")},
     )
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].replace("\x00", "").strip()
         if not body:
-            raise forms.ValidationError("Write your question.")
+            raise forms.ValidationError(_("Write your question."))
         return body

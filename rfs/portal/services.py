@@ -4,6 +4,8 @@ The portal is a site page: it joins the candidate's record, their screener, thei
 and their requests, which no single domain app may do.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from candidates.models import Candidate, Stage
 from candidates.services.self_service import link_confirmed_login
 from mentors.services import current_mentorship
@@ -12,46 +14,48 @@ from rfs.accounts.models import Role
 # Each stage in plain words: where the candidate is, and what happens next.
 STAGE_WORDS: dict[str, tuple[str, str]] = {
     Stage.SIGNED_UP: (
-        "We have your signup.",
-        "A volunteer will get in touch soon to set up a short call about your plans.",
+        _("We have your signup."),
+        _("A volunteer will get in touch soon to set up a short call about your plans."),
     ),
     Stage.SCREENING: (
-        "A volunteer is getting to know you.",
-        "Your volunteer will call you to talk through your plans and the help you need.",
+        _("A volunteer is getting to know you."),
+        _("Your volunteer will call you to talk through your plans and the help you need."),
     ),
     Stage.SCREENED: (
-        "You have talked with one of our volunteers.",
-        "We are finding the right mentor and resources for your race.",
+        _("You have talked with one of our volunteers."),
+        _("We are finding the right mentor and resources for your race."),
     ),
     Stage.ACTIVE: (
-        "You are building your campaign with our support.",
-        "Your mentor and our staff help you plan, raise money and reach voters. Ask us "
-        "whenever you need something.",
+        _("You are building your campaign with our support."),
+        _(
+            "Your mentor and our staff help you plan, raise money and reach voters. Ask us "
+            "whenever you need something."
+        ),
     ),
     Stage.ON_BALLOT: (
-        "You are on the ballot.",
-        "Keep asking for help as election day comes closer.",
+        _("You are on the ballot."),
+        _("Keep asking for help as election day comes closer."),
     ),
     Stage.ENDORSED: (
-        "We have endorsed you.",
-        "Our team helps you make the most of the endorsement through election day.",
+        _("We have endorsed you."),
+        _("Our team helps you make the most of the endorsement through election day."),
     ),
-    Stage.WON: ("You won your election. Congratulations!", "We are proud of you."),
+    Stage.WON: (_("You won your election. Congratulations!"), _("We are proud of you.")),
     Stage.LOST: (
-        "Your election is over.",
-        "Many people win on their second try. Ask us whenever you are ready to run again.",
+        _("Your election is over."),
+        _("Many people win on their second try. Ask us whenever you are ready to run again."),
     ),
     Stage.NOT_A_FIT: (
-        "We are not the right help for you at the moment.",
-        "If your plans change, ask us a question and we will take another look.",
+        _("We are not the right help for you at the moment."),
+        _("If your plans change, ask us a question and we will take another look."),
     ),
     Stage.UNRESPONSIVE: (
-        "We could not reach you.",
-        "Ask us a question and a volunteer will get back in touch.",
+        _("We could not reach you."),
+        _("Ask us a question and a volunteer will get back in touch."),
     ),
     Stage.WITHDRAWN: (
-        "You have stepped back from running.",
-        "Whenever you want to pick it up again, ask us a question.",
+        _("You have stepped back from running."),
+        _("Whenever you want to pick it up again, ask us a question."),
     ),
 }
 
@@ -78,8 +82,12 @@ def current_helpers(candidate: Candidate) -> list[tuple[str, str]]:
     """Who is helping the candidate now: (role, name) pairs."""
     helpers = []
     if candidate.owner_id is not None:
-        role = "Your volunteer screener" if candidate.owner.role == Role.SCREENER else "Our staff"
-        helpers.append((role, candidate.owner.name or "A volunteer"))
+        role = (
+            _("Your volunteer screener")
+            if candidate.owner.role == Role.SCREENER
+            else _("Our staff")
+        )
+        helpers.append((role, candidate.owner.name or _("A volunteer")))
     if (mentorship := current_mentorship(candidate)) is not None:
-        helpers.append(("Your mentor", mentorship.mentor.name))
+        helpers.append((_("Your mentor"), mentorship.mentor.name))
     return helpers

@@ -12,20 +12,26 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate, HelpRequest
 from candidates.services import data_rights
 from candidates.services.help_requests import ask_question
-from candidates.services.self_service import ensure_candidate_login, update_candidate_details
+from candidates.services.self_service import (
+    choose_language,
+    ensure_candidate_login,
+    update_candidate_details,
+)
 from endorsements.forms import ApplicationForm
 from endorsements.models import Application, EndorsementClass
 from endorsements.services.applications import ApplicationRefused, apply_for_endorsement
 from partners.models import Referral
 from partners.services import referrals as partner_referrals
 from partners.services.matching import resources_for
+from rfs import locale
 from rfs.accounts.limits import within_limit
 from rfs.accounts.models import Role
 from rfs.portal import services
@@ -71,8 +77,15 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         ensure_candidate_login(email=form.cleaned_data["email"])
         # allauth's own view sends the code (or, for an unknown address, the same kind of
-        # email saying there is no account), rate-limits, and shows the code page.
-        return request_login_code(request)
+        # email saying there is no account), rate-limits, and shows the code page: the
+        # portal's copy of it, in the language of this page.
+        response = request_login_code(request)
+        confirm = reverse("account_confirm_login_code")
+        if response.status_code == 302 and response["Location"].startswith(confirm):
+            response["Location"] = (
+                reverse("portal:login_code") + response["Location"][len(confirm) :]
+            )
+        return response
     return render(request, "portal/login.html", {"form": form, "next": next_url})
 
 
@@ -119,14 +132,15 @@ def data_request(request: HttpRequest) -> HttpResponse:
     candidate = _own_record(request)
     what = request.POST.get("what", "")
     if what not in data_rights.WHAT:
-        messages.error(request, "Choose a copy of your data or its erasure.")
+        messages.error(request, _("Choose a copy of your data or its erasure."))
         return redirect("portal:home")
     help_request = data_rights.ask_for_data(
         candidate=candidate, what=what, by=request.user, request=request
     )
     messages.success(
         request,
-        f"We have your request and answer it within {settings.RFS_DATA_REQUEST_DAYS} days.",
+        _("We have your request and answer it within %(days)s days.")
+        % {"days": settings.RFS_DATA_REQUEST_DAYS},
     )
     return redirect(help_request)
 
@@ -149,9 +163,9 @@ def training_register(request: HttpRequest, uuid) -> HttpResponse:
     else:
         messages.success(
             request,
-            "You are registered: see you there."
+            _("You are registered: see you there.")
             if registration.status == Registration.Status.REGISTERED
-            else "The session is full: you are on its waitlist, and a freed place is yours.",
+            else _("The session is full: you are on its waitlist, and a freed place is yours."),
         )
     return redirect("portal:home")
 
@@ -162,7 +176,7 @@ def training_cancel(request: HttpRequest, uuid) -> HttpResponse:
     candidate = _own_record(request)
     registration = get_object_or_404(trainings.registrations_for(candidate), uuid=uuid)
     trainings.cancel_registration(registration=registration)
-    messages.success(request, "Your place is cancelled.")
+    messages.success(request, _("Your place is cancelled."))
     return redirect("portal:home")
 
 
@@ -188,11 +202,31 @@ def referral_answer(request: HttpRequest, uuid) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Thank you: we have introduced you to {referral.partner.name}."
+            _("Thank you: we have introduced you to %(partner)s.")
+            % {"partner": referral.partner.name}
             if agree
-            else "Understood: we share nothing with them.",
+            else _("Understood: we share nothing with them."),
         )
     return redirect("portal:home")
+
+
+@require_POST
+@candidate_required
+def language(request: HttpRequest) -> HttpResponse:
+    """The candidate chooses the language of the site and of their emails (the link in every
+    page's menu), then sees the page they were on in that language."""
+    candidate = _own_record(request)
+    code = request.POST.get("language", "")
+    if code not in locale.CODES:
+        messages.error(request, _("Choose one of the languages in the menu."))
+        return redirect("portal:home")
+    choose_language(candidate=candidate, language=code)
+    # The form names the page in the chosen language already.
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        with translation.override(code):
+            next_url = reverse("portal:home")
+    return locale.remember_choice(redirect(next_url), code)
 
 
 @candidate_required
@@ -204,14 +238,14 @@ def details(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not within_limit(
         f"portal-details:{request.user.pk}", limit=DETAILS_SAVES_PER_HOUR, window_seconds=3600
     ):
-        messages.error(request, "You have changed your details many times this hour. Try later.")
+        messages.error(request, _("You have changed your details many times this hour. Try later."))
         return render(request, "portal/details.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         changed = update_candidate_details(
             candidate=candidate, data=form.cleaned_data, by=request.user
         )
         messages.success(
-            request, "Thank you, your details are updated." if changed else "Nothing changed."
+            request, _("Thank you, your details are updated.") if changed else _("Nothing changed.")
         )
         return redirect("portal:home")
     return render(request, "portal/details.html", {"form": form})
@@ -230,7 +264,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             by=request.user,
             owner=services.mentor_login(candidate),
         )
-        messages.success(request, "Your question is on its way. We email you when we answer.")
+        messages.success(request, _("Your question is on its way. We email you when we answer."))
         return redirect(help_request)
     return render(request, "portal/ask.html", {"form": form})
 
@@ -279,7 +313,9 @@ def endorsement_apply(request: HttpRequest, uuid) -> HttpResponse:
         except ApplicationRefused as exc:
             form.add_error(None, exc.reasons)
         else:
-            messages.success(request, "Your application is in. You will hear back within 30 days.")
+            messages.success(
+                request, _("Your application is in. You will hear back within 30 days.")
+            )
             return redirect("portal:endorsements")
     return render(
         request,

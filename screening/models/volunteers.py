@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from candidates.geography import STATE_CHOICES
 from rfs.accounts.models import Application
@@ -17,14 +18,14 @@ from screening.models import Claim, ScreeningCall
 
 # The US zones a volunteer may work in, as people name them.
 TIME_ZONE_CHOICES = [
-    ("America/New_York", "Eastern"),
-    ("America/Chicago", "Central"),
-    ("America/Denver", "Mountain"),
-    ("America/Phoenix", "Arizona"),
-    ("America/Los_Angeles", "Pacific"),
-    ("America/Anchorage", "Alaska"),
-    ("Pacific/Honolulu", "Hawaii"),
-    ("America/Puerto_Rico", "Atlantic (Puerto Rico)"),
+    ("America/New_York", _("Eastern")),
+    ("America/Chicago", _("Central")),
+    ("America/Denver", _("Mountain")),
+    ("America/Phoenix", _("Arizona")),
+    ("America/Los_Angeles", _("Pacific")),
+    ("America/Anchorage", _("Alaska")),
+    ("Pacific/Honolulu", _("Hawaii")),
+    ("America/Puerto_Rico", _("Atlantic (Puerto Rico)")),
 ]
 
 

@@ -67,7 +67,7 @@ def due_now() -> None:
 
 def test_a_signup_tells_the_destination_of_a_new_person_signed(client, receiver):
     destination = make_destination(receiver.url)
-    client.post(reverse("candidates:signup"), signup_form_data(email="new@example.org"))
+    client.post(reverse("intake:signup"), signup_form_data(email="new@example.org"))
     assert destinations.deliver_due() == 1
     [sent] = receiver.received
     event = json.loads(sent["body"])

@@ -24,7 +24,7 @@ def post(client, **overrides):
 
 
 def test_signup_page_shows_every_field_to_anyone(client):
-    response = client.get(reverse("candidates:signup"))
+    response = client.get(reverse("intake:signup"))
     assert response.status_code == 200
     html = response.content.decode()
     for name in signup_form_data():
@@ -43,7 +43,7 @@ def test_home_page_links_the_signup_form(client):
 def test_signup_creates_a_candidate_and_shows_the_thank_you_page(client):
     response = post(client)
     assert response.status_code == 302
-    assert response["Location"] == reverse("candidates:thanks")
+    assert response["Location"] == reverse("intake:thanks")
     candidate = Candidate.objects.get()
     assert candidate.email == "ada@example.org"
     assert candidate.phone.as_e164 == "+12025550142"
@@ -120,7 +120,7 @@ def test_update_post_uses_a_fixed_number_of_queries(client, django_assert_num_qu
 
 
 def test_thanks_page_says_what_happens_next(client):
-    html = client.get(reverse("candidates:thanks")).content.decode()
+    html = client.get(reverse("intake:thanks")).content.decode()
     assert "Check your email" in html
     assert "within about three days" in html
 
@@ -134,7 +134,7 @@ def test_thank_you_is_identical_for_known_and_unknown_people(client):
         post(client, email="new@example.org", phone="202-555-0199"),  # merge review
     ]
     assert {r.status_code for r in responses} == {302}
-    assert {r["Location"] for r in responses} == {reverse("candidates:thanks")}
+    assert {r["Location"] for r in responses} == {reverse("intake:thanks")}
     pages = {client.get(r["Location"]).content for r in responses}
     assert len(pages) == 1
     outcomes = list(Submission.objects.order_by("received_at").values_list("outcome", flat=True))
@@ -157,7 +157,7 @@ def test_invalid_post_shows_errors_beside_fields_keeps_values_and_stores_nothing
 def test_honeypot_keeps_a_spam_submission_and_shows_the_normal_thanks(client):
     response = post(client, website="http://cheap-pills.example")
     assert response.status_code == 302
-    assert response["Location"] == reverse("candidates:thanks")
+    assert response["Location"] == reverse("intake:thanks")
     submission = Submission.objects.get()
     assert submission.outcome == Submission.Outcome.SPAM
     assert submission.payload["website"] == "http://cheap-pills.example"
@@ -251,7 +251,7 @@ def test_signup_only_answers_get_and_post(client):
 
 
 def test_privacy_notice_is_public(client):
-    response = client.get(reverse("candidates:privacy"))
+    response = client.get(reverse("intake:privacy"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "What we collect" in html

@@ -70,7 +70,7 @@ def own_redis(tmp_path, settings):
 def sign_up(client, n: int):
     data = signup_form_data(email=f"ada{n}@example.org", phone=f"202-555-01{n:02d}")
     started = time.monotonic()
-    response = client.post(reverse("candidates:signup"), data)
+    response = client.post(reverse("intake:signup"), data)
     return response, time.monotonic() - started
 
 

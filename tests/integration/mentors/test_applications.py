@@ -25,21 +25,23 @@ FORM = {
 
 
 def test_someone_applies_to_mentor(client):
-    response = client.post(reverse("mentors:apply"), FORM)
-    assert response["Location"] == reverse("mentors:apply_thanks")
+    response = client.post(reverse("mentor_application:apply"), FORM)
+    assert response["Location"] == reverse("mentor_application:thanks")
     application = MentorApplication.objects.get()
     assert application.states == ["PA", "OH"] and application.languages == ["English", "Spanish"]
 
 
 def test_bad_input_is_shown_beside_the_field(client):
-    response = client.post(reverse("mentors:apply"), {**FORM, "capacity": "0", "states": []})
+    response = client.post(
+        reverse("mentor_application:apply"), {**FORM, "capacity": "0", "states": []}
+    )
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not MentorApplication.objects.exists()
 
 
 def test_the_honeypot_keeps_nothing(client):
-    client.post(reverse("mentors:apply"), {**FORM, "website": "x"})
+    client.post(reverse("mentor_application:apply"), {**FORM, "website": "x"})
     assert not MentorApplication.objects.exists()
 
 

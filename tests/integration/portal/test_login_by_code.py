@@ -37,7 +37,7 @@ def ask_for_code(client, email: str, **extra):
 def test_a_signed_up_candidate_logs_in_with_an_emailed_code(client, candidate):
     response = ask_for_code(client, "Ada@Example.org ")
     assert response.status_code == 302
-    assert response["Location"] == reverse("account_confirm_login_code")
+    assert response["Location"] == reverse("portal:login_code")
 
     user = User.objects.get(email="ada@example.org")
     assert user.role == Role.CANDIDATE
@@ -107,7 +107,7 @@ def test_the_no_account_email_names_the_address_and_links_to_the_signup_form(
     assert message.to == ["nobody@example.org"]
     assert message.subject == "[Run for Something] No account for this address"
     assert "as nobody@example.org, but no account uses that address" in message.body
-    assert f"{settings.SITE_URL}{reverse('candidates:signup')}\n" in message.body
+    assert f"{settings.SITE_URL}{reverse('intake:signup')}\n" in message.body
     # allauth's own signup page is closed: no link to it.
     assert reverse("account_signup") not in message.body
 
@@ -126,7 +126,7 @@ def test_next_page_is_kept_through_the_code(client, candidate):
     assert response["Location"] == f"{reverse('portal:login')}?next=%2Fportal%2Fask%2F"
     response = ask_for_code(client, candidate.email, next=target)
     confirm_url = response["Location"]
-    assert confirm_url.startswith(reverse("account_confirm_login_code"))
+    assert confirm_url.startswith(reverse("portal:login_code"))
     deliver_outbox()
     response = client.post(confirm_url, {"code": code_from(mail.outbox[0])})
     assert response["Location"] == target

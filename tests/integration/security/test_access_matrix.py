@@ -127,6 +127,7 @@ SPECS = {
     "screening:refer_partner": ("GET", "partner_call"),
     "portal:referral_answer": ("POST", "proposed"),
     "portal:data_request": ("POST", None),
+    "portal:language": ("POST", None),
     "partners:detail": ("GET", "partner"),
     "partners:edit": ("GET", "partner"),
     "partners:set_active": ("POST", "partner"),
@@ -328,7 +329,9 @@ EXPECTED = {
     # The candidate portal.
     "portal:home": PORTAL,
     "portal:login": PUBLIC,  # people already logged in are sent to their own page
+    "portal:login_code": LOGGED_IN,  # allauth's confirm_login_code, as account_confirm_login_code
     "portal:details": PORTAL,
+    "portal:language": PORTAL,
     "portal:ask": PORTAL,
     "portal:data_request": PORTAL,
     "portal:referral_answer": PORTAL,
@@ -348,11 +351,11 @@ EXPECTED = {
     "stalled_candidates": STAFF,
     "dashboard:follow_through": STAFF,
     # The public front door.
-    "candidates:signup": PUBLIC,
-    "candidates:thanks": PUBLIC,
+    "intake:signup": PUBLIC,
+    "intake:thanks": PUBLIC,
     # A link that is not genuine.
     "candidates:confirm_update": {**dict.fromkeys(ROLES, 400), NO_CODE: "code"},
-    "candidates:privacy": PUBLIC,
+    "intake:privacy": PUBLIC,
     # Staff's candidate pages.
     "candidates:merge_review": STAFF,
     "candidates:merge_review_merge": STAFF,
@@ -428,8 +431,8 @@ EXPECTED = {
     # Volunteers and mentors apply in public; staff review them and keep the roster.
     "volunteer:apply": PUBLIC,
     "volunteer:thanks": PUBLIC,
-    "mentors:apply": PUBLIC,
-    "mentors:apply_thanks": PUBLIC,
+    "mentor_application:apply": PUBLIC,
+    "mentor_application:thanks": PUBLIC,
     "screening:applications": STAFF,
     "screening:application": STAFF,
     "screening:application_approve": STAFF,
