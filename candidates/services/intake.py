@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import languages
 from candidates.details import (
     CANDIDATE_FIELDS,
     apply_changes,
@@ -158,6 +159,11 @@ def resolve_submissions(incoming: list[Incoming]) -> list[Submission]:
     raise AssertionError("unreachable")
 
 
+def _submitted_language(item: Incoming) -> str | None:
+    """The language the submission was made in ("es"), if it names one candidates can use."""
+    return languages.language_code(str(item.data.get("language") or ""))
+
+
 class _Batch:
     """One transaction's submissions, resolved together. A person new to us who comes twice
     in the same batch is created by the first and matched by the second."""
@@ -234,6 +240,8 @@ class _Batch:
             if name not in ("email", "phone") and item.data.get(name) is not None
         }
         fields.update(email=email, phone=phone, first_source=item.source)
+        if language := _submitted_language(item):
+            fields["language"] = language
         if not item.contact:
             fields["stage"] = Stage.LEAD
         consent = item.data.get("consent") and item.contact
@@ -286,6 +294,7 @@ class _Batch:
                 {
                     "key": f"signup:updated:{submission.uuid}",
                     "to": changes.get("email", (candidate.email,))[0],
+                    "language": candidate.language,
                     "template": "signup_updated",
                     "context": {"name": candidate.greeting_name, "changed": True},
                     "ref": candidate.ref,
@@ -302,6 +311,8 @@ class _Batch:
             {
                 "key": f"signup:ack:{address}:{self.now:%Y%m%d%H}",
                 "to": email,
+                # The language of the form they filled in, like the name: never the record's.
+                "language": _submitted_language(item),
                 "template": "signup_confirmation",
                 "context": {
                     "name": name.strip(),

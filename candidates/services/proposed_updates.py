@@ -65,7 +65,7 @@ def propose_updates(
         [
             {
                 "key": f"update:confirm:{candidate.uuid}:{day.isoformat()}",
-                "to": candidate.email,
+                **candidate.recipient,
                 "template": "update_confirm",
                 "context": {
                     "name": candidate.greeting_name,
