@@ -3,6 +3,7 @@ link a known person follows to confirm the changes a submission proposed."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -45,7 +46,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         spam.reject_post(**kept, payload=posted, reason=RejectedPostCount.Reason.HONEYPOT)
     else:
         payload = spam.capped(posted, spam.ACCEPTED, fields=form.fields)
-        intake.resolve_submission(data=form.cleaned_data, payload=payload, **kept)
+        # The language of the page the form was filled in: the new candidate's, and the
+        # language their confirmation is written in.
+        data = {**form.cleaned_data, "language": translation.get_language()}
+        intake.resolve_submission(data=data, payload=payload, **kept)
     return redirect("candidates:thanks")
 
 

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import translation
 
 from candidates.forms.intake import SignupForm
 from candidates.models import Candidate
@@ -94,3 +96,22 @@ def test_an_english_speakers_training_email_is_unchanged():
     assert (row.language, row.subject) == ("en", "You are registered: Fundraising 101")
     assert "Tuesday, March 11, 2031 at 10:00 AM EDT" in delivered(row).body
     assert "SUMMARY:Run for Something training: Fundraising 101" in row.attachments[0]["content"]
+
+
+@pytest.mark.django_db
+def test_the_signup_form_filled_in_spanish_makes_a_spanish_speaking_candidate(client):
+    with translation.override("es"):
+        response = client.post(reverse("candidates:signup"), signup_form_data())
+    assert response.status_code == 302
+    assert Candidate.objects.get(email="ada@example.org").language == "es"
+    row = Notification.objects.get(template="signup_confirmation")
+    assert row.language == "es"
+    assert delivered(row).body.startswith("Hola, Ada:")
+
+
+@pytest.mark.django_db
+def test_the_signup_form_filled_in_english_stays_english(client):
+    response = client.post(reverse("candidates:signup"), signup_form_data())
+    assert response.status_code == 302
+    assert Candidate.objects.get(email="ada@example.org").language == "en"
+    assert Notification.objects.get(template="signup_confirmation").language == "en"
