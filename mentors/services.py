@@ -338,7 +338,7 @@ def confirm_match(*, candidate: Candidate, mentor: Mentor, by, at=None) -> Mento
     )
     outbox.record(
         key=f"mentor:intro:candidate:{mentorship.pk}",
-        to=candidate.email,
+        **candidate.recipient,
         template="mentor_intro_candidate",
         context={"name": candidate.greeting_name},
         ref=candidate.ref,

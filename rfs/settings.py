@@ -205,7 +205,7 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
 # ... and, however active, after this long since login.
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 
-ACCOUNT_ADAPTER = "rfs.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "rfs.portal.adapter.SiteAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from candidates.models import Candidate
 from rfs.notify import calendar
@@ -141,12 +142,14 @@ def _send_invitation(invitation: Invitation, session: Session, *, at: datetime) 
     candidate = invitation.candidate
     outbox.record(
         key=_invitation_email_key(invitation),
-        to=candidate.email,
+        **candidate.recipient,
         template="training_invitation",
         context={
             "name": candidate.greeting_name,
             "topic": session.training.topic,
-            "when": format_local(session.starts_at, candidate_zone(candidate)),
+            "when": format_local(
+                session.starts_at, candidate_zone(candidate), language=candidate.language
+            ),
             "link": reverse("trainings:join", args=[join_token(invitation)]),
         },
         ref=candidate.ref,
@@ -187,15 +190,21 @@ def _take_place(registration: Registration, session: Session, *, at: datetime) -
 
 def session_invitation(registration: Registration, session: Session, *, method: str) -> dict:
     """The session as a calendar event, one UID per registration; a cancelled place is a
-    later version with METHOD:CANCEL. The link to join goes only to registered people."""
+    later version with METHOD:CANCEL. The link to join goes only to registered people.
+    In the candidate's language."""
+    with translation.override(registration.candidate.language):
+        summary = gettext("Run for Something training: %(topic)s") % {
+            "topic": session.training.topic
+        }
+        description = gettext("With %(facilitator)s.") % {"facilitator": session.facilitator}
     return calendar.attachment(
         calendar.event(
             uid=f"training-registration-{registration.uuid}@runforsomething",
             sequence=1 if method == calendar.CANCEL else 0,
             starts_at=session.starts_at,
             ends_at=session.starts_at + timedelta(minutes=session.duration_minutes),
-            summary=f"Run for Something training: {session.training.topic}",
-            description=f"With {session.facilitator}.",
+            summary=summary,
+            description=description,
             location=session.link if method == calendar.REQUEST else "",
             attendee=registration.candidate.email,
             method=method,
@@ -215,12 +224,14 @@ def _email(
     candidate = registration.candidate
     outbox.record(
         key=key,
-        to=candidate.email,
+        **candidate.recipient,
         template=template,
         context={
             "name": candidate.greeting_name,
             "topic": session.training.topic,
-            "when": format_local(session.starts_at, candidate_zone(candidate)),
+            "when": format_local(
+                session.starts_at, candidate_zone(candidate), language=candidate.language
+            ),
             "link": reverse("portal:home"),
         },
         ref=candidate.ref,

@@ -207,6 +207,12 @@ class Candidate(models.Model):
         return languages.NAMES.get(self.language, self.language)
 
     @property
+    def recipient(self) -> dict[str, str]:
+        """Where and how their emails go, as the outbox takes it: their address, and their
+        language, which every email to them is written in."""
+        return {"to": self.email, "language": self.language}
+
+    @property
     def language_preference(self) -> str:
         """The language they prefer when it is not the organisation's own ("Spanish"), else ""."""
         return languages.preference(self.language)

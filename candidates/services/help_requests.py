@@ -182,9 +182,10 @@ def _owner_email(help_request: HelpRequest) -> tuple[str, str]:
     return settings.RFS_STAFF_EMAIL, "team"
 
 
-def _candidate_email(help_request: HelpRequest) -> tuple[str, str]:
+def _candidate_recipient(help_request: HelpRequest) -> tuple[dict[str, str], str]:
+    """Where the candidate hears of it, in their language (Candidate.recipient), and their name."""
     candidate = help_request.candidate
-    return candidate.email, candidate.greeting_name
+    return candidate.recipient, candidate.greeting_name
 
 
 # --- Opening ----------------------------------------------------------------------
@@ -331,18 +332,19 @@ def post_reply(
         elif wait_for_candidate and locked.status == HelpRequest.Status.OPEN:
             locked.status = HelpRequest.Status.WAITING
             locked.waiting_since = at
-        to, name = _candidate_email(locked)
+        recipient, name = _candidate_recipient(locked)
     else:
         if locked.status == HelpRequest.Status.RESOLVED:
             _reopen(locked)
         elif locked.status == HelpRequest.Status.WAITING:
             _restart_clock(locked, at)
         to, name = _owner_email(locked)
+        recipient = {"to": to}
     # The row is locked, so saving every field overwrites nothing a sweep just wrote.
     locked.save()
     outbox.record(
         key=f"request:reply:{message.pk}",
-        to=to,
+        **recipient,
         template="request_reply",
         context={"name": name, "link": locked.get_absolute_url()},
         ref=locked.candidate.ref,

@@ -292,6 +292,7 @@ class _Batch:
                 {
                     "key": f"signup:updated:{submission.uuid}",
                     "to": changes.get("email", (candidate.email,))[0],
+                    "language": candidate.language,
                     "template": "signup_updated",
                     "context": {"name": candidate.greeting_name, "changed": True},
                     "ref": candidate.ref,
@@ -308,6 +309,8 @@ class _Batch:
             {
                 "key": f"signup:ack:{address}:{self.now:%Y%m%d%H}",
                 "to": email,
+                # The language of the form they filled in, like the name: never the record's.
+                "language": item.language,
                 "template": "signup_confirmation",
                 "context": {
                     "name": name.strip(),

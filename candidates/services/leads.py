@@ -311,7 +311,7 @@ def invite_lead(*, candidate: Candidate, by, path: str) -> bool:
     Note.objects.create(candidate=candidate, author=by, body="Invited to sign up.")
     outbox.record(
         key=f"lead:invite:{candidate.uuid}",
-        to=candidate.email,
+        **candidate.recipient,
         template="lead_invitation",
         context={"name": candidate.greeting_name, "path": path},
         ref=candidate.ref,

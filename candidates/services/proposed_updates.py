@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from candidates.details import describe_changes, in_form_order, label, show, stored_value
 from candidates.models import Candidate, Note, ProposedUpdate, Submission
@@ -47,6 +47,12 @@ def proposal_for_token(token: str) -> ProposedUpdate | None:
     )
 
 
+def _as_they_read_them(candidate: Candidate, changes: dict) -> list[tuple[str, str]]:
+    """Each change as its field's name and new value, in the person's language."""
+    with translation.override(candidate.language):
+        return [(str(label(name)), str(show(name, new))) for name, (_, new) in changes.items()]
+
+
 def propose_updates(
     proposals: list[tuple[Candidate, Submission, dict[str, tuple[Any, Any]]]], *, now
 ) -> list[ProposedUpdate]:
@@ -65,13 +71,11 @@ def propose_updates(
         [
             {
                 "key": f"update:confirm:{candidate.uuid}:{day.isoformat()}",
-                "to": candidate.email,
+                **candidate.recipient,
                 "template": "update_confirm",
                 "context": {
                     "name": candidate.greeting_name,
-                    "changes": [
-                        (label(name), show(name, new)) for name, (_, new) in changes.items()
-                    ],
+                    "changes": _as_they_read_them(candidate, changes),
                     "link": reverse("candidates:confirm_update", args=[confirm_token(proposal)]),
                     "days": settings.RFS_UPDATE_CONFIRM_DAYS,
                 },

@@ -225,7 +225,7 @@ def apply_for_endorsement(
     made.save(update_fields=["help_request"])
     outbox.record(
         key=f"endorsement:received:{made.pk}",
-        to=candidate.email,
+        **candidate.recipient,
         template="endorsement_received",
         context={
             "name": candidate.greeting_name,

@@ -136,7 +136,7 @@ def decide(*, application: Application, decision: str, reason: str, by, at=None)
         )
     outbox.record(
         key=f"endorsement:decision:{locked.pk}:{decision}:{int(at.timestamp())}",
-        to=candidacy.candidate.email,
+        **candidacy.candidate.recipient,
         template="endorsement_decision",
         context={
             "name": candidacy.candidate.greeting_name,

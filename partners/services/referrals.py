@@ -101,7 +101,7 @@ def propose_referral(
         return record_consent(referral=referral, consent=consent, by=by, at=at)
     outbox.record(
         key=f"partner:consent-ask:{referral.pk}",
-        to=candidate.email,
+        **candidate.recipient,
         template="partner_consent_request",
         context={"name": candidate.greeting_name, "partner": partner.name},
         ref=candidate.ref,
@@ -157,7 +157,7 @@ def _send(referral: Referral, *, by, at) -> Referral:
         )
     outbox.record(
         key=f"partner:intro:candidate:{referral.pk}",
-        to=candidate.email,
+        **candidate.recipient,
         template="partner_intro_candidate",
         context={"name": candidate.greeting_name, "partner": partner.name},
         ref=candidate.ref,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.html import strip_tags
 
 from rfs.accounts import second_factor
@@ -36,7 +37,9 @@ class AccountAdapter(DefaultAccountAdapter):
             "site_url": settings.SITE_URL,
             **context,
         }
-        message = self.render_mail(template_prefix, email, context)
+        language = self.email_language(email)
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
         html = next(
             (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), ""
         )
@@ -53,7 +56,13 @@ class AccountAdapter(DefaultAccountAdapter):
                 body_html=html,
                 template=template_prefix,
                 secret=True,
+                language=language,
             )
+
+    def email_language(self, email: str) -> str:
+        """The language an account email to `email` is written in: the page's, where the
+        person asked for it (the site's adapter knows people's own)."""
+        return translation.get_language() or settings.LANGUAGE_CODE
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -14,11 +14,12 @@ class NotificationAdmin(admin.ModelAdmin):
         "to_email",
         "subject",
         "template",
+        "language",
         "status",
         "attempts",
         "sent_at",
     )
-    list_filter = ("status", "template")
+    list_filter = ("status", "template", "language")
     search_fields = ("to_email", "subject", "key", "ref")
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Notification._meta.fields]

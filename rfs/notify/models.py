@@ -24,6 +24,9 @@ class Notification(models.Model):
     template = models.CharField(max_length=100)
     to_email = models.EmailField(max_length=254)
     subject = models.CharField(max_length=250)
+    # The language it is written in (settings.LANGUAGES): its subject was rendered in it, and
+    # its bodies are when it is sent. The caller says which: the recipient's.
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
     # Bodies of messages recorded already written (allauth's account emails). A message from
     # one of our templates keeps its context instead, and is rendered when it is sent.
     body_text = models.TextField(blank=True)

@@ -10,6 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -35,12 +36,22 @@ def record(
     ref: str = "",
     secret: bool = False,
     attachments: list[dict] | None = None,
+    language: str | None = None,
 ) -> Notification:
     """Record one email under `key` (once: a second call returns the first row) and have it
     delivered after the surrounding transaction commits. `context` must be JSON: the worker
     renders the bodies from it. `secret`: see record_message. `attachments`: text files,
-    [{filename, content_type, content}] (calendar.attachment makes one)."""
-    row = _row(key=key, to=to, template=template, context=context, ref=ref, secret=secret)
+    [{filename, content_type, content}] (calendar.attachment makes one). `language`: the
+    recipient's (settings.LANGUAGES), the organisation's if not given."""
+    row = _row(
+        key=key,
+        to=to,
+        template=template,
+        context=context,
+        ref=ref,
+        secret=secret,
+        language=language,
+    )
     row.attachments = attachments or []
     (row,) = _insert([row])
     return row if row.pk else Notification.objects.get(key=key)
@@ -48,22 +59,40 @@ def record(
 
 def record_many(messages: list[dict[str, Any]], *, secret: bool = False) -> int:
     """Record several emails in one INSERT, each under its key, once: [{key, to, template,
-    context, ref}], as for record(). Returns how many were new."""
+    context, ref, language}], as for record(). Returns how many were new."""
     rows = _insert([_row(**message, secret=secret) for message in messages])
     return sum(1 for row in rows if row.pk)
 
 
-def _row(*, key: str, to: str, template: str, context: dict, ref: str = "", secret: bool):
+def _row(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict,
+    ref: str = "",
+    secret: bool,
+    language: str | None = None,
+):
     kinds.check(template)
+    language = language_of(language)
     return Notification(
         key=key,
         template=template,
         to_email=to,
-        subject=render_subject(template, context)[:250],
+        subject=render_subject(template, context, language=language)[:250],
         context=context,
         ref=ref,
         secret=secret,
+        language=language,
     )
+
+
+def language_of(language: str | None) -> str:
+    """The language to write in: the one asked for if the site has it, else the
+    organisation's (settings.LANGUAGE_CODE)."""
+    codes = {code for code, _ in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def record_message(
@@ -76,9 +105,11 @@ def record_message(
     template: str = "",
     ref: str = "",
     secret: bool = False,
+    language: str | None = None,
 ) -> Notification:
     """Record an already-written email under `key`, once, for delivery after commit.
-    A `secret` one (a login code, a reset link) is never shown and loses its body once sent."""
+    A `secret` one (a login code, a reset link) is never shown and loses its body once sent.
+    `language`: the one it is written in (the organisation's if not given)."""
     (row,) = _insert(
         [
             Notification(
@@ -90,6 +121,7 @@ def record_message(
                 body_html=body_html,
                 ref=ref,
                 secret=secret,
+                language=language_of(language),
             )
         ]
     )

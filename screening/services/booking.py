@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from candidates.models import Candidate
 from rfs.notify import calendar
@@ -35,15 +36,19 @@ def reminder_times(*, starts_at: datetime, zone: zoneinfo.ZoneInfo) -> tuple[dat
 
 def call_invitation(scheduled: ScheduledCall, candidate: Candidate, *, method: str) -> dict:
     """The call as a calendar event: one UID per booked call; each move is a new version
-    (SEQUENCE), and a cancellation one more, so calendars update or drop it."""
+    (SEQUENCE), and a cancellation one more, so calendars update or drop it. In the
+    candidate's language."""
+    with translation.override(candidate.language):
+        summary = gettext("Screening call with Run for Something")
+        description = gettext("A volunteer from Run for Something will call you.")
     return calendar.attachment(
         calendar.event(
             uid=f"screening-call-{scheduled.uuid}@runforsomething",
             sequence=scheduled.version + (1 if method == calendar.CANCEL else 0),
             starts_at=scheduled.starts_at,
             ends_at=scheduled.starts_at + CALL_LENGTH,
-            summary="Screening call with Run for Something",
-            description="A volunteer from Run for Something will call you.",
+            summary=summary,
+            description=description,
             attendee=candidate.email,
             method=method,
         ),
@@ -64,12 +69,14 @@ def _email_candidate(
     `invitation` (a calendar method) attaches the call as a calendar event."""
     context = {
         "name": candidate.greeting_name,
-        "when": format_local(scheduled.starts_at, zone_named(scheduled.time_zone)),
+        "when": format_local(
+            scheduled.starts_at, zone_named(scheduled.time_zone), language=candidate.language
+        ),
         **extra,
     }
     outbox.record(
         key=key,
-        to=candidate.email,
+        **candidate.recipient,
         template=template,
         context=context,
         ref=candidate.ref,

@@ -132,7 +132,7 @@ def _end_screening(
     )
     outbox.record(
         key=f"screening:followup:{call.pk}",
-        to=candidate.email,
+        **candidate.recipient,
         template=f"screening_{call.outcome}",
         context={"name": candidate.greeting_name},
         ref=candidate.ref,

@@ -112,7 +112,7 @@ def mark_unresponsive(*, candidate: Candidate, by) -> Claim:
         resolve_request(help_request=help_request, at=now)
     outbox.record(
         key=f"screening:unresponsive:{claim.pk}",
-        to=candidate.email,
+        **candidate.recipient,
         template="screening_unresponsive",
         context={"name": candidate.greeting_name},
         ref=candidate.ref,

@@ -193,7 +193,7 @@ def check_back(*, follow_up_id: int, now: datetime | None = None) -> bool:
             return True
         outbox.record(
             key=f"screening:check-back:{follow_up.pk}",
-            to=candidate.email,
+            **candidate.recipient,
             template="screening_check_back",
             context={
                 "name": candidate.greeting_name,

@@ -99,7 +99,7 @@ def check_in(*, candidate_id: int, stalled_since: datetime, now: datetime) -> bo
             candidate = row.candidate
             outbox.record(
                 key=f"screening:check-in:{row.pk}",
-                to=candidate.email,
+                **candidate.recipient,
                 template="screening_check_in",
                 context={
                     "name": candidate.greeting_name,

@@ -4,6 +4,8 @@ import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
+from django.utils import dateformat, translation
+from django.utils.translation import pgettext
 
 from candidates.geography import time_zone_for
 from candidates.models import Candidate
@@ -27,8 +29,12 @@ def candidate_zone(candidate: Candidate) -> zoneinfo.ZoneInfo:
     return zone_named(time_zone_for(candidate.state, settings.RFS_TIME_ZONE))
 
 
-def format_local(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
-    """'Tuesday, March 11, 2025 at 10:00 AM EDT': how emails name a time."""
-    local = moment.astimezone(zone)
-    clock = local.strftime("%I:%M %p").lstrip("0")
-    return f"{local:%A, %B} {local.day}, {local.year} at {clock} {local:%Z}"
+def format_local(moment: datetime, zone: zoneinfo.ZoneInfo, *, language: str) -> str:
+    """How emails name a time, in the email's language: 'Tuesday, March 11, 2025 at 10:00 AM
+    EDT', 'martes 11 de marzo de 2025, 10:00 EDT'."""
+    with translation.override(language):
+        # Translators: a Django date format (the "date" filter's letters) naming a time in an
+        # email; escape the letters of words with a backslash.
+        return dateformat.format(
+            moment.astimezone(zone), pgettext("email time", r"l, F j, Y \a\t g:i A T")
+        )

@@ -153,3 +153,20 @@ def test_allauths_own_code_page_works_for_a_candidate_without_a_login(client, ca
         reverse("account_confirm_login_code"), {"code": code_from(mail.outbox[0])}, follow=True
     )
     assert "Welcome, Ada" in response.content.decode()
+
+
+def test_a_spanish_speaking_candidates_code_comes_in_spanish(client, candidate):
+    candidate.language = "es"
+    candidate.save(update_fields=["language"])
+    ask_for_code(client, candidate.email)
+    row = Notification.objects.get(to_email=candidate.email)
+    assert row.language == "es"
+    deliver_outbox()
+    (message,) = mail.outbox
+    assert "Código de inicio de sesión" in message.subject
+    assert message.body.startswith("Hola, te escribimos de Run for Something.")
+    assert "Escríbelo en la ventana del navegador" in message.body
+    assert "browser window" not in message.body
+    code = message.body.split("abierta.")[1].split()[0]
+    response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:home")
