@@ -103,7 +103,7 @@ def test_an_english_speakers_training_email_is_unchanged():
 @pytest.mark.django_db
 def test_the_signup_form_filled_in_spanish_makes_a_spanish_speaking_candidate(client):
     with translation.override("es"):
-        response = client.post(reverse("candidates:signup"), signup_form_data())
+        response = client.post(reverse("intake:signup"), signup_form_data())
     assert response.status_code == 302
     assert Candidate.objects.get(email="ada@example.org").language == "es"
     row = Notification.objects.get(template="signup_confirmation")
@@ -113,7 +113,7 @@ def test_the_signup_form_filled_in_spanish_makes_a_spanish_speaking_candidate(cl
 
 @pytest.mark.django_db
 def test_the_signup_form_filled_in_english_stays_english(client):
-    response = client.post(reverse("candidates:signup"), signup_form_data())
+    response = client.post(reverse("intake:signup"), signup_form_data())
     assert response.status_code == 302
     assert Candidate.objects.get(email="ada@example.org").language == "en"
     assert Notification.objects.get(template="signup_confirmation").language == "en"
