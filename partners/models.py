@@ -76,9 +76,9 @@ class PartnerQuerySet(models.QuerySet):
         """Staff see every partner; a partner login, its own organisation."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == Role.STAFF:
+        if user.has_role(Role.STAFF):
             return self
-        if user.role == Role.PARTNER:
+        if user.has_role(Role.PARTNER):
             return self.filter(contacts__user=user)
         return self.none()
 
@@ -261,16 +261,18 @@ class ReferralQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "ReferralQuerySet":
         """Staff see every referral; a partner login, its organisation's referrals the
-        candidate consented to share; a candidate, their own."""
+        candidate consented to share; a candidate, their own; someone in both roles, both."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == Role.STAFF:
+        if user.has_role(Role.STAFF):
             return self
-        if user.role == Role.PARTNER:
-            return self.consented().filter(partner__contacts__user=user)
-        if user.role == Role.CANDIDATE:
-            return self.filter(candidate__user=user)
-        return self.none()
+        seen = Q(pk__in=[])
+        if user.has_role(Role.PARTNER):
+            theirs = Partner.objects.filter(contacts__user=user).values("pk")
+            seen |= Q(consent_at__isnull=False, partner__in=theirs)
+        if user.has_role(Role.CANDIDATE):
+            seen |= Q(candidate__user=user)
+        return self.filter(seen)
 
 
 class Referral(models.Model):

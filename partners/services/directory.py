@@ -18,6 +18,7 @@ from partners.models import (
     Resource,
 )
 from rfs.accounts.models import Role, User
+from rfs.accounts.services import grant_role
 from rfs.redis_guard import guarded
 
 
@@ -120,11 +121,12 @@ def _partner_login(*, email: str, name: str) -> User:
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, name=name, role=Role.PARTNER)
+        user = User(email=email, name=name, roles=[Role.PARTNER])
         user.set_unusable_password()
         user.save()
-    elif user.role != Role.PARTNER:
-        raise DirectoryRefused("This email already belongs to another kind of login.")
+    else:
+        # Someone who already logs in here (a candidate, a volunteer) keeps one login.
+        grant_role(user=user, role=Role.PARTNER)
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )

@@ -33,7 +33,7 @@ def login_for(*, email: str, name: str, role: str) -> User:
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, name=name, role=role)
+        user = User(email=email, name=name, roles=[role])
         user.set_unusable_password()
         user.save()
     elif not user.has_role(role):

@@ -78,7 +78,7 @@ def current_helpers(candidate: Candidate) -> list[tuple[str, str]]:
     """Who is helping the candidate now: (role, name) pairs."""
     helpers = []
     if candidate.owner_id is not None:
-        role = "Your volunteer screener" if candidate.owner.role == Role.SCREENER else "Our staff"
+        role = "Our staff" if candidate.owner.has_role(Role.STAFF) else "Your volunteer screener"
         helpers.append((role, candidate.owner.name or "A volunteer"))
     if (mentorship := current_mentorship(candidate)) is not None:
         helpers.append(("Your mentor", mentorship.mentor.name))
