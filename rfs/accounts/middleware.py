@@ -48,7 +48,12 @@ class SessionRolesMiddleware:
     more roles also stays out of the admin and of the pages that change how they log in
     (second factor, addresses, password): it logs in with the password for those."""
 
-    closed_prefixes = ("/accounts/2fa/", "/accounts/email/", "/accounts/password/")
+    closed_prefixes = (
+        "/accounts/2fa/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/password/set/",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
