@@ -22,6 +22,21 @@ class RolesField(forms.MultipleChoiceField):
         return in_role_order(super().clean(value))
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """People holding a role (among others)."""
+
+    title = "role"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.with_role(self.value())
+        return queryset
+
+
 class UserChangeRolesForm(UserChangeForm):
     roles = RolesField()
 
@@ -36,7 +51,7 @@ class UserAdmin(BaseUserAdmin):
     add_form = UserCreationRolesForm
     ordering = ("email",)
     list_display = ("email", "name", "roles_display", "is_active", "is_staff", "last_login")
-    list_filter = ("is_active", "is_staff")
+    list_filter = (RoleFilter, "is_active", "is_staff")
     search_fields = ("email", "name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),

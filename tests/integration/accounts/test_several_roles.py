@@ -137,3 +137,13 @@ def test_a_candidate_alone_needs_no_second_factor(client, settings):
     settings.RFS_MFA_REQUIRED = True
     client.force_login(UserFactory(role=Role.CANDIDATE))
     assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_the_admin_lists_people_by_any_role_they_hold(client_for, staff):
+    staff.is_superuser = True
+    staff.save()
+    UserFactory(email="dana@example.org", roles=[Role.STAFF, Role.MENTOR])
+    UserFactory(email="sky@example.org", role=Role.SCREENER)
+    page = client_for(staff).get("/admin/accounts/user/?role=mentor").content.decode()
+    assert "dana@example.org" in page and "sky@example.org" not in page
+    assert "Staff, Mentor" in page
