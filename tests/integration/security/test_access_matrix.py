@@ -425,6 +425,8 @@ EXPECTED = {
     # Invitations and onboarding: a link that is not genuine; each person's own steps; the
     # guides and the agreement are staff's to write.
     "accounts:invitation": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    # Where someone in several roles chooses among their places.
+    "accounts:places": LOGGED_IN,
     "accounts:onboarding": LOGGED_IN,
     "accounts:guide": LOGGED_IN,
     "accounts:agreement": LOGGED_IN,
