@@ -57,11 +57,13 @@ STAGE_WORDS: dict[str, tuple[str, str]] = {
 
 
 def candidate_for(user) -> Candidate | None:
-    """The candidate record a portal user may see, if any: on their first visit after
-    entering a login code, the record with the address they confirmed."""
-    candidate = Candidate.objects.visible_to(user).select_related("owner").first()
+    """The portal user's own candidate record, if any: on their first visit after entering a
+    login code, the record with the address they confirmed. Only their own, though their
+    other roles (staff, a screener's claims) may see more."""
+    own = Candidate.objects.visible_to(user).filter(user=user).select_related("owner")
+    candidate = own.first()
     if candidate is None and link_confirmed_login(user=user):
-        candidate = Candidate.objects.visible_to(user).select_related("owner").first()
+        candidate = own.first()
     return candidate
 
 

@@ -197,3 +197,16 @@ def test_allauths_own_code_page_works_for_a_candidate_without_a_login(client, ca
         reverse("account_confirm_login_code"), {"code": code_from(mail.outbox[0])}, follow=True
     )
     assert "Welcome, Ada" in response.content.decode()
+
+
+@pytest.mark.parametrize("other_role", [Role.STAFF, Role.SCREENER])
+def test_the_portal_shows_ones_own_record_whatever_else_one_sees(client, other_role):
+    person = UserFactory(roles=[other_role, Role.CANDIDATE])
+    # Their own record, and candidates they hold as a screener (staff see everyone anyway),
+    # before and after it.
+    CandidateFactory(first_name="Held", owner=person, stage="screening")
+    CandidateFactory(email=person.email, user=person, first_name="Mine")
+    CandidateFactory(first_name="Held", owner=person, stage="screening")
+    client.force_login(person)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "Welcome, Mine" in page and "Held" not in page
