@@ -252,12 +252,24 @@ class ConsentField(models.TextChoices):
     WHY_RUN = "why_run", "Why they want to run"
 
 
+def _shared_with(user) -> Q:
+    theirs = Partner.objects.filter(contacts__user=user).values("pk")
+    return Q(consent_at__isnull=False, partner__in=theirs)
+
+
 class ReferralQuerySet(models.QuerySet):
     def open(self) -> "ReferralQuerySet":
         return self.filter(state__in=OPEN_REFERRAL_STATES)
 
     def consented(self) -> "ReferralQuerySet":
         return self.filter(consent_at__isnull=False)
+
+    def shared_with(self, user) -> "ReferralQuerySet":
+        """What a partner login works on in its portal: its organisation's referrals the
+        candidate agreed to share (whatever other roles the person holds)."""
+        if not user.is_authenticated or not user.has_role(Role.PARTNER):
+            return self.none()
+        return self.filter(_shared_with(user))
 
     def visible_to(self, user) -> "ReferralQuerySet":
         """Staff see every referral; a partner login, its organisation's referrals the
@@ -268,8 +280,7 @@ class ReferralQuerySet(models.QuerySet):
             return self
         seen = Q(pk__in=[])
         if user.has_role(Role.PARTNER):
-            theirs = Partner.objects.filter(contacts__user=user).values("pk")
-            seen |= Q(consent_at__isnull=False, partner__in=theirs)
+            seen |= _shared_with(user)
         if user.has_role(Role.CANDIDATE):
             seen |= Q(candidate__user=user)
         return self.filter(seen)
