@@ -41,7 +41,7 @@ def limit_session_roles(request: HttpRequest) -> None:
 
 def role_required(*roles: str) -> Callable:
     """Anonymous visitors go to the login page; a logged-in user acting in none of `roles`
-    gets 403;    a volunteer or mentor who has not finished onboarding goes to finish it first."""
+    gets 403; a volunteer or mentor who has not finished onboarding goes to finish it first."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
