@@ -18,7 +18,7 @@ from partners.models import (
     Resource,
 )
 from rfs.accounts.models import Role, User
-from rfs.accounts.services import grant_role
+from rfs.accounts.services import grant_role, withdraw_role
 from rfs.redis_guard import guarded
 
 
@@ -134,9 +134,10 @@ def _partner_login(*, email: str, name: str) -> User:
 
 
 def remove_contact(*, contact: Contact) -> None:
-    """Remove a contact; their login, if any, is closed (it sees nothing without them)."""
+    """Remove a contact; their login, if any, loses the partner role (and is closed when it
+    holds no other role: it sees nothing)."""
     if contact.user_id:
-        User.objects.filter(pk=contact.user_id).update(is_active=False)
+        withdraw_role(user=contact.user, role=Role.PARTNER)
     contact.delete()
 
 

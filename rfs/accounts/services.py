@@ -26,6 +26,18 @@ def revoke_role(
 
 
 @transaction.atomic
+def withdraw_role(*, user: User, role: str, by: User | None = None) -> User:
+    """Take `role` from `user` because what it was for has ended (a volunteer deactivated, a
+    partner contact removed): the login keeps its other roles, and is closed when none is
+    left."""
+    revoke_role(user=user, role=role, by=by)
+    if not user.roles:
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+    return user
+
+
+@transaction.atomic
 def set_roles(
     *, user: User, roles: list[str], by: User | None = None, request: HttpRequest | None = None
 ) -> User:
