@@ -211,7 +211,7 @@ def requests() -> list[tuple]:
 
     staff, _ = User.objects.get_or_create(
         email="bench-staff@example.org",
-        defaults={"name": "Bench Staff", "role": Role.STAFF, "is_staff": True},
+        defaults={"name": "Bench Staff", "roles": [Role.STAFF], "is_staff": True},
     )
     client = Client()
     client.force_login(staff)

@@ -90,9 +90,9 @@ class ApplicationForm(forms.Form):
 
 class ReviewersForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
-        queryset=User.objects.filter(role__in=[Role.REVIEWER, Role.STAFF], is_active=True).order_by(
-            "role", "name"
-        ),
+        queryset=User.objects.with_role(Role.REVIEWER, Role.STAFF)
+        .filter(is_active=True)
+        .order_by("name", "email"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

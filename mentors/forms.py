@@ -66,7 +66,7 @@ class MentorStaffForm(MentorProfileForm):
         # The mentor logs in with this address: it may be a staff login, never someone else's.
         login = User.objects.filter(email=email).exclude(pk=self.instance.user_id).first()
         if login is not None and (
-            login.role not in (Role.MENTOR, Role.STAFF) or hasattr(login, "mentor_profile")
+            not login.has_role(Role.MENTOR, Role.STAFF) or hasattr(login, "mentor_profile")
         ):
             raise forms.ValidationError("This email belongs to another person's login.")
         return email

@@ -81,9 +81,9 @@ class MentorQuerySet(models.QuerySet):
         """Staff see every mentor; a mentor, their own profile."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == Role.STAFF:
+        if user.has_role(Role.STAFF):
             return self
-        if user.role == Role.MENTOR:
+        if user.has_role(Role.MENTOR):
             return self.filter(user=user)
         return self.none()
 

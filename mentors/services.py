@@ -31,6 +31,7 @@ from mentors.models import (
 )
 from rfs.accounts import applications
 from rfs.accounts.models import Role, User
+from rfs.accounts.services import grant_role
 from rfs.notify import services as outbox
 
 
@@ -65,9 +66,12 @@ def _mentor_login(*, email: str, name: str) -> User:
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, name=name, role=Role.MENTOR)
+        user = User(email=email, name=name, roles=[Role.MENTOR])
         user.set_unusable_password()
         user.save()
+    else:
+        # A staff member who also mentors keeps one login, with both roles.
+        grant_role(user=user, role=Role.MENTOR)
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )

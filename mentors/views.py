@@ -115,12 +115,12 @@ def availability(request: HttpRequest) -> HttpResponse:
 def first_contact(request: HttpRequest, uuid) -> HttpResponse:
     """The mentor confirms they reached their new mentee (staff may confirm for them)."""
     mentorships = Mentorship.objects.active().select_related("mentor")
-    if request.user.role != Role.STAFF:
+    if not request.user.has_role(Role.STAFF):
         mentorships = mentorships.filter(mentor__user=request.user)
     mentorship = get_object_or_404(mentorships, uuid=uuid)
     services.confirm_first_contact(mentorship=mentorship, by=request.user)
     messages.success(request, "First contact confirmed. Thank you!")
-    if request.user.role == Role.STAFF:
+    if mentorship.mentor.user_id != request.user.pk:
         return redirect(mentorship.mentor)
     return redirect("mentors:home")
 

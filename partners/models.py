@@ -76,9 +76,9 @@ class PartnerQuerySet(models.QuerySet):
         """Staff see every partner; a partner login, its own organisation."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == Role.STAFF:
+        if user.has_role(Role.STAFF):
             return self
-        if user.role == Role.PARTNER:
+        if user.has_role(Role.PARTNER):
             return self.filter(contacts__user=user)
         return self.none()
 
@@ -252,6 +252,11 @@ class ConsentField(models.TextChoices):
     WHY_RUN = "why_run", "Why they want to run"
 
 
+def _shared_with(user) -> Q:
+    theirs = Partner.objects.filter(contacts__user=user).values("pk")
+    return Q(consent_at__isnull=False, partner__in=theirs)
+
+
 class ReferralQuerySet(models.QuerySet):
     def open(self) -> "ReferralQuerySet":
         return self.filter(state__in=OPEN_REFERRAL_STATES)
@@ -259,18 +264,26 @@ class ReferralQuerySet(models.QuerySet):
     def consented(self) -> "ReferralQuerySet":
         return self.filter(consent_at__isnull=False)
 
+    def shared_with(self, user) -> "ReferralQuerySet":
+        """What a partner login works on in its portal: its organisation's referrals the
+        candidate agreed to share (whatever other roles the person holds)."""
+        if not user.is_authenticated or not user.has_role(Role.PARTNER):
+            return self.none()
+        return self.filter(_shared_with(user))
+
     def visible_to(self, user) -> "ReferralQuerySet":
         """Staff see every referral; a partner login, its organisation's referrals the
-        candidate consented to share; a candidate, their own."""
+        candidate consented to share; a candidate, their own; someone in both roles, both."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == Role.STAFF:
+        if user.has_role(Role.STAFF):
             return self
-        if user.role == Role.PARTNER:
-            return self.consented().filter(partner__contacts__user=user)
-        if user.role == Role.CANDIDATE:
-            return self.filter(candidate__user=user)
-        return self.none()
+        seen = Q(pk__in=[])
+        if user.has_role(Role.PARTNER):
+            seen |= _shared_with(user)
+        if user.has_role(Role.CANDIDATE):
+            seen |= Q(candidate__user=user)
+        return self.filter(seen)
 
 
 class Referral(models.Model):

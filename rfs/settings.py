@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rfs.accounts.middleware.SessionLifetimeMiddleware",
+    "rfs.accounts.middleware.SessionRolesMiddleware",
     "rfs.accounts.middleware.SecondFactorMiddleware",
     "rfs.accounts.middleware.TimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -364,8 +364,8 @@ class CallFilterForm(DateRangeForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["screener"].queryset = User.objects.filter(
-            role__in=[Role.SCREENER, Role.STAFF]
+        self.fields["screener"].queryset = User.objects.with_role(
+            Role.SCREENER, Role.STAFF
         ).order_by("name", "email")
 
     def apply(self, calls):

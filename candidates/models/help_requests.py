@@ -174,7 +174,9 @@ class HelpRequestQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(Role.STAFF):
             return self
-        mine = Q(owner=user) | Q(team__in=teams) if teams else Q(owner=user)
+        mine = Q(pk__in=[])
+        if user.has_role_other_than(Role.CANDIDATE):
+            mine |= Q(owner=user) | Q(team__in=teams) if teams else Q(owner=user)
         if user.has_role(Role.CANDIDATE):
             mine |= Q(candidate__user=user)
         return self.filter(mine)

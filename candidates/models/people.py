@@ -33,21 +33,38 @@ from candidates.models.pipeline import (
 from rfs.accounts.models import Role
 
 
+def _person(user) -> Q:
+    return Q(user=user) | Q(email=user.email)
+
+
 class CandidateQuerySet(models.QuerySet):
     def open(self) -> "CandidateQuerySet":
         return self.exclude(stage__in=CLOSED_STAGES)
 
     def visible_to(self, user) -> "CandidateQuerySet":
-        """Staff see everyone; a candidate, themselves; anyone else, the candidates they hold
-        (a screener's claims). Apps above this one widen it for their own people (a mentor's
-        mentees) in their own querysets."""
+        """Staff see everyone; a candidate, themselves; the other roles, the candidates they
+        hold (a screener's claims); someone in several roles, what each of them sees. Apps
+        above this one widen it for their own people (a mentor's mentees) in their own
+        querysets."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.has_role(Role.STAFF):
             return self
+        seen = Q(pk__in=[])
         if user.has_role(Role.CANDIDATE):
-            return self.filter(user=user)
-        return self.filter(owner=user)
+            seen |= Q(user=user)
+        if user.has_role_other_than(Role.CANDIDATE):
+            seen |= Q(owner=user)
+        return self.filter(seen)
+
+    def of_person(self, user) -> "CandidateQuerySet":
+        """The record of the person who logs in as `user`, if they are a candidate too: linked
+        to their login, or at their address (before they first open the portal)."""
+        return self.filter(_person(user))
+
+    def not_of_person(self, user) -> "CandidateQuerySet":
+        """Everyone but the person who logs in as `user` (nobody works on their own record)."""
+        return self.exclude(_person(user))
 
     def speakers_first(self, codes: set[str]) -> "CandidateQuerySet":
         """Those who prefer one of these languages first, then everyone else; each group

@@ -10,6 +10,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from candidates.details import describe_changes, normalise_email
 from candidates.models import Candidate, Note
 from rfs.accounts.models import Role, User
+from rfs.accounts.services import grant_role
 
 # The fields a candidate may correct themselves: contact details and office plans.
 SELF_SERVICE_FIELDS = (
@@ -32,8 +33,10 @@ SELF_SERVICE_FIELDS = (
 def ensure_candidate_login(*, email: str) -> User | None:
     """A login for the candidate with this email, made on first use (role candidate, no
     password: they log in by a code emailed to that address). It opens their record only
-    once they have entered the code (link_confirmed_login). None when no candidate has this
-    email, or the address already belongs to someone in another role."""
+    once they have entered the code (link_confirmed_login). Someone who already has a login
+    in another role (a volunteer who runs for office) keeps that one login and gets the
+    candidate role added to it; a session of theirs that logs in by code acts as candidate
+    only. None when no candidate has this email."""
     email = normalise_email(email)
     candidate = Candidate.objects.filter(email=email).first()
     if candidate is None:
@@ -42,15 +45,15 @@ def ensure_candidate_login(*, email: str) -> User | None:
         return candidate.user
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, name=candidate.display_name, role=Role.CANDIDATE)
+        user = User(email=email, name=candidate.display_name, roles=[Role.CANDIDATE])
         user.set_unusable_password()
         try:
             with transaction.atomic():
                 user.save(force_insert=True)
         except IntegrityError:  # made a moment ago by a concurrent request
             user = User.objects.get(email=email)
-    if user.role != Role.CANDIDATE:
-        return None
+    if Role.CANDIDATE not in user.roles:
+        grant_role(user=user, role=Role.CANDIDATE)
     # Unverified until the code sent to it is entered: that proves the address is theirs.
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": False, "primary": True}

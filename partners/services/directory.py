@@ -18,6 +18,7 @@ from partners.models import (
     Resource,
 )
 from rfs.accounts.models import Role, User
+from rfs.accounts.services import grant_role, withdraw_role
 from rfs.redis_guard import guarded
 
 
@@ -120,11 +121,12 @@ def _partner_login(*, email: str, name: str) -> User:
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, name=name, role=Role.PARTNER)
+        user = User(email=email, name=name, roles=[Role.PARTNER])
         user.set_unusable_password()
         user.save()
-    elif user.role != Role.PARTNER:
-        raise DirectoryRefused("This email already belongs to another kind of login.")
+    else:
+        # Someone who already logs in here (a candidate, a volunteer) keeps one login.
+        grant_role(user=user, role=Role.PARTNER)
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -132,9 +134,10 @@ def _partner_login(*, email: str, name: str) -> User:
 
 
 def remove_contact(*, contact: Contact) -> None:
-    """Remove a contact; their login, if any, is closed (it sees nothing without them)."""
+    """Remove a contact; their login, if any, loses the partner role (and is closed when it
+    holds no other role: it sees nothing)."""
     if contact.user_id:
-        User.objects.filter(pk=contact.user_id).update(is_active=False)
+        withdraw_role(user=contact.user, role=Role.PARTNER)
     contact.delete()
 
 

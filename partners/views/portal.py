@@ -26,9 +26,10 @@ def _own_partner(request: HttpRequest) -> Partner:
 
 
 def _load(request: HttpRequest, uuid) -> Referral:
-    """A referral of the login's organisation that the candidate agreed to share, else 404."""
+    """A referral of the login's organisation that the candidate agreed to share, else 404
+    (staff who are a partner's contact too answer only for that partner here)."""
     return get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related(
+        Referral.objects.shared_with(request.user).select_related(
             "candidate", "partner", "help_request"
         ),
         uuid=uuid,
@@ -39,7 +40,7 @@ def _load(request: HttpRequest, uuid) -> Referral:
 def home(request: HttpRequest) -> HttpResponse:
     partner = _own_partner(request)
     referrals = (
-        Referral.objects.visible_to(request.user)
+        Referral.objects.shared_with(request.user)
         .select_related("candidate", "help_request")
         .order_by("-sent_at")
     )

@@ -64,7 +64,7 @@ def approve(*, application: Application, by: User, role: str, role_label: str) -
     """Approve an open application (in the caller's transaction): the applicant gets a login
     of `role` and an invitation to set its password. Returns the login."""
     locked = _locked_open(application)
-    user = invitations.login_for(email=locked.email, name=locked.name, role=role)
+    user = invitations.login_for(email=locked.email, name=locked.name, role=role, by=by)
     locked.status, locked.user = Application.Status.APPROVED, user
     locked.decided_at, locked.decided_by = timezone.now(), by
     locked.save(update_fields=["status", "user", "decided_at", "decided_by"])

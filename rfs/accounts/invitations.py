@@ -26,18 +26,18 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login_for(*, email: str, name: str, role: str) -> User:
-    """The login of the person at `email`: theirs if they have one, else a new one with no
-    usable password (the invitation sets it). The address is theirs: the approval email goes
-    to it."""
+def login_for(*, email: str, name: str, role: str, by: User | None = None) -> User:
+    """The login of the person at `email`, holding `role`: theirs if they have one (the role
+    is added to those they hold), else a new one with no usable password (the invitation
+    sets it). The address is theirs: the approval email goes to it."""
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, name=name, role=role)
+        user = User(email=email, name=name, roles=[role])
         user.set_unusable_password()
         user.save()
-    elif not user.has_role(role):
-        grant_role(user=user, role=role)
+    else:
+        grant_role(user=user, role=role, by=by)
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )

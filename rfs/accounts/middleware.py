@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from rfs.accounts import second_factor
+from rfs.accounts import roles, second_factor
 
 _STARTED = "rfs_session_started"
 _SEEN = "rfs_session_seen"
@@ -40,6 +40,36 @@ class SessionLifetimeMiddleware:
             if now - seen > 60 or _SEEN not in request.session:
                 request.session[_SEEN] = now
         return self.get_response(request)
+
+
+class SessionRolesMiddleware:
+    """Limits a session to the roles its way of logging in allows (roles.limit_session_roles:
+    a login by emailed code acts as candidate only). Such a session of someone who holds
+    more roles also stays out of the admin and of the pages that change how they log in
+    (second factor, addresses, password): it logs in with the password for those."""
+
+    closed_prefixes = (
+        "/accounts/2fa/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/password/set/",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        roles.limit_session_roles(request)
+        user = request.user
+        if user.is_authenticated and user.is_limited and self._closed(request.path):
+            messages.info(request, "Please confirm your password to open this page.")
+            return redirect_to_login(
+                request.get_full_path(), login_url=reverse("account_reauthenticate")
+            )
+        return self.get_response(request)
+
+    def _closed(self, path: str) -> bool:
+        return path.startswith(self.closed_prefixes) or path.startswith(reverse("admin:index"))
 
 
 class SecondFactorMiddleware:

@@ -1,9 +1,13 @@
 import uuid
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +24,23 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "Endorsement reviewer"
 
 
-class UserManager(BaseUserManager["User"]):
+def default_roles() -> list[str]:
+    return [Role.CANDIDATE]
+
+
+def in_role_order(roles: Iterable[str]) -> list[str]:
+    """`roles` without repeats, in the order Role lists them (so menus and pages are stable)."""
+    wanted = set(roles)
+    return [role.value for role in Role if role in wanted]
+
+
+class UserQuerySet(models.QuerySet):
+    def with_role(self, *roles: str) -> "UserQuerySet":
+        """Users holding any of `roles` (the GIN index on roles serves this)."""
+        return self.filter(roles__overlap=list(roles))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str) -> "User":
@@ -35,17 +55,21 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
-        fields.update(is_staff=True, is_superuser=True, role=Role.STAFF)
+        fields.update(is_staff=True, is_superuser=True, roles=[Role.STAFF])
         return self.create_user(email, password, **fields)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who logs in. Email is the login; role decides what they may see."""
+    """A person who logs in. Email is the login; their roles decide what they may see: a
+    person may hold several (a volunteer who runs for office, a mentor on the staff), and may
+    do in each what that role may."""
 
     # Stored lower-cased (a constraint holds it), so unique means unique ignoring case.
     email = models.EmailField("email address", max_length=254, unique=True)
     name = models.CharField(max_length=150, blank=True)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CANDIDATE)
+    roles = ArrayField(
+        models.CharField(max_length=16, choices=Role.choices), default=default_roles, blank=True
+    )
     time_zone = models.CharField(
         max_length=64,
         blank=True,
@@ -65,7 +89,34 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
+            models.CheckConstraint(
+                condition=Q(roles__contained_by=[role.value for role in Role]),
+                name="user_roles_known",
+            ),
+            # Each known role at most once (with the constraint above: no repeats at all).
+            models.CheckConstraint(
+                condition=Q(
+                    *(
+                        LessThanOrEqual(
+                            Func(
+                                Func(
+                                    F("roles"),
+                                    Value(role.value),
+                                    function="array_positions",
+                                    output_field=ArrayField(models.IntegerField()),
+                                ),
+                                function="cardinality",
+                                output_field=models.IntegerField(),
+                            ),
+                            1,
+                        )
+                        for role in Role
+                    )
+                ),
+                name="user_roles_once",
+            ),
         ]
+        indexes = [GinIndex(fields=["roles"], name="user_roles_gin")]
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -78,12 +129,41 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name.split(" ")[0] if self.name else self.email
 
     @property
-    def start_url(self) -> str:
-        """Where this person's work starts (each app registers its role's start page)."""
-        return reverse(places.start(self.role))
+    def acting_roles(self) -> list[str]:
+        """The roles this user acts in now, in Role order: all they hold, unless this
+        session is limited to fewer (limit_roles: a login by emailed code acts as candidate
+        only)."""
+        limit = getattr(self, "_session_roles", None)
+        return in_role_order(r for r in self.roles if limit is None or r in limit)
+
+    @property
+    def is_limited(self) -> bool:
+        """True when this session acts in fewer roles than the user holds."""
+        return len(self.acting_roles) < len(set(self.roles))
+
+    def limit_roles(self, roles: Iterable[str]) -> None:
+        """Let this instance (one request's user) act only in `roles` of those it holds."""
+        self._session_roles = frozenset(roles)
 
     def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles
+        """True when the user is active and acts in at least one of `roles`."""
+        return self.is_active and any(role in roles for role in self.acting_roles)
+
+    def has_role_other_than(self, *roles: str) -> bool:
+        """True when the user is active and acts in some role not among `roles`."""
+        return self.is_active and any(role not in roles for role in self.acting_roles)
+
+    def get_roles_display(self) -> str:
+        return ", ".join(Role(role).label for role in in_role_order(self.roles)) or "No role"
+
+    @property
+    def start_url(self) -> str:
+        """Where this person's work starts: their role's start page (each app registers its
+        own), or, with several roles or none, the page listing their places."""
+        roles = self.acting_roles
+        if len(roles) == 1:
+            return reverse(places.start(roles[0]))
+        return reverse("accounts:places")
 
 
 class SecurityEventQuerySet(models.QuerySet):

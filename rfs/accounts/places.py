@@ -2,6 +2,7 @@
 
 The accounts app knows roles but no page of any app above it: each app adds its own
 places in its AppConfig.ready(), so the menu of a role is whatever the apps offer it.
+A person with several roles has the places of each.
 """
 
 from dataclasses import dataclass
@@ -27,10 +28,21 @@ def register(role: str, label: str, url_name: str, *, order: int, start: bool = 
         _START[role] = url_name
 
 
-def menu(role: str) -> list[tuple[str, str]]:
-    """The (label, url name) pairs of a role's menu, in order."""
-    places = sorted((p for p in _PLACES.values() if p.role == role), key=lambda p: p.order)
-    return [(place.label, place.url_name) for place in places]
+def menu(*roles: str) -> list[tuple[str, str]]:
+    """The (label, url name) pairs of the menus of `roles`: each role's in its order, the
+    roles in the order given, a page two roles share only once (under the first)."""
+    items: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for role in roles:
+        for place in sorted((p for p in _PLACES.values() if p.role == role), key=_order):
+            if place.url_name not in seen:
+                seen.add(place.url_name)
+                items.append((place.label, place.url_name))
+    return items
+
+
+def _order(place: Place) -> int:
+    return place.order
 
 
 def start(role: str) -> str:

@@ -17,11 +17,13 @@ ROLES_THAT_SEE_PERSONAL_DATA = frozenset(
 
 
 def required_for(user: User) -> bool:
-    """True when `user` must use a second factor: a role that sees personal data, or any
-    login to the admin (which shows everything)."""
+    """True when `user` must use a second factor: any of the roles they act in sees personal
+    data, or they may use the admin (which shows everything). A session limited to fewer
+    roles (a login by emailed code) is closed to the admin, so only its roles count."""
     if not settings.RFS_MFA_REQUIRED or not user.is_authenticated:
         return False
-    return user.role in ROLES_THAT_SEE_PERSONAL_DATA or user.is_staff or user.is_superuser
+    admin = (user.is_staff or user.is_superuser) and not user.is_limited
+    return user.has_role(*ROLES_THAT_SEE_PERSONAL_DATA) or admin
 
 
 def passed(request: HttpRequest) -> bool:

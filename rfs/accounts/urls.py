@@ -4,6 +4,7 @@ from rfs.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("places/", views.places_page, name="places"),
     path("security/events/", views.security_events, name="security_events"),
     path("security/events.csv", views.security_events_csv, name="security_events_csv"),
     path("accounts/invitation/<str:token>/", views.invitation, name="invitation"),

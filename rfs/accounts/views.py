@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rfs.accounts import invitations, onboarding
+from rfs.accounts import invitations, onboarding, places
 from rfs.accounts.events import Kind, record_event
 from rfs.accounts.forms import AgreementForm, GuideForm, SecurityEventFilterForm, SetPasswordForm
 from rfs.accounts.models import Agreement, Guide, Role, SecurityEvent
@@ -27,6 +27,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(request.user.start_url)
     return render(request, "home.html")
+
+
+@login_required
+def places_page(request: HttpRequest) -> HttpResponse:
+    """Where a person with several roles chooses: each of their roles and its pages."""
+    roles = [(Role(role).label, places.menu(role)) for role in request.user.acting_roles]
+    return render(request, "accounts/places.html", {"roles": roles})
 
 
 def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

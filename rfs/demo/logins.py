@@ -8,12 +8,14 @@ from rfs.accounts.models import Guide, Role, User
 
 DEMO_PASSWORD = "rfs-demo-2026"  # noqa: S105 - documented demo password, refused in production
 DEMO_USERS = [
-    ("staff@example.org", "Sam Staff", Role.STAFF),
-    ("screener@example.org", "Sky Screener", Role.SCREENER),
-    ("mentor@example.org", "Morgan Mentor", Role.MENTOR),
+    ("staff@example.org", "Sam Staff", [Role.STAFF]),
+    ("screener@example.org", "Sky Screener", [Role.SCREENER]),
+    ("mentor@example.org", "Morgan Mentor", [Role.MENTOR]),
     # A contact at Latino Victory Project (rfs.demo.partners), landing on its referrals.
-    ("partner@example.org", "Paz Partner", Role.PARTNER),
-    ("reviewer@example.org", "Reese Reviewer", Role.REVIEWER),
+    ("partner@example.org", "Paz Partner", [Role.PARTNER]),
+    ("reviewer@example.org", "Reese Reviewer", [Role.REVIEWER]),
+    # One person in two roles: a staff member who also mentors, landing on /places/.
+    ("dana@example.org", "Dana Staff-Mentor", [Role.STAFF, Role.MENTOR]),
 ]
 # The demo screener's teammates: their claims and calls fill the oversight pages.
 DEMO_SCREENERS = [
@@ -26,12 +28,12 @@ DEMO_SCREENERS = [
 ]
 
 
-def _login(email: str, name: str, role: str) -> User:
-    # The demo staff login may use the whole admin, so every page can be tried.
-    admin = role == Role.STAFF
+def _login(email: str, name: str, roles: list[str]) -> User:
+    # The demo staff logins may use the whole admin, so every page can be tried.
+    admin = Role.STAFF in roles
     user, created = User.objects.get_or_create(
         email=email,
-        defaults={"name": name, "role": role, "is_staff": admin, "is_superuser": admin},
+        defaults={"name": name, "roles": roles, "is_staff": admin, "is_superuser": admin},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -82,11 +84,11 @@ def seed_onboarding() -> None:
 def seed_users() -> list[User]:
     """Create the demo logins once; a second run leaves them as they are."""
     seed_onboarding()
-    return [_login(email, name, role) for email, name, role in DEMO_USERS]
+    return [_login(email, name, roles) for email, name, roles in DEMO_USERS]
 
 
 @transaction.atomic
 def seed_screeners() -> list[User]:
     """The demo screener's teammates, with the demo password, created once."""
     seed_onboarding()
-    return [_login(email, name, Role.SCREENER) for email, name in DEMO_SCREENERS]
+    return [_login(email, name, [Role.SCREENER]) for email, name in DEMO_SCREENERS]

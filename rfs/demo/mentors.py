@@ -27,6 +27,8 @@ from rfs.portal.services import mentor_login
 
 DOMAIN = "mentors.demo.example.org"
 DEMO_MENTOR = "mentor@example.org"
+# The demo's staff member who also mentors (rfs.demo.logins).
+DEMO_STAFF_MENTOR = "dana@example.org"
 SEED = 2027
 MENTEES_SEED = 2028
 MENTORS = 39  # plus the demo login mentor@example.org
@@ -97,6 +99,7 @@ def roster(rng: random.Random, *, until: datetime) -> Story:
     term."""
     yield until - timedelta(days=ROSTER_DAYS)
     mentors = [_demo_mentor()]
+    _staff_mentor()
     levels = list(ExperienceLevel)
     for n in range(MENTORS):
         name = f"{FIRST[n]} {LAST[n]}"
@@ -138,6 +141,23 @@ def _demo_mentor() -> Mentor:
         "experience_level": ExperienceLevel.NATIONAL,
         "languages": ["English", "Spanish"],
         "capacity": 6,
+    }
+    return create_mentor(data=profile)
+
+
+def _staff_mentor() -> Mentor | None:
+    """The mentor profile of the demo's staff member who also mentors (both roles)."""
+    login = User.objects.filter(email=DEMO_STAFF_MENTOR).first()
+    if login is None or Mentor.objects.filter(email=DEMO_STAFF_MENTOR).exists():
+        return None
+    profile = {
+        "name": login.name,
+        "email": DEMO_STAFF_MENTOR,
+        "bio": "Runs our programmes; mentors a few candidates in Virginia herself.",
+        "states": ["VA"],
+        "expertise": [Expertise.CAMPAIGN_PLAN],
+        "experience_level": ExperienceLevel.STATE,
+        "capacity": 2,
     }
     return create_mentor(data=profile)
 

@@ -463,14 +463,13 @@ class World:
     def _users(self, role: str, prefix: str, target: int) -> list[tuple[int, str]]:
         """The synthetic users of a role, topped up to `target`: [(id, name)]."""
         have = list(
-            User.objects.filter(
-                role=role, email__startswith=prefix, email__endswith=f"@{SYNTHETIC_DOMAIN}"
-            )
+            User.objects.with_role(role)
+            .filter(email__startswith=prefix, email__endswith=f"@{SYNTHETIC_DOMAIN}")
             .order_by("pk")
             .values_list("pk", "name")
         )
         users = self.table(
-            User, "id", "email", "name", "role", "password", "is_staff", "date_joined"
+            User, "id", "email", "name", "roles", "password", "is_staff", "date_joined"
         )
         for user_id in reserve_ids(User, target - len(have)):
             name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
@@ -478,7 +477,7 @@ class World:
                 user_id,
                 f"{prefix}{len(have) + 1}@{SYNTHETIC_DOMAIN}",
                 name,
-                role,
+                [role],
                 self.unusable_password,
                 role == Role.STAFF,
                 self.start - self.rng.uniform(0, 60 * DAY),

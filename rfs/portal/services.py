@@ -61,11 +61,13 @@ STAGE_WORDS: dict[str, tuple[str, str]] = {
 
 
 def candidate_for(user) -> Candidate | None:
-    """The candidate record a portal user may see, if any: on their first visit after
-    entering a login code, the record with the address they confirmed."""
-    candidate = Candidate.objects.visible_to(user).select_related("owner").first()
+    """The portal user's own candidate record, if any: on their first visit after entering a
+    login code, the record with the address they confirmed. Only their own, though their
+    other roles (staff, a screener's claims) may see more."""
+    own = Candidate.objects.visible_to(user).filter(user=user).select_related("owner")
+    candidate = own.first()
     if candidate is None and link_confirmed_login(user=user):
-        candidate = Candidate.objects.visible_to(user).select_related("owner").first()
+        candidate = own.first()
     return candidate
 
 
@@ -83,9 +85,9 @@ def current_helpers(candidate: Candidate) -> list[tuple[str, str]]:
     helpers = []
     if candidate.owner_id is not None:
         role = (
-            _("Your volunteer screener")
-            if candidate.owner.role == Role.SCREENER
-            else _("Our staff")
+            _("Our staff")
+            if candidate.owner.has_role(Role.STAFF)
+            else _("Your volunteer screener")
         )
         helpers.append((role, candidate.owner.name or _("A volunteer")))
     if (mentorship := current_mentorship(candidate)) is not None:

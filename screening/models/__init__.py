@@ -31,9 +31,9 @@ def _visible_to(queryset: models.QuerySet, user, field: str = "screener") -> mod
     """Staff see every row; a screener sees their own; everyone else sees none."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.role == Role.STAFF:
+    if user.has_role(Role.STAFF):
         return queryset
-    if user.role == Role.SCREENER:
+    if user.has_role(Role.SCREENER):
         return queryset.filter(**{field: user})
     return queryset.none()
 
@@ -635,9 +635,10 @@ def awaiting_contact() -> models.QuerySet[Candidate]:
 
 def queue_for(screener) -> models.QuerySet[Candidate]:
     """The queue as this screener works it: those who prefer a language the screener speaks
-    (beyond the organisation's own) first, then the longest wait. Everyone stays in it."""
+    (beyond the organisation's own) first, then the longest wait. Everyone stays in it but
+    the screener themselves, when they are a candidate too."""
     spoken = Volunteer.objects.filter(user=screener).values_list("languages", flat=True).first()
-    return awaiting_contact().speakers_first(other_languages(spoken or []))
+    return awaiting_contact().not_of_person(screener).speakers_first(other_languages(spoken or []))
 
 
 from screening.models.volunteers import (  # noqa: E402 - the package's second module

@@ -48,6 +48,10 @@ def _within_caps(screener, now: datetime) -> None:
 
 
 def _claim(candidate: Candidate, screener) -> Claim:
+    if Candidate.objects.of_person(screener).filter(pk=candidate.pk).exists():
+        raise ScreeningError(
+            "This is your own signup: another volunteer will screen you. Claim someone else."
+        )
     now = timezone.now()
     _within_caps(screener, now)
     try:

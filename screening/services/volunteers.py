@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from rfs.accounts import applications
 from rfs.accounts.models import Role, User
+from rfs.accounts.services import withdraw_role
 from rfs.notify import services as outbox
 from rfs.notify.models import Notification
 from screening.models import Volunteer, VolunteerApplication
@@ -78,13 +79,14 @@ def pause_volunteer(*, volunteer: Volunteer, paused: bool) -> Volunteer:
 
 @transaction.atomic
 def deactivate_volunteer(*, volunteer: Volunteer, by: User) -> int:
-    """Deactivate: the login stops working, and every candidate the volunteer held goes back
-    to the queue at once, without an email (the candidate is none the wiser). Returns how
-    many claims were released."""
+    """Deactivate: the login loses the screener role (and stops working unless it holds
+    another, as a volunteer who runs for office does), and every candidate the volunteer held
+    goes back to the queue at once, without an email (the candidate is none the wiser).
+    Returns how many claims were released."""
     now = timezone.now()
     Volunteer.objects.filter(pk=volunteer.pk).update(deactivated_at=now)
     volunteer.deactivated_at = now
-    User.objects.filter(pk=volunteer.user_id).update(is_active=False)
+    withdraw_role(user=volunteer.user, role=Role.SCREENER, by=by)
     return release_claims_of(screener=volunteer.user, by=by)
 
 

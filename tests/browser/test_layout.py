@@ -34,3 +34,13 @@ def test_wrong_password_keeps_the_email_and_says_why(page):
     log_in(page, "kept@example.org", "wrong password")
     assert page.get_by_label("Email").input_value() == "kept@example.org"
     assert page.get_by_text("not correct").is_visible()
+
+
+def test_someone_in_two_roles_chooses_where_to_go(page):
+    UserFactory(email="dana@example.org", roles=[Role.STAFF, Role.MENTOR])
+    log_in(page, "dana@example.org")
+    page.wait_for_url("**/places/")
+    assert page.get_by_role("heading", name="Staff").is_visible()
+    assert page.get_by_role("heading", name="Mentor").is_visible()
+    page.locator("#places").get_by_role("link", name="My mentees").click()
+    page.wait_for_url("**/mentors/me/")

@@ -26,9 +26,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
+    class Params:
+        # One role, the common case: UserFactory(role=Role.MENTOR); several: roles=[...].
+        role = Role.STAFF
+
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Faker("name")
-    role = Role.STAFF
+    roles = factory.LazyAttribute(lambda user: [user.role])
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

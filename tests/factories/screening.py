@@ -24,7 +24,8 @@ def waiting_candidate(*, signed_up_ago: timedelta = timedelta(days=1), **fields)
 
 
 class ScreenerFactory(UserFactory):
-    role = Role.SCREENER
+    class Params:
+        role = Role.SCREENER
 
 
 class ScreeningCallFactory(factory.django.DjangoModelFactory):

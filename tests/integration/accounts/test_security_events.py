@@ -74,7 +74,7 @@ def test_role_change_in_the_admin_is_recorded(client_for, staff):
         {
             "email": person.email,
             "name": person.name,
-            "role": Role.SCREENER,
+            "roles": [Role.CANDIDATE, Role.SCREENER],
             "time_zone": "",
             "is_active": "on",
             "date_joined_0": "2026-01-01",
@@ -84,7 +84,32 @@ def test_role_change_in_the_admin_is_recorded(client_for, staff):
     assert response.status_code == 302, response.content.decode()[:2000]
     event = SecurityEvent.objects.get(kind=Kind.ROLE_CHANGED)
     assert (event.actor, event.subject_label) == (staff, "newscreener@example.org")
-    assert "Volunteer screener" in event.detail
+    assert event.detail == "Roles: added Volunteer screener"
+    person.refresh_from_db()
+    assert person.roles == [Role.SCREENER, Role.CANDIDATE]
+
+
+def test_removing_a_role_in_the_admin_is_recorded(client_for, staff):
+    staff.is_superuser = True
+    staff.save()
+    person = UserFactory(roles=[Role.SCREENER, Role.CANDIDATE], email="stepsback@example.org")
+    response = client_for(staff).post(
+        reverse("admin:accounts_user_change", args=[person.pk]),
+        {
+            "email": person.email,
+            "name": person.name,
+            "roles": [Role.CANDIDATE],
+            "time_zone": "",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = SecurityEvent.objects.get(kind=Kind.ROLE_CHANGED)
+    assert event.detail == "Roles: removed Volunteer screener"
+    person.refresh_from_db()
+    assert person.roles == [Role.CANDIDATE]
 
 
 def test_viewing_a_candidate_page_is_recorded_once_an_hour(client_for, staff):

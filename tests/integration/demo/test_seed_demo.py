@@ -29,7 +29,7 @@ from endorsements.models import Application
 from endorsements.services import figures as endorsement_figures
 from mentors.models import MENTOR_INTRO, Mentor, MentorApplication, Mentorship, StateLead
 from rfs.accounts import onboarding
-from rfs.accounts.models import Guide, User
+from rfs.accounts.models import Guide, Role, User
 from rfs.demo import mentors, people, screening
 from rfs.demo.logins import DEMO_PASSWORD, DEMO_SCREENERS
 from rfs.notify.models import Notification, Suppression
@@ -167,7 +167,8 @@ def test_screening_work_matches_each_candidates_stage(demo):
 
 
 def test_mentors_leads_and_mentorships_fit_the_rules(demo):
-    assert Mentor.objects.count() == mentors.MENTORS + 1
+    # Plus the demo logins mentor@example.org and dana@example.org (staff who also mentors).
+    assert Mentor.objects.count() == mentors.MENTORS + 2
     known = {
         state for states in Mentor.objects.values_list("states", flat=True) for state in states
     }
@@ -181,6 +182,12 @@ def test_mentors_leads_and_mentorships_fit_the_rules(demo):
         assert mentor.load <= mentor.capacity
     intros = HelpRequest.objects.filter(kind=MENTOR_INTRO)
     assert intros.count() == Mentorship.objects.count()
+
+
+def test_the_demo_staff_member_who_mentors_has_one_login_with_both_roles(demo):
+    dana = Mentor.objects.get(email="dana@example.org").user
+    assert dana.roles == [Role.STAFF, Role.MENTOR]
+    assert dana.check_password(DEMO_PASSWORD)
 
 
 def test_the_demo_mentor_has_mentees_with_questions_answered_and_waiting(demo):

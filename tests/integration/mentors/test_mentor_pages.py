@@ -121,7 +121,7 @@ def test_staff_add_a_mentor_who_logs_in_by_code(client_for, staff):
     )
     mentor = Mentor.objects.get(email="nora@example.org")
     assert response.status_code == 302 and response["Location"] == mentor.get_absolute_url()
-    assert mentor.user.role == "mentor"
+    assert mentor.user.roles == ["mentor"]
     assert not mentor.user.has_usable_password()
     assert EmailAddress.objects.get(user=mentor.user).verified
 

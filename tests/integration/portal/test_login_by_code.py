@@ -5,10 +5,11 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from rfs.accounts.models import Role, User
+from rfs.accounts.models import Role, SecurityEvent, User
+from rfs.accounts.services import grant_role
 from rfs.notify.delivery import deliver
 from rfs.notify.models import Notification
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.candidates import CandidateFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_a_signed_up_candidate_logs_in_with_an_emailed_code(client, candidate):
     assert response["Location"] == reverse("portal:login_code")
 
     user = User.objects.get(email="ada@example.org")
-    assert user.role == Role.CANDIDATE
+    assert user.roles == [Role.CANDIDATE]
     assert not user.has_usable_password()
     # Until the code is entered, the address is not confirmed and the record is not linked.
     assert not EmailAddress.objects.get(user=user).verified
@@ -112,12 +113,55 @@ def test_the_no_account_email_names_the_address_and_links_to_the_signup_form(
     assert reverse("account_signup") not in message.body
 
 
-def test_a_staff_address_is_never_turned_into_a_candidate_login(client, staff):
+def test_a_staff_member_who_signs_up_keeps_one_login_with_both_roles(client, staff):
     CandidateFactory(email=staff.email)
     ask_for_code(client, staff.email)
     staff.refresh_from_db()
-    assert staff.role == Role.STAFF
+    assert staff.roles == [Role.STAFF, Role.CANDIDATE]
     assert User.objects.filter(email=staff.email).count() == 1
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.ROLE_CHANGED)
+    assert (event.subject_label, event.detail) == (staff.email, "Roles: added Candidate")
+
+
+def log_in_by_code(client, email: str):
+    ask_for_code(client, email)
+    deliver_outbox()
+    return client.post(
+        reverse("account_confirm_login_code"), {"code": code_from(mail.outbox[-1])}, follow=True
+    )
+
+
+def test_a_screener_who_signs_up_logs_in_by_code_as_a_candidate_only(client, screener):
+    candidate = CandidateFactory(email=screener.email, first_name="Bob")
+    response = log_in_by_code(client, screener.email)
+    # One login, both roles; this session acts only as the candidate.
+    screener.refresh_from_db()
+    assert screener.roles == [Role.SCREENER, Role.CANDIDATE]
+    assert response.redirect_chain[-1][0] == reverse("portal:home")
+    assert "Welcome, Bob" in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.user == screener
+    page = response.content.decode()
+    assert reverse("portal:ask") in page
+    assert reverse("screening:queue") not in page
+    assert client.get(reverse("screening:queue")).status_code == 403
+    assert client.get(reverse("home"))["Location"] == reverse("portal:home")
+    # Nor may it change how the person logs in, or open the admin: the password does that.
+    for page in (reverse("mfa_index"), reverse("account_email"), reverse("admin:index")):
+        assert client.get(page)["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_the_same_person_logging_in_with_the_password_acts_in_both_roles(client, screener):
+    CandidateFactory(email=screener.email, first_name="Bob")
+    grant_role(user=screener, role=Role.CANDIDATE)
+    response = client.post(
+        reverse("account_login"), {"login": screener.email, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("accounts:places")
+    page = response.content.decode()
+    assert reverse("screening:queue") in page and reverse("portal:home") in page
+    assert client.get(reverse("screening:queue")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def test_next_page_is_kept_through_the_code(client, candidate):
@@ -170,3 +214,16 @@ def test_a_spanish_speaking_candidates_code_comes_in_spanish(client, candidate):
     code = message.body.split("abierta.")[1].split()[0]
     response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("portal:home")
+
+
+@pytest.mark.parametrize("other_role", [Role.STAFF, Role.SCREENER])
+def test_the_portal_shows_ones_own_record_whatever_else_one_sees(client, other_role):
+    person = UserFactory(roles=[other_role, Role.CANDIDATE])
+    # Their own record, and candidates they hold as a screener (staff see everyone anyway),
+    # before and after it.
+    CandidateFactory(first_name="Held", owner=person, stage="screening")
+    CandidateFactory(email=person.email, user=person, first_name="Mine")
+    CandidateFactory(first_name="Held", owner=person, stage="screening")
+    client.force_login(person)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "Welcome, Mine" in page and "Held" not in page

@@ -197,3 +197,12 @@ def test_no_nudge_for_the_active_the_paused_or_the_deactivated(screener, staff):
     volunteers.deactivate_volunteer(volunteer=gone, by=staff)
     assert volunteers.nudge_inactive(now=timezone.now() + timedelta(days=61)) == 0
     assert active.pk
+
+
+def test_a_deactivated_volunteer_who_runs_for_office_keeps_the_candidate_login(staff):
+    person = UserFactory(roles=[Role.SCREENER, Role.CANDIDATE])
+    claims.claim_candidate(candidate=waiting_candidate(), screener=person)
+    volunteer = Volunteer.objects.create(user=person)
+    assert volunteers.deactivate_volunteer(volunteer=volunteer, by=staff) == 1
+    person.refresh_from_db()
+    assert person.is_active and person.roles == [Role.CANDIDATE]

@@ -19,6 +19,7 @@ import time
 
 import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.integration.security import world
@@ -36,18 +37,23 @@ ROLES = [
 ]
 LOGIN_PATHS = ("/accounts/login/", "/portal/login/", "/admin/login/")
 SECOND_FACTOR_PATH = "/accounts/2fa/reauthenticate/"
+REAUTHENTICATE = "/accounts/reauthenticate/"
 # The roles whose sessions gave a second factor (in production every role that sees
 # personal data must).
 GAVE_THE_CODE = {"screener", "mentor", "partner", "other partner", "reviewer", "staff"}
 
 
-def observe(client, method: str, url: str) -> str | int:
+def observe(client, method: str, url: str, *, password: bool = False) -> str | int:
+    """The answer to one request; with `password`, being sent to confirm the password is
+    "password" (else "ok", as allauth asks that before some account pages)."""
     response = client.post(url, {}) if method == "POST" else client.get(url)
     status = response.status_code
     if status in (301, 302, 303):
         location = response["Location"]
         if location.startswith(SECOND_FACTOR_PATH):
             return "code"
+        if password and location.startswith(REAUTHENTICATE):
+            return "password"
         return "login" if location.startswith(LOGIN_PATHS) else "ok"
     if 200 <= status < 300 or (status == 400 and method == "POST"):
         return "ok"
@@ -422,6 +428,8 @@ EXPECTED = {
     # Invitations and onboarding: a link that is not genuine; each person's own steps; the
     # guides and the agreement are staff's to write.
     "accounts:invitation": {**dict.fromkeys(ROLES, 404), NO_CODE: "code"},
+    # Where someone in several roles chooses among their places.
+    "accounts:places": LOGGED_IN,
     "accounts:onboarding": LOGGED_IN,
     "accounts:guide": LOGGED_IN,
     "accounts:agreement": LOGGED_IN,
@@ -486,3 +494,83 @@ def test_each_role_gets_what_it_may(client, settings, name):
         log_in(client, role, organisation.users[role])
         answers[role] = observe(client, method, url)
     assert answers == EXPECTED[name]
+
+
+# --- One person in several roles ------------------------------------------------------------
+# The same URLs in an organisation where the staff member is the mentor too and the screener
+# is the candidate too (world.build(together=True)). Logged in with the password and the
+# second factor, each gets exactly what either of their roles gets; the screener-candidate
+# logged in by the portal's emailed code gets exactly what the candidate gets, and is sent to
+# confirm their password for the admin and for the pages that change how they log in.
+TOGETHER = {"staff+mentor": ("staff", "mentor"), "screener+candidate": ("screener", "candidate")}
+BY_CODE = "screener+candidate by emailed code"
+CLOSED_TO_CODE_LOGINS = (
+    "/accounts/2fa/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/password/set/",
+)
+
+
+class Undone(Exception):
+    """Raised to roll back what one login did, so the next login of the same person finds
+    the organisation as it was."""
+
+
+def either(first: str | int, second: str | int) -> str | int:
+    """What someone in two roles gets: what the more permitted role gets."""
+    if "ok" in (first, second):
+        return "ok"
+    if first == second:
+        return first
+    raise AssertionError(f"no rule for the union of {first!r} and {second!r}")
+
+
+def log_in_by_code(client, user) -> None:
+    client.logout()
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods_user"] = str(user.pk)
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "code", "at": time.time()}]
+    session.save()
+
+
+def expected_together(name: str, url: str) -> dict:
+    expected = {
+        who: either(*(EXPECTED[name][role] for role in pair)) for who, pair in TOGETHER.items()
+    }
+    closed = url.startswith(CLOSED_TO_CODE_LOGINS) or name == "admin:index"
+    expected[BY_CODE] = "password" if closed else EXPECTED[name]["candidate"]
+    return expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_one_person_in_two_roles_gets_what_either_role_may(client, settings, name):
+    settings.RFS_MFA_REQUIRED = True
+    organisation = world.build(together=True)
+    method, arguments, *query = SPECS.get(name, ("GET", None))
+    url = reverse(name, args=organisation.args[arguments] if arguments else []) + "".join(query)
+    expected = expected_together(name, url)
+    answers = {}
+    for who in expected:
+        if who == BY_CODE:
+            log_in_by_code(client, organisation.users["screener+candidate"])
+        else:
+            log_in(client, "staff", organisation.users[who])  # password and second factor
+        password = expected[who] == "password"
+        answers[who] = undone(client, method, url, password=password)
+    assert answers == expected
+
+
+def undone(client, method: str, url: str, *, password: bool) -> str | int:
+    """What the request answers; an action (a POST) is rolled back afterwards, so the same
+    person's next login finds it undone."""
+    if method != "POST":
+        return observe(client, method, url, password=password)
+    try:
+        with transaction.atomic():
+            answer = observe(client, method, url, password=password)
+            raise Undone
+    except Undone:
+        return answer

@@ -14,6 +14,7 @@ from candidates.services.help_requests import ask_question
 from candidates.services.leads import create_source
 from partners.services.referrals import Consent, propose_referral
 from rfs.accounts.models import Role
+from rfs.accounts.services import grant_role
 from rfs.notify.models import Suppression
 from rfs.notify.services import record_message, suppress
 from rfs.notify.tasks import HEARTBEAT_KEY
@@ -44,11 +45,17 @@ class World:
     args: dict
 
 
-def build() -> World:
+def build(*, together: bool = False) -> World:
+    """The organisation; `together` makes the staff member the mentor too, and the screener
+    the candidate too (one person in two roles, each holding what both personas hold)."""
     staff = UserFactory(email="matrix-staff@example.org", role=Role.STAFF, is_staff=True)
     screener = UserFactory(email="matrix-screener@example.org", role=Role.SCREENER)
-    mentor_user = UserFactory(email="matrix-mentor@example.org", role=Role.MENTOR)
-    candidate_user = UserFactory(email="matrix-candidate@example.org", role=Role.CANDIDATE)
+    if together:
+        mentor_user = grant_role(user=staff, role=Role.MENTOR)
+        candidate_user = grant_role(user=screener, role=Role.CANDIDATE)
+    else:
+        mentor_user = UserFactory(email="matrix-mentor@example.org", role=Role.MENTOR)
+        candidate_user = UserFactory(email="matrix-candidate@example.org", role=Role.CANDIDATE)
     candidate = CandidateFactory(
         email=candidate_user.email, user=candidate_user, owner=screener, stage="screening"
     )
@@ -118,7 +125,7 @@ def build() -> World:
     session = SessionFactory()
     trainings.invite(candidate=candidate, training=session.training, key="matrix")
     registration = trainings.register(session=SessionFactory(), candidate=candidate)
-    for user in (
+    for user in {
         staff,
         screener,
         mentor_user,
@@ -126,7 +133,7 @@ def build() -> World:
         other_partner_user,
         reviewer,
         unverified_staff,
-    ):
+    }:
         totp.enrol(user)
     volunteer_application = VolunteerApplicationFactory()
     mentor_application = MentorApplicationFactory()
@@ -144,6 +151,8 @@ def build() -> World:
         "staff without a second factor": unverified_staff,
         "staff": staff,
     }
+    if together:
+        users = {"staff+mentor": staff, "screener+candidate": screener}
     args = {
         "candidate": [candidate.uuid],
         "request": [question.uuid],
