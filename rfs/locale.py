@@ -23,7 +23,6 @@ from rfs.accounts.models import Role
 # The query parameter of the link to a page in another language.
 CHOICE_PARAMETER = "language"
 CODES = {code for code, _name in settings.LANGUAGES}
-NAMES = dict(settings.LANGUAGES)
 
 
 def page_in(path: str, code: str) -> str:
