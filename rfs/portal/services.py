@@ -85,9 +85,7 @@ def current_helpers(candidate: Candidate) -> list[tuple[str, str]]:
     helpers = []
     if candidate.owner_id is not None:
         role = (
-            _("Our staff")
-            if candidate.owner.has_role(Role.STAFF)
-            else _("Your volunteer screener")
+            _("Our staff") if candidate.owner.has_role(Role.STAFF) else _("Your volunteer screener")
         )
         helpers.append((role, candidate.owner.name or _("A volunteer")))
     if (mentorship := current_mentorship(candidate)) is not None:
