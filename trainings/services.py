@@ -249,7 +249,7 @@ def register(*, session: Session, candidate: Candidate, at=None) -> Registration
     at = at or timezone.now()
     session = Session.objects.select_for_update().select_related("training").get(pk=session.pk)
     if session.cancelled_at is not None or session.starts_at <= at:
-        raise RegistrationRefused("This session is no longer open for registration.")
+        raise RegistrationRefused(gettext("This session is no longer open for registration."))
     registration = Registration.objects.filter(session=session, candidate=candidate).first()
     if registration is not None and registration.status != Registration.Status.CANCELLED:
         return registration

@@ -2,6 +2,7 @@
 language: a Spanish email's link opens a Spanish page, with none of the English left."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -23,6 +24,7 @@ from tests.factories.trainings import SessionFactory, TrainingFactory
 from tests.integration.i18n.test_catalogue import visible_text
 from tests.support.outbox import delivered
 from trainings import services as trainings
+from trainings.models import Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +97,13 @@ def test_the_training_invitation_link_opens_in_spanish(client):
     link = link_in(email, "/trainings/join/")
     reads(client, link, "Inscribirme", ["Register", "Training registration"])
     reads(client, link, "Tienes tu lugar para el", ["You are registered"], method="post")
+    # A refusal reads in Spanish too.
+    session.starts_at = timezone.now() - timedelta(hours=1)
+    session.save(update_fields=["starts_at"])
+    Registration.objects.all().delete()
+    reads(
+        client, link, "Esta sesión ya no acepta inscripciones.", ["no longer open"], method="post"
+    )
 
 
 def test_the_unsubscribe_link_opens_in_the_language_of_the_email(client):
