@@ -222,6 +222,9 @@ def _email(
     invitation: str = "",
 ) -> None:
     candidate = registration.candidate
+    # Their page, in the language of the email that links it.
+    with translation.override(candidate.language):
+        page = reverse("portal:home")
     outbox.record(
         key=key,
         **candidate.recipient,
@@ -232,7 +235,7 @@ def _email(
             "when": format_local(
                 session.starts_at, candidate_zone(candidate), language=candidate.language
             ),
-            "link": reverse("portal:home"),
+            "link": page,
         },
         ref=candidate.ref,
         attachments=[session_invitation(registration, session, method=invitation)]

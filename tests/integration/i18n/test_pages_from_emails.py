@@ -97,6 +97,8 @@ def test_the_training_invitation_link_opens_in_spanish(client):
     link = link_in(email, "/trainings/join/")
     reads(client, link, "Inscribirme", ["Register", "Training registration"])
     reads(client, link, "Tienes tu lugar para el", ["You are registered"], method="post")
+    registered = Notification.objects.get(template="training_registered")
+    assert link_in(registered, "/portal/") == "/es/portal/"
     # A refusal reads in Spanish too.
     session.starts_at = timezone.now() - timedelta(hours=1)
     session.save(update_fields=["starts_at"])
