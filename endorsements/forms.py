@@ -4,6 +4,7 @@ public page's filters. Forms validate; the services decide."""
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from candidates.geography import STATE_CHOICES
 from candidates.models import OfficeLevel
@@ -25,38 +26,43 @@ APPLICATION_FIELDS = ("date_of_birth", "previous_runs", "story", "campaign_url",
 class ApplicationForm(forms.Form):
     """One application for one race; the class's questions are added as fields."""
 
-    election = forms.ModelChoiceField(queryset=None, empty_label="Choose…")
-    office = forms.ModelChoiceField(queryset=None, empty_label="Choose…")
+    election = forms.ModelChoiceField(queryset=None, label=_("Election"), empty_label=_("Choose…"))
+    office = forms.ModelChoiceField(queryset=None, label=_("Office"), empty_label=_("Choose…"))
     status = forms.ChoiceField(
-        label="Where is your race?",
+        label=_("Where is your race?"),
         choices=[
             (value, label)
             for value, label in Candidacy.Status.choices
             if value != Candidacy.Status.WITHDRAWN
         ],
     )
-    incumbent = forms.BooleanField(label="I hold this office now", required=False)
+    incumbent = forms.BooleanField(label=_("I hold this office now"), required=False)
     committee_id = forms.CharField(
-        label="Committee id (FEC or state)", max_length=40, required=False
+        label=_("Committee id (FEC or state)"), max_length=40, required=False
     )
-    has_opponent = forms.BooleanField(label="An opponent has announced", required=False)
+    has_opponent = forms.BooleanField(label=_("An opponent has announced"), required=False)
     date_of_birth = forms.DateField(
+        label=_("Date of birth"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For the age rule; seen only by staff and reviewers.",
+        help_text=_("For the age rule; seen only by staff and reviewers."),
     )
     previous_runs = forms.IntegerField(
-        label="How many times have you run for office before?", min_value=0, max_value=50
+        label=_("How many times have you run for office before?"), min_value=0, max_value=50
     )
     story = forms.CharField(
-        label="Why you are running, in your own words",
+        label=_("Why you are running, in your own words"),
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    campaign_url = forms.URLField(label="Campaign website", required=False, assume_scheme="https")
+    campaign_url = forms.URLField(
+        label=_("Campaign website"), required=False, assume_scheme="https"
+    )
     publish_consent = forms.BooleanField(
-        label="If endorsed, publish my name, office, story and campaign link on the "
-        "organisation's endorsements page",
+        label=_(
+            "If endorsed, publish my name, office, story and campaign link on the "
+            "organisation's endorsements page"
+        ),
         required=False,
     )
 

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from candidates.geography import STATE_CHOICES
 from candidates.models import Candidate, HelpRequest, OfficeLevel
@@ -91,11 +92,11 @@ class Candidacy(models.Model):
     are two candidacies)."""
 
     class Status(models.TextChoices):
-        CONSIDERING = "considering", "Considering"
-        FILED = "filed", "Filed"
-        QUALIFIED = "qualified", "Qualified for the ballot"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        WRITE_IN = "write_in", "Write-in"
+        CONSIDERING = "considering", _("Considering")
+        FILED = "filed", _("Filed")
+        QUALIFIED = "qualified", _("Qualified for the ballot")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WRITE_IN = "write_in", _("Write-in")
 
     class Result(models.TextChoices):
         WON = "won", "Won"

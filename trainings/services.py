@@ -222,6 +222,9 @@ def _email(
     invitation: str = "",
 ) -> None:
     candidate = registration.candidate
+    # Their page, in the language of the email that links it.
+    with translation.override(candidate.language):
+        page = reverse("portal:home")
     outbox.record(
         key=key,
         **candidate.recipient,
@@ -232,7 +235,7 @@ def _email(
             "when": format_local(
                 session.starts_at, candidate_zone(candidate), language=candidate.language
             ),
-            "link": reverse("portal:home"),
+            "link": page,
         },
         ref=candidate.ref,
         attachments=[session_invitation(registration, session, method=invitation)]
@@ -249,7 +252,7 @@ def register(*, session: Session, candidate: Candidate, at=None) -> Registration
     at = at or timezone.now()
     session = Session.objects.select_for_update().select_related("training").get(pk=session.pk)
     if session.cancelled_at is not None or session.starts_at <= at:
-        raise RegistrationRefused("This session is no longer open for registration.")
+        raise RegistrationRefused(gettext("This session is no longer open for registration."))
     registration = Registration.objects.filter(session=session, candidate=candidate).first()
     if registration is not None and registration.status != Registration.Status.CANCELLED:
         return registration

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.db.models import Count, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate
@@ -100,6 +100,12 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_for_token(token)
     if invitation is None or invitation.withdrawn_at or invitation.session is None:
         return render(request, "trainings/join.html", {"invalid": True}, status=404)
+    # The page speaks the language of the invitation that links it: the candidate's own.
+    with translation.override(invitation.candidate.language):
+        return _join(request, invitation)
+
+
+def _join(request: HttpRequest, invitation) -> HttpResponse:
     registration = None
     if request.method == "POST":
         try:

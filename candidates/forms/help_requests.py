@@ -4,6 +4,7 @@ response settings."""
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from candidates import request_kinds
 from candidates.models import WorkingHours
@@ -20,10 +21,10 @@ WEEKDAYS = WorkingHours._meta.get_field("weekday").choices
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Write a reply."},
+        error_messages={"required": _("Write a reply.")},
     )
     # Set by the button pressed: reply, wait (hand back to the candidate), resolve.
     action = forms.ChoiceField(
@@ -35,7 +36,7 @@ class ReplyForm(forms.Form):
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].replace("\x00", "").strip()
         if not body:
-            raise forms.ValidationError("Write a reply.")
+            raise forms.ValidationError(_("Write a reply."))
         return body
 
     def clean_action(self) -> str:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, ExpressionWrapper, F, Func, Q, Value
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from candidates import request_kinds
 from candidates.models.people import Candidate
@@ -206,9 +207,9 @@ class HelpRequest(models.Model):
     from these rows. What the kinds are, and how long each may take, is in request_kinds."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        WAITING = "waiting", "Waiting on the candidate"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        WAITING = "waiting", _("Waiting on the candidate")
+        RESOLVED = "resolved", _("Resolved")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="help_requests")

@@ -1,10 +1,12 @@
 """Help requests: the conversation page everyone shares, staff's overview and settings."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from candidates import request_kinds
@@ -43,6 +45,19 @@ def detail(request: HttpRequest, uuid) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, help_request: HelpRequest, form) -> HttpResponse:
     helper = services.is_helper(help_request=help_request, user=request.user)
+    with translation.override(_language_for(request, help_request)):
+        return _render(request, help_request, form, helper)
+
+
+def _language_for(request: HttpRequest, help_request: HelpRequest) -> str:
+    """The candidate reads their conversation in their own language (the emails about it link
+    this page); the people who help them read it in the organisation's."""
+    if services.is_helper(help_request=help_request, user=request.user):
+        return settings.LANGUAGE_CODE
+    return help_request.candidate.language
+
+
+def _render(request: HttpRequest, help_request: HelpRequest, form, helper: bool) -> HttpResponse:
     return render(
         request,
         "candidates/request_detail.html",
@@ -73,7 +88,8 @@ def reply(request: HttpRequest, uuid) -> HttpResponse:
         wait_for_candidate=action == "wait",
         resolve=action == "resolve",
     )
-    messages.success(request, "Your reply is sent.")
+    with translation.override(_language_for(request, help_request)):
+        messages.success(request, gettext("Your reply is sent."))
     return redirect(help_request)
 
 
@@ -82,7 +98,8 @@ def reply(request: HttpRequest, uuid) -> HttpResponse:
 def resolve(request: HttpRequest, uuid) -> HttpResponse:
     help_request = _load(request, uuid)
     services.resolve_request(help_request=help_request, by=request.user)
-    messages.success(request, "Marked as resolved.")
+    with translation.override(_language_for(request, help_request)):
+        messages.success(request, gettext("Marked as resolved."))
     return redirect(help_request)
 
 
@@ -95,7 +112,8 @@ def reopen(request: HttpRequest, uuid) -> HttpResponse:
     except services.RequestRefused as exc:
         messages.info(request, str(exc))
     else:
-        messages.success(request, "Reopened. We will get back to you.")
+        with translation.override(help_request.candidate.language):
+            messages.success(request, gettext("Reopened. We will get back to you."))
     return redirect(help_request)
 
 

@@ -1,6 +1,7 @@
 """The public front door: the signup form, its thank-you page, the privacy notice, and the
 link a known person follows to confirm the changes a submission proposed."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -67,6 +68,13 @@ def confirm_update(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the email to the address on file. Opening it shows the changes; only the
     button applies them (mail scanners open links, they do not press buttons)."""
     proposal = proposed_updates.proposal_for_token(token)
+    # The page speaks the language of the email that links it: the person's own.
+    language = proposal.candidate.language if proposal else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _confirm_update(request, proposal)
+
+
+def _confirm_update(request: HttpRequest, proposal) -> HttpResponse:
     if proposal is None or not proposal.is_pending:
         status = 400 if proposal is None else 200
         return render(

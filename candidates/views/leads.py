@@ -2,10 +2,12 @@
 set sources up and fix what could not be read, the compliance count of unique people, and
 the page where an invited lead asks to be contacted."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -245,10 +247,13 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     candidate = leads.invited_candidate(token)
     if candidate is not None and request.method == "POST":
         leads.accept_invitation(candidate=candidate)
-        return redirect("intake:thanks")
-    return render(
-        request,
-        "candidates/lead_join.html",
-        {"valid": candidate is not None},
-        status=200 if candidate is not None else 404,
-    )
+        with translation.override(candidate.language):
+            return redirect("intake:thanks")
+    # The page speaks the language of the invitation that links it: the person's own.
+    with translation.override(candidate.language if candidate else settings.LANGUAGE_CODE):
+        return render(
+            request,
+            "candidates/lead_join.html",
+            {"valid": candidate is not None},
+            status=200 if candidate is not None else 404,
+        )

@@ -88,6 +88,17 @@ def address_of(token: str) -> str | None:
     return email if isinstance(email, str) else None
 
 
+def language_of(email: str) -> str:
+    """The language of the latest email to an address: its unsubscribe page speaks it."""
+    latest = (
+        Notification.objects.filter(to_email__iexact=email)
+        .order_by("-created_at")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return latest or settings.LANGUAGE_CODE
+
+
 def list_unsubscribe_headers(row: Notification) -> dict[str, str]:
     """RFC 2369 and RFC 8058 headers for an email that is not a direct answer; none for one
     that is. The mailto: is offered only when bounce messages reach us (VERP is on)."""

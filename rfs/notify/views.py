@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -60,6 +61,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     email = suppressions.address_of(token)
     if email is None:
         return render(request, "notify/unsubscribe.html", {"invalid": True}, status=400)
+    # The page speaks the language of the emails that link it.
+    with translation.override(suppressions.language_of(email)):
+        return _unsubscribe(request, email)
+
+
+def _unsubscribe(request: HttpRequest, email: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "notify/unsubscribe.html", {"email": email})
     one_click = request.POST.get("List-Unsubscribe") == "One-Click"

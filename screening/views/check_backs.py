@@ -3,6 +3,7 @@ signed link acts for the person it was sent to; a GET only shows the button)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from screening.services import next_steps
 
@@ -15,8 +16,10 @@ def talk_again(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and not done:
         next_steps.talk_again(follow_up=follow_up)
         done = True
-    return render(
-        request,
-        "screening/talk_again.html",
-        {"name": follow_up.candidate.greeting_name, "done": done},
-    )
+    # The page speaks the language of the email that links it: the candidate's own.
+    with translation.override(follow_up.candidate.language):
+        return render(
+            request,
+            "screening/talk_again.html",
+            {"name": follow_up.candidate.greeting_name, "done": done},
+        )

@@ -4,7 +4,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from candidates.geography import STATE_CHOICES
 from candidates.models import Stage
@@ -49,8 +49,10 @@ def check_in_answer(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and not done:
         stalls.answer_check_in(check_in=check_in, answer=answer)
         done = True
-    return render(
-        request,
-        "screening/check_in_answer.html",
-        {"name": check_in.candidate.greeting_name, "answer": answer, "done": done},
-    )
+    # The page speaks the language of the email that links it: the candidate's own.
+    with translation.override(check_in.candidate.language):
+        return render(
+            request,
+            "screening/check_in_answer.html",
+            {"name": check_in.candidate.greeting_name, "answer": answer, "done": done},
+        )

@@ -1,7 +1,11 @@
 """A Spanish speaker signs up: their browser asks for Spanish, the site answers in Spanish
-from the first page to the thank-you page, and their record keeps Spanish for their emails."""
+from the first page to the thank-you page, their confirmation email is in Spanish, and their
+record keeps Spanish for their emails."""
+
+import time
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from candidates.models import Candidate
@@ -32,7 +36,18 @@ def spanish_page(browser, live_server):
     assert not problems, problems
 
 
-def test_a_spanish_speaker_signs_up_in_spanish(spanish_page):
+def delivered_to(email: str, seconds: float = 20):
+    """The first email the real Celery worker delivered to `email` (locmem backend)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for message in mail.outbox:
+            if message.to == [email]:
+                return message
+        time.sleep(0.2)
+    raise AssertionError(f"no email reached {email}")
+
+
+def test_a_spanish_speaker_signs_up_in_spanish(spanish_page, celery_worker):
     page = spanish_page
     page.goto("/")
     page.wait_for_url("**/es/")
@@ -71,6 +86,14 @@ def test_a_spanish_speaker_signs_up_in_spanish(spanish_page):
     candidate = Candidate.objects.get()
     assert (candidate.first_name, candidate.email) == ("Marisol", "marisol@example.org")
     assert candidate.language == "es"
+
+    # The worker delivers the confirmation in Spanish, its links to the Spanish pages.
+    email = delivered_to("marisol@example.org")
+    assert email.subject.startswith("Gracias por inscribirte")
+    assert "Hola, Marisol:" in email.body
+    assert "Lo que sigue: una persona voluntaria te llamará en unos tres días" in email.body
+    assert "/es/portal/" in email.body and "/es/privacy/" in email.body
+    assert "Thank you for telling us" not in email.body
 
     # The same page in English is one click away, and the choice sticks.
     page.get_by_role("link", name="English").click()
