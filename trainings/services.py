@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from candidates.links import candidate_page_url
 from candidates.models import Candidate
 from rfs.notify import calendar
 from rfs.notify import services as outbox
@@ -222,9 +223,6 @@ def _email(
     invitation: str = "",
 ) -> None:
     candidate = registration.candidate
-    # Their page, in the language of the email that links it.
-    with translation.override(candidate.language):
-        page = reverse("portal:home")
     outbox.record(
         key=key,
         **candidate.recipient,
@@ -235,7 +233,8 @@ def _email(
             "when": format_local(
                 session.starts_at, candidate_zone(candidate), language=candidate.language
             ),
-            "link": page,
+            # Their page, in the language of the email that links it.
+            "link": candidate_page_url(language=candidate.language),
         },
         ref=candidate.ref,
         attachments=[session_invitation(registration, session, method=invitation)]

@@ -1,6 +1,7 @@
 """The layers of DESIGN.md, checked on the source: imports only ever point down, no module
 hides an import inside a function to dodge a cycle, and the base of the domain names no app
-above it, not even in a string or a template.
+above it, not even in a string or a template; no app below the site names the site, not even
+by URL name in an email's template.
 
     ground  rfs.accounts, rfs.notify            know no domain
     base    candidates                          knows the ground
@@ -175,5 +176,35 @@ def test_the_base_and_the_ground_never_name_an_app_above_them(path):
         f"{number}: {line.strip()}"
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if HIGHER.search(line)
+    ]
+    assert lines == []
+
+
+# The site layer as a lower layer would name it: a URL name, a path or a module of its apps.
+SITE = re.compile(
+    r"['\"](portal|dashboard|demo):|/(portal|dashboard|demo)/|\brfs[./](portal|dashboard|demo)\b"
+)
+BELOW_THE_SITE = sorted(app for app, layer in LAYERS.items() if layer < LAYERS["rfs.portal"])
+
+
+def below_the_site_files():
+    """The code and templates of the ground and the domain, and every email's template (the
+    site links its own pages from its pages, never from an email a domain app records)."""
+    for app in BELOW_THE_SITE:
+        yield from sorted((ROOT / app.replace(".", "/")).glob("**/*.py"))
+        yield from sorted((ROOT / "templates" / app.rsplit(".", 1)[-1]).glob("**/*.html"))
+    yield from sorted(path for path in (ROOT / "templates/emails").glob("*") if path.is_file())
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for path in below_the_site_files() if "migrations" not in path.parts],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_no_app_below_the_site_and_no_email_names_the_site(path):
+    lines = [
+        f"{number}: {line.strip()}"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if SITE.search(line)
     ]
     assert lines == []
