@@ -6,8 +6,12 @@ change" is decided once: blank answers never erase, an unticked "already filed" 
 evidence of a withdrawn filing, and how someone first heard of us is only ever filled in.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from candidates.models import Candidate
@@ -120,29 +124,39 @@ def apply_changes(*, candidate: Candidate, data: dict) -> dict[str, tuple[Any, A
 
 
 def label(name: str) -> str:
+    """A field's name as people read it, in the active language."""
     return str(Candidate._meta.get_field(name).verbose_name).capitalize()
 
 
 def show(name: str, value: Any) -> str:
-    """A stored value as staff and the person read it."""
+    """A stored value as staff and the person read it, in the active language."""
     if is_blank(value):
-        return "(blank)"
+        return gettext("(blank)")
     if name == "consent_at":
-        return "given"
+        return gettext("given")
     field = Candidate._meta.get_field(name)
     if name == "needs":
         labels = dict(field.base_field.choices)
         return ", ".join(str(labels.get(item, item)) for item in value)
     if name == "has_filed":
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if field.choices:
         return str(dict(field.choices).get(value, value))
     return str(value)
 
 
+def listed(names: Iterable[str]) -> str:
+    """The fields' names for staff's records ("First name, City"): in the organisation's
+    language, whichever language the page that made the change was in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return ", ".join(label(name) for name in names)
+
+
 def describe_changes(changes: dict[str, tuple[Any, Any]], *, heading: str) -> str:
-    """A note's text: the heading, then one "Label: before → after" line per change."""
+    """A note's text: the heading, then one "Label: before → after" line per change. Notes
+    are staff's records: in the organisation's language, like listed()."""
     lines = [heading]
-    for name, (old, new) in changes.items():
-        lines.append(f"{label(name)}: {show(name, old)} → {show(name, new)}")
+    with translation.override(settings.LANGUAGE_CODE):
+        for name, (old, new) in changes.items():
+            lines.append(f"{label(name)}: {show(name, old)} → {show(name, new)}")
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Case, Count, F, Func, Q, Sum, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from candidates import languages
@@ -89,45 +90,48 @@ class Candidate(models.Model):
         related_name="candidate",
     )
 
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    preferred_name = models.CharField(max_length=100, blank=True)
-    pronouns = models.CharField(max_length=40, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
     # Stored normalised (trimmed, lower case); a constraint holds it.
-    email = models.EmailField(max_length=254, unique=True)
+    email = models.EmailField(_("email"), max_length=254, unique=True)
     # E.164; null for the few imported records that have none.
-    phone = PhoneNumberField(null=True, blank=True, unique=True)
-    zip_code = models.CharField("ZIP code", max_length=5)
-    state = models.CharField(max_length=2, choices=STATE_CHOICES)
-    city = models.CharField(max_length=100)
-    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    phone = PhoneNumberField(_("phone"), null=True, blank=True, unique=True)
+    zip_code = models.CharField(_("ZIP code"), max_length=5)
+    state = models.CharField(_("state"), max_length=2, choices=STATE_CHOICES)
+    city = models.CharField(_("city"), max_length=100)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
 
-    office_level = models.CharField(max_length=24, choices=OfficeLevel.choices)
-    office = models.CharField("office", max_length=200, blank=True)
-    district = models.CharField(max_length=100, blank=True)
-    election_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    has_filed = models.BooleanField("already filed", default=False)
-    party = models.CharField(max_length=24, choices=Party.choices, blank=True)
+    office_level = models.CharField(_("office level"), max_length=24, choices=OfficeLevel.choices)
+    office = models.CharField(_("office"), max_length=200, blank=True)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    election_year = models.PositiveSmallIntegerField(_("election year"), null=True, blank=True)
+    has_filed = models.BooleanField(_("already filed"), default=False)
+    party = models.CharField(_("party"), max_length=24, choices=Party.choices, blank=True)
     source = models.CharField(
-        "heard about us through", max_length=16, choices=Source.choices, blank=True
+        _("heard about us through"), max_length=16, choices=Source.choices, blank=True
     )
-    source_detail = models.CharField(max_length=200, blank=True)
-    why_run = models.TextField("why they want to run", max_length=4000, blank=True)
+    source_detail = models.CharField(_("source detail"), max_length=200, blank=True)
+    why_run = models.TextField(_("why they want to run"), max_length=4000, blank=True)
     needs = ArrayField(
-        models.CharField(max_length=24, choices=Need.choices), default=list, blank=True
+        models.CharField(max_length=24, choices=Need.choices),
+        verbose_name=_("needs"),
+        default=list,
+        blank=True,
     )
 
     # Self-identified and optional; shown to staff only.
-    gender = models.CharField(max_length=100, blank=True)
-    race_ethnicity = models.CharField("race and ethnicity", max_length=200, blank=True)
-    lgbtq = models.CharField("LGBTQ+", max_length=8, choices=Lgbtq.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=100, blank=True)
+    race_ethnicity = models.CharField(_("race and ethnicity"), max_length=200, blank=True)
+    lgbtq = models.CharField(_("LGBTQ+"), max_length=8, choices=Lgbtq.choices, blank=True)
 
     # The language they use the site in and receive email in (settings.LANGUAGES).
     language = models.CharField(
         max_length=8, choices=settings.LANGUAGES, default="en", db_default="en"
     )
 
-    consent_at = models.DateTimeField("consent to be contacted", null=True, blank=True)
+    consent_at = models.DateTimeField(_("consent to be contacted"), null=True, blank=True)
     # The partner form that first brought them (none: our own form or a staff import). The
     # count of unique people is attributed to it (PeopleCount).
     first_source = models.ForeignKey(

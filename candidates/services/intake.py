@@ -27,7 +27,7 @@ from candidates.details import (
     apply_changes,
     describe_changes,
     differences,
-    label,
+    listed,
     normalise_email,
     normalise_phone,
     stored_value,
@@ -259,8 +259,7 @@ class _Batch:
             submission.reason = "Kept; the form did not ask to contact them, so nothing proposed."
             return
         submission.reason = (
-            "Proposed, waiting for the person to confirm: "
-            + ", ".join(label(name) for name in changes)
+            "Proposed, waiting for the person to confirm: " + listed(changes)
             if changes
             else "Nothing new."
         )[:500]
@@ -284,9 +283,7 @@ class _Batch:
                 body=describe_changes(changes, heading="Updated from a staff import:"),
             )
         submission.outcome, submission.candidate = Submission.Outcome.UPDATED, candidate
-        submission.reason = (
-            "Changed: " + ", ".join(label(name) for name in changes) if changes else "Nothing new."
-        )[:500]
+        submission.reason = ("Changed: " + listed(changes) if changes else "Nothing new.")[:500]
         if changes:
             self.messages.append(
                 {

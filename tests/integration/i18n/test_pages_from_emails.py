@@ -54,7 +54,7 @@ def reads(client, path: str, spanish: str, english: list[str], method: str = "ge
     response = getattr(client, method)(path)
     text = visible_text(response.content.decode())
     assert spanish in text
-    assert [words for words in english if words in text] == []
+    assert [words for words in english if words in text] == [], text
 
 
 def test_the_update_confirmation_link_opens_in_spanish(client):
@@ -68,6 +68,29 @@ def test_the_update_confirmation_link_opens_in_spanish(client):
     reads(client, path, "Gracias: tus datos están actualizados.", english, method="post")
     # A link that names nobody has no language of its own: the organisation's.
     reads(client, "/signup/confirm/not-a-token/", "This link does not work any more", ["enlace"])
+
+
+def test_the_changed_details_are_named_in_spanish_and_staffs_records_stay_english(client):
+    candidate = CandidateFactory(
+        email="ada@example.org", phone="+12025550123", city="Austin", language="es"
+    )
+    with translation.override("es"):  # as a signup at /es/signup/ is resolved
+        submission = resolve(
+            email="ada@example.org", city="Baltimore", state="MD", zip_code="21201"
+        )
+    body = delivered(Notification.objects.get(template="update_confirm")).body
+    assert "Ciudad: Baltimore" in body and "Código postal: 21201" in body
+    assert "City" not in body and "Zip code" not in body
+    path = link_in(Notification.objects.get(template="update_confirm"), "/signup/confirm/")
+    reads(client, path, "Ciudad", ["Zip code", "(blank)", "Phone", "Birth year"])
+    with translation.override("es"):
+        client.post(path)
+    # What staff read of it (the submission's reason, the note the confirmation leaves) is
+    # in the organisation's language, whatever language the person used.
+    submission.refresh_from_db()
+    assert "City" in submission.reason and "Ciudad" not in submission.reason
+    note = candidate.notes.get()
+    assert "City: Austin → Baltimore" in note.body
 
 
 def test_the_same_page_stays_english_for_an_english_speaker(client):
