@@ -223,9 +223,10 @@ def test_a_request_without_a_subject_is_named_by_its_kind_in_spanish(client):
     reads(client, help_request.get_absolute_url(), "Question", ["Pregunta"])
 
 
-def endorsement_page(client, *, language: str, **rules) -> tuple[str, dict]:
+def endorsement_page(client, *, language: str, **rules) -> tuple[str, dict, str]:
     """The portal's application form of a class with these rules, for a VA candidate who
-    speaks `language`, and a filled form for their race."""
+    speaks `language`, a filled form for their race, and staff's form of the same class on
+    the candidate's behalf."""
     user = UserFactory(email="ana@example.org", role=Role.CANDIDATE)
     candidate = CandidateFactory(email="ana@example.org", user=user, state="VA", language=language)
     race = CandidacyFactory(office__level=OfficeLevel.SCHOOL_BOARD)
@@ -239,14 +240,12 @@ def endorsement_page(client, *, language: str, **rules) -> tuple[str, dict]:
         "status": Candidacy.Status.FILED,
         "previous_runs": 3,
         "story": "Mi escuela.",
-        # For the staff's form of the same class, on the candidate's behalf.
-        "staff_path": reverse("endorsements:apply_for", args=[klass.uuid, candidate.uuid]),
     }
-    return path, data
+    return path, data, reverse("endorsements:apply_for", args=[klass.uuid, candidate.uuid])
 
 
 def test_the_classs_rules_read_in_spanish(client):
-    path, data = endorsement_page(
+    path, _data, staff_path = endorsement_page(
         client,
         language="es",
         office_levels=[OfficeLevel.SCHOOL_BOARD],
@@ -257,13 +256,13 @@ def test_the_classs_rules_read_in_spanish(client):
     assert "Estar en la boleta." in text
     assert [words for words in ["School board", "Qualified for the ballot"] if words in text] == []
     client.force_login(UserFactory(role=Role.STAFF, is_staff=True))
-    text = visible_text(client.get(data["staff_path"]).content.decode())
+    text = visible_text(client.get(staff_path).content.decode())
     assert "Offices: School board" in text
     assert "Qualified for the ballot." in text
 
 
 def test_the_reasons_an_application_is_refused_read_in_spanish(client):
-    path, data = endorsement_page(client, language="es", max_run_number=1)
+    path, data, _staff_path = endorsement_page(client, language="es", max_run_number=1)
     response = client.post(path, data)
     assert response.status_code == 400
     text = visible_text(response.content.decode())
@@ -274,7 +273,7 @@ def test_the_reasons_an_application_is_refused_read_in_spanish(client):
 
 
 def test_the_same_reasons_read_in_english_for_an_english_speaker(client):
-    path, data = endorsement_page(client, language="en", max_run_number=1)
+    path, data, _staff_path = endorsement_page(client, language="en", max_run_number=1)
     text = visible_text(client.post(path, data).content.decode())
     assert "Runs: This would be run number 4; the class takes up to run number 1." in text
     assert "Ballot: You must be qualified for the ballot, or have a committee" in text
