@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Clock(models.TextChoices):
@@ -30,6 +31,7 @@ class Clock(models.TextChoices):
 @dataclass(frozen=True)
 class RequestKind:
     name: str
+    # Declared with gettext_lazy: the candidate's pages show it in their language.
     label: str
     # The default time to answer, in units of `clock`.
     amount: int
@@ -103,9 +105,11 @@ def team_contact(team: str) -> tuple[str, str] | None:
     return contact(team) if contact else None
 
 
-register(RequestKind(FIRST_CONTACT, "First contact", 72, answered_by_first_response=True))
-register(RequestKind(QUESTION, "Question", 48))
+register(RequestKind(FIRST_CONTACT, _("First contact"), 72, answered_by_first_response=True))
+register(RequestKind(QUESTION, _("Question"), 48))
 # A person's request for a copy of their data or its erasure: the law's deadline, in days.
 register(
-    RequestKind(DATA_REQUEST, "Data request", settings.RFS_DATA_REQUEST_DAYS, Clock.CALENDAR_DAYS)
+    RequestKind(
+        DATA_REQUEST, _("Data request"), settings.RFS_DATA_REQUEST_DAYS, Clock.CALENDAR_DAYS
+    )
 )

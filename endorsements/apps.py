@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # A candidate's request for money from the organisation: their endorsement application,
 # which the organisation promises to answer within 30 calendar days.
@@ -17,7 +18,7 @@ class EndorsementsConfig(AppConfig):
 
         request_kinds.register(
             request_kinds.RequestKind(
-                FUNDING, "Endorsement and funding", 30, request_kinds.Clock.CALENDAR_DAYS
+                FUNDING, _("Endorsement and funding"), 30, request_kinds.Clock.CALENDAR_DAYS
             )
         )
         places.register(Role.STAFF, "Endorsements", "endorsements:applications", order=80)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from candidates.geography import STATE_CHOICES
 from candidates.models import Candidate, HelpRequest, OfficeLevel
@@ -27,10 +28,10 @@ OCD_DIVISION = RegexValidator(
 
 
 class ElectionKind(models.TextChoices):
-    PRIMARY = "primary", "Primary"
-    GENERAL = "general", "General"
-    SPECIAL = "special", "Special"
-    RUNOFF = "runoff", "Runoff"
+    PRIMARY = "primary", _("Primary")
+    GENERAL = "general", _("General")
+    SPECIAL = "special", _("Special")
+    RUNOFF = "runoff", _("Runoff")
 
 
 class Election(models.Model):
@@ -144,11 +145,14 @@ class Candidacy(models.Model):
 
 
 class BallotRule(models.TextChoices):
-    NONE = "none", "No ballot rule"
-    ON_BALLOT = "on_ballot", "Qualified for the ballot"
+    # Shown to the candidate as a rule of the class ("To be qualified for the ballot").
+    NONE = "none", pgettext_lazy("ballot rule", "No ballot rule")
+    ON_BALLOT = "on_ballot", pgettext_lazy("ballot rule", "Qualified for the ballot")
     BALLOT_OR_COMMITTEE = (
         "ballot_or_committee",
-        "Qualified for the ballot, or a committee and an announced opponent",
+        pgettext_lazy(
+            "ballot rule", "Qualified for the ballot, or a committee and an announced opponent"
+        ),
     )
 
 
@@ -243,11 +247,11 @@ class Application(models.Model):
     """A candidate's application for one class's endorsement of one candidacy."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Waiting for review"
-        IN_REVIEW = "in_review", "In review"
-        DEFERRED = "deferred", "Deferred"
-        ENDORSED = "endorsed", "Endorsed"
-        NOT_ENDORSED = "not_endorsed", "Not endorsed"
+        SUBMITTED = "submitted", _("Waiting for review")
+        IN_REVIEW = "in_review", _("In review")
+        DEFERRED = "deferred", _("Deferred")
+        ENDORSED = "endorsed", _("Endorsed")
+        NOT_ENDORSED = "not_endorsed", _("Not endorsed")
 
     UNDECIDED = (Status.SUBMITTED, Status.IN_REVIEW, Status.DEFERRED)
     DECISIONS = (Status.ENDORSED, Status.NOT_ENDORSED, Status.DEFERRED)

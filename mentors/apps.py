@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MentorsConfig(AppConfig):
@@ -15,13 +16,13 @@ class MentorsConfig(AppConfig):
         # The mentor's first contact with a new mentee answers the introduction.
         request_kinds.register(
             request_kinds.RequestKind(
-                MENTOR_INTRO, "Mentor introduction", 72, answered_by_first_response=True
+                MENTOR_INTRO, _("Mentor introduction"), 72, answered_by_first_response=True
             )
         )
         # A screener recommends a mentor: staff find one within 3 business days.
         request_kinds.register(
             request_kinds.RequestKind(
-                MENTOR_MATCH, "Match a mentor", 3, clock=request_kinds.Clock.BUSINESS_DAYS
+                MENTOR_MATCH, _("Match a mentor"), 3, clock=request_kinds.Clock.BUSINESS_DAYS
             )
         )
         places.register(Role.STAFF, "Mentors", "mentors:list", order=50)

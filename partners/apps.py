@@ -1,6 +1,7 @@
 """Partner organisations: the directory, referrals with their own logins, attribution."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # A partner organisation's introduction to a candidate we referred to it.
 PARTNER_INTRO = "partner_intro"
@@ -25,7 +26,7 @@ class PartnersConfig(AppConfig):
         request_kinds.register(
             request_kinds.RequestKind(
                 PARTNER_INTRO,
-                "Partner introduction",
+                _("Partner introduction"),
                 3,
                 clock=request_kinds.Clock.BUSINESS_DAYS,
                 answered_by_first_response=True,
@@ -34,7 +35,7 @@ class PartnersConfig(AppConfig):
         request_kinds.register(
             request_kinds.RequestKind(
                 REFERRAL_TO_MAKE,
-                "Refer to a partner",
+                _("Refer to a partner"),
                 3,
                 clock=request_kinds.Clock.BUSINESS_DAYS,
             )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScreeningConfig(AppConfig):
@@ -15,13 +16,13 @@ class ScreeningConfig(AppConfig):
         # A screener's next step for staff, and a candidate who asked to talk again.
         request_kinds.register(
             request_kinds.RequestKind(
-                STAFF_FOLLOW_UP, "Staff follow-up", 2, clock=request_kinds.Clock.BUSINESS_DAYS
+                STAFF_FOLLOW_UP, _("Staff follow-up"), 2, clock=request_kinds.Clock.BUSINESS_DAYS
             )
         )
         request_kinds.register(
             request_kinds.RequestKind(
                 TALK_AGAIN,
-                "Talk again",
+                _("Talk again"),
                 2,
                 clock=request_kinds.Clock.BUSINESS_DAYS,
                 answered_by_first_response=True,
@@ -30,7 +31,7 @@ class ScreeningConfig(AppConfig):
         request_kinds.register(
             request_kinds.RequestKind(
                 CHECK_IN_HELP,
-                "Check-in: asked for help",
+                _("Check-in: asked for help"),
                 1,
                 clock=request_kinds.Clock.BUSINESS_DAYS,
             )

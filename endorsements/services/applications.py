@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from candidates.models import Candidate, OfficeLevel
 from candidates.services.help_requests import open_request
@@ -30,7 +32,8 @@ RAN = (Candidacy.Status.FILED, Candidacy.Status.QUALIFIED, Candidacy.Status.WRIT
 
 
 class ApplicationRefused(Exception):
-    """The application cannot be taken; `reasons` say why, one per rule."""
+    """The application cannot be taken; `reasons` say why, one per rule, in the language of
+    the page that sent it (they are shown, never stored)."""
 
     def __init__(self, reasons: list[str]) -> None:
         super().__init__(" ".join(reasons))
@@ -46,7 +49,16 @@ class Finding:
 
 def org_time(moment: datetime) -> str:
     local = moment.astimezone(ZoneInfo(settings.RFS_TIME_ZONE))
-    return f"{local:%b} {local.day}, {local:%Y} at {local:%H:%M %Z}"
+    return _("%(day)s at %(time)s") % {"day": _day(local), "time": f"{local:%H:%M %Z}"}
+
+
+def _day(day: date) -> str:
+    """The day as "Nov 3, 2026", its month named in the page's language."""
+    return _("%(month)s %(day)s, %(year)s") % {
+        "month": date_format(day, "M"),
+        "day": day.day,
+        "year": day.year,
+    }
 
 
 def age_on(day: date, born: date) -> int:
@@ -79,17 +91,17 @@ def check_eligibility(
     """Every rule of the class against this application, each with its reason."""
     election, office, candidate = candidacy.election, candidacy.office, candidacy.candidate
     klass = endorsement_class
-    covered = ", ".join(str(e) for e in klass.elections.all()) or "no election yet"
+    covered = ", ".join(str(e) for e in klass.elections.all()) or _("no election yet")
     findings = [
         Finding(
-            "Deadline",
+            _("Deadline"),
             at <= klass.deadline,
-            f"Applications close {org_time(klass.deadline)}.",
+            _("Applications close %(time)s.") % {"time": org_time(klass.deadline)},
         ),
         Finding(
-            "Election",
+            _("Election"),
             klass.elections.filter(pk=election.pk).exists(),
-            f"{klass} covers {covered}.",
+            _("%(class)s covers %(elections)s.") % {"class": klass, "elections": covered},
         ),
     ]
     findings += _age_findings(klass, election, date_of_birth or None, candidate.birth_year)
@@ -97,16 +109,20 @@ def check_eligibility(
         run = runs_before(candidate=candidate, election=election, declared=previous_runs) + 1
         findings.append(
             Finding(
-                "Runs",
+                _("Runs"),
                 run <= klass.max_run_number,
-                f"This would be run number {run}; the class takes up to run "
-                f"number {klass.max_run_number}.",
+                _("This would be run number %(run)s; the class takes up to run number %(max)s.")
+                % {"run": run, "max": klass.max_run_number},
             )
         )
     if klass.office_levels:
         levels = ", ".join(OfficeLevel(level).label.lower() for level in klass.office_levels)
         findings.append(
-            Finding("Office", office.level in klass.office_levels, f"The class takes: {levels}.")
+            Finding(
+                _("Office"),
+                office.level in klass.office_levels,
+                _("The class takes: %(levels)s.") % {"levels": levels},
+            )
         )
     findings += _ballot_findings(klass, candidacy)
     return findings
@@ -118,21 +134,37 @@ def _age_findings(klass, election, born: date | None, birth_year: int | None) ->
         year = born.year if born else birth_year
         findings.append(
             Finding(
-                "Age",
+                _("Age"),
                 year is not None and year >= klass.born_in_or_after,
-                f"The class takes candidates born in {klass.born_in_or_after} or later"
-                + ("." if year else "; give your date of birth."),
+                (
+                    _("The class takes candidates born in %(year)s or later.")
+                    if year
+                    else _(
+                        "The class takes candidates born in %(year)s or later; give your date "
+                        "of birth."
+                    )
+                )
+                % {"year": klass.born_in_or_after},
             )
         )
     if klass.max_age_on_election_day is not None:
         age = age_on(election.date, born) if born else None
         findings.append(
             Finding(
-                "Age on election day",
+                _("Age on election day"),
                 age is not None and age <= klass.max_age_on_election_day,
-                f"The class takes candidates {klass.max_age_on_election_day} or younger on "
-                f"election day ({election.date:%b} {election.date.day}, {election.date:%Y})"
-                + (f"; you will be {age}." if age is not None else "; give your date of birth."),
+                (
+                    _(
+                        "The class takes candidates %(max)s or younger on election day "
+                        "(%(day)s); you will be %(age)s."
+                    )
+                    if age is not None
+                    else _(
+                        "The class takes candidates %(max)s or younger on election day "
+                        "(%(day)s); give your date of birth."
+                    )
+                )
+                % {"max": klass.max_age_on_election_day, "day": _day(election.date), "age": age},
             )
         )
     return findings
@@ -140,15 +172,19 @@ def _age_findings(klass, election, born: date | None, birth_year: int | None) ->
 
 def _ballot_findings(klass, candidacy: Candidacy) -> list[Finding]:
     if klass.ballot_rule == BallotRule.ON_BALLOT:
-        return [Finding("Ballot", candidacy.on_ballot, "You must be qualified for the ballot.")]
+        return [
+            Finding(_("Ballot"), candidacy.on_ballot, _("You must be qualified for the ballot."))
+        ]
     if klass.ballot_rule == BallotRule.BALLOT_OR_COMMITTEE:
         committee = bool(candidacy.committee_id) and candidacy.has_opponent
         return [
             Finding(
-                "Ballot",
+                _("Ballot"),
                 candidacy.on_ballot or committee,
-                "You must be qualified for the ballot, or have a committee and an announced "
-                "opponent.",
+                _(
+                    "You must be qualified for the ballot, or have a committee and an announced "
+                    "opponent."
+                ),
             )
         ]
     return []
@@ -157,9 +193,13 @@ def _ballot_findings(klass, candidacy: Candidacy) -> list[Finding]:
 def _refuse_repeat(klass: EndorsementClass, candidacy: Candidacy) -> None:
     earlier = Application.objects.filter(endorsement_class=klass, candidacy=candidacy)
     if earlier.exclude(status=Application.Status.NOT_ENDORSED).exists():
-        raise ApplicationRefused(["There is already an application of this race for this class."])
+        raise ApplicationRefused(
+            [_("There is already an application of this race for this class.")]
+        )
     if earlier.exists() and not klass.reapply_after_decline:
-        raise ApplicationRefused(["This class does not take a second application after a decline."])
+        raise ApplicationRefused(
+            [_("This class does not take a second application after a decline.")]
+        )
 
 
 @transaction.atomic
@@ -193,12 +233,14 @@ def apply_for_endorsement(
         previous_runs=application.get("previous_runs") or 0,
         at=at,
     )
-    if failed := [f"{f.rule}: {f.why}" for f in findings if not f.ok]:
+    if failed := [
+        _("%(rule)s: %(why)s") % {"rule": f.rule, "why": f.why} for f in findings if not f.ok
+    ]:
         raise ApplicationRefused(failed)
     _refuse_repeat(endorsement_class, candidacy)
     questions = list(endorsement_class.questions.all())
     if missing := [q.text for q in questions if not (answers.get(q.pk) or "").strip()]:
-        raise ApplicationRefused([f"Answer: {text}" for text in missing])
+        raise ApplicationRefused([_("Answer: %(question)s") % {"question": q} for q in missing])
     try:
         with transaction.atomic():
             made = Application.objects.create(
@@ -209,7 +251,9 @@ def apply_for_endorsement(
                 **application,
             )
     except IntegrityError as exc:
-        raise ApplicationRefused(["This application was just sent; it is being reviewed."]) from exc
+        raise ApplicationRefused(
+            [_("This application was just sent; it is being reviewed.")]
+        ) from exc
     Answer.objects.bulk_create(
         Answer(application=made, question=q, text=answers[q.pk].strip()) for q in questions
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.template import loader
 
 from candidates.models import Candidate
 from rfs.accounts.models import Role
@@ -23,6 +24,8 @@ SIZES = (PHONE, DESKTOP)
 # axe-core comes from package-lock.json (a devDependency), never from a CDN.
 AXE_SOURCE = (Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js").read_text()
 FAILING_IMPACTS = ("serious", "critical")
+# True once a stylesheet of the site has loaded with its rules (colour contrast depends on it).
+STYLED = "() => [...document.styleSheets].some(s => s.href && s.cssRules.length > 0)"
 TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 PUBLIC_PAGES = [
@@ -127,6 +130,33 @@ def test_public_pages_have_no_serious_violations(page, transactional_db):
         page.get_by_role("button", name="Send my application").click()
         page.locator(".invalid-feedback").first.wait_for()
         check(page, f"{path} with errors", found)
+    assert_none(found)
+
+
+def serve(page, path: str, *, status: int, html: str, csp: str) -> None:
+    """The browser gets `html` for `path`, as the server would send it, without asking it."""
+    page.route(
+        f"**{path}",
+        lambda route: route.fulfill(
+            status=status,
+            body=html,
+            headers={"content-type": "text/html; charset=utf-8", "content-security-policy": csp},
+        ),
+    )
+
+
+def test_the_error_pages_have_no_serious_violations(page, transactional_db):
+    """The 500 and 503 pages, rendered as rfs.views.server_error renders them (no request, no
+    context), served to the browser at an address of the site with the site's own security
+    policy, so its stylesheets and scripts load as they would after a real error."""
+    csp = page.goto("/").headers["content-security-policy"]
+    found: list[str] = []
+    for status in (500, 503):
+        html = loader.get_template(f"{status}.html").render()
+        serve(page, f"/error-{status}/", status=status, html=html, csp=csp)
+        assert page.goto(f"/error-{status}/").status == status
+        assert page.evaluate(STYLED), f"{status}.html has no stylesheet"
+        check(page, f"{status}.html", found)
     assert_none(found)
 
 

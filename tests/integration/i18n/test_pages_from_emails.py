@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from candidates import request_kinds
 from candidates.forms.intake import SignupForm
-from candidates.models import Stage, Submission
+from candidates.models import OfficeLevel, Stage, Submission
 from candidates.services import help_requests, leads
 from candidates.services.intake import resolve_submission
+from endorsements.models import BallotRule, Candidacy
 from rfs.accounts.models import Role
 from rfs.notify.models import Notification
 from screening.models import CheckIn, FollowUp, ScreeningCall
@@ -207,3 +209,71 @@ def test_the_check_back_and_check_in_links_open_in_spanish(client):
     answer = reverse("screening:check_in_answer", args=[stalls.answer_token(check_in, "all_good")])
     reads(client, answer, "Todo bien", ["How are things", "All good"])
     reads(client, answer, "¡Qué bueno!", ["Good to hear"], method="post")
+
+
+def test_a_request_without_a_subject_is_named_by_its_kind_in_spanish(client):
+    user = UserFactory(email="ana@example.org", role=Role.CANDIDATE)
+    candidate = CandidateFactory(email="ana@example.org", user=user, language="es")
+    help_request = help_requests.open_request(candidate=candidate, kind=request_kinds.QUESTION)
+    client.force_login(user)
+    with translation.override("es"):
+        home = reverse("portal:home")
+    reads(client, home, "Pregunta", ["Question"])
+    client.force_login(UserFactory(role=Role.STAFF, is_staff=True))
+    reads(client, help_request.get_absolute_url(), "Question", ["Pregunta"])
+
+
+def endorsement_page(client, *, language: str, **rules) -> tuple[str, dict, str]:
+    """The portal's application form of a class with these rules, for a VA candidate who
+    speaks `language`, a filled form for their race, and staff's form of the same class on
+    the candidate's behalf."""
+    user = UserFactory(email="ana@example.org", role=Role.CANDIDATE)
+    candidate = CandidateFactory(email="ana@example.org", user=user, state="VA", language=language)
+    race = CandidacyFactory(office__level=OfficeLevel.SCHOOL_BOARD)
+    klass = EndorsementClassFactory(elections=[race.election], **rules)
+    client.force_login(user)
+    with translation.override(language):
+        path = reverse("portal:endorsement_apply", args=[klass.uuid])
+    data = {
+        "election": race.election.pk,
+        "office": race.office.pk,
+        "status": Candidacy.Status.FILED,
+        "previous_runs": 3,
+        "story": "Mi escuela.",
+    }
+    return path, data, reverse("endorsements:apply_for", args=[klass.uuid, candidate.uuid])
+
+
+def test_the_classs_rules_read_in_spanish(client):
+    path, _data, staff_path = endorsement_page(
+        client,
+        language="es",
+        office_levels=[OfficeLevel.SCHOOL_BOARD],
+        ballot_rule=BallotRule.ON_BALLOT,
+    )
+    text = visible_text(client.get(path).content.decode())
+    assert "Cargos: Junta escolar" in text
+    assert "Estar en la boleta." in text
+    assert [words for words in ["School board", "Qualified for the ballot"] if words in text] == []
+    client.force_login(UserFactory(role=Role.STAFF, is_staff=True))
+    text = visible_text(client.get(staff_path).content.decode())
+    assert "Offices: School board" in text
+    assert "Qualified for the ballot." in text
+
+
+def test_the_reasons_an_application_is_refused_read_in_spanish(client):
+    path, data, _staff_path = endorsement_page(client, language="es", max_run_number=1)
+    response = client.post(path, data)
+    assert response.status_code == 400
+    text = visible_text(response.content.decode())
+    assert "Candidaturas: Esta sería tu candidatura número 4" in text
+    assert "Boleta: Debes estar en la boleta, o tener un comité" in text
+    english = ["Runs:", "run number", "The class takes", "Ballot:", "You must be qualified"]
+    assert [words for words in english if words in text] == [], text
+
+
+def test_the_same_reasons_read_in_english_for_an_english_speaker(client):
+    path, data, _staff_path = endorsement_page(client, language="en", max_run_number=1)
+    text = visible_text(client.post(path, data).content.decode())
+    assert "Runs: This would be run number 4; the class takes up to run number 1." in text
+    assert "Ballot: You must be qualified for the ballot, or have a committee" in text
