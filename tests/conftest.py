@@ -5,6 +5,7 @@ Personas follow one pattern: `staff` runs the organisation, `screener` and
 logged-in user with no role that fits (a candidate).
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -133,10 +134,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh browser page; it fails the test on any CSP violation or page error."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+@contextlib.contextmanager
+def watched_page(browser, live_server, **options):
+    """A fresh browser page in a context of its own (`options`: Playwright's new_context
+    arguments); it fails the test on any CSP violation or page error."""
+    context = browser.new_context(base_url=live_server.url, **options)
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
@@ -151,3 +153,10 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not problems, problems
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh desktop-sized browser page; see watched_page."""
+    with watched_page(browser, live_server, viewport={"width": 1280, "height": 900}) as page:
+        yield page

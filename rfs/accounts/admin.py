@@ -3,9 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from rfs.accounts.events import Kind, record_event
 from rfs.accounts.models import Role, User, in_role_order
-from rfs.accounts.services import describe_change
+from rfs.accounts.services import set_roles
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -74,14 +73,9 @@ class UserAdmin(BaseUserAdmin):
         return obj.get_roles_display()
 
     def save_model(self, request, obj, form, change) -> None:
-        before = in_role_order(User.objects.get(pk=obj.pk).roles) if change else []
+        # The roles change through set_roles, like every other grant, so the security log
+        # records it once, in one way: the rest of the form is saved with the roles held now.
+        roles = obj.roles
+        obj.roles = User.objects.get(pk=obj.pk).roles if change else []
         super().save_model(request, obj, form, change)
-        after = in_role_order(obj.roles)
-        if after != before:
-            record_event(
-                kind=Kind.ROLE_CHANGED,
-                subject_id=None,
-                subject_label=obj.email,
-                detail=describe_change(before, after),
-                request=request,
-            )
+        set_roles(user=obj, roles=roles, by=request.user, request=request)

@@ -9,31 +9,18 @@ from django.core import mail
 from django.utils import timezone
 
 from candidates.models import Candidate
+from tests.conftest import watched_page
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def spanish_page(browser, live_server):
-    """A browser set up in Spanish (its Accept-Language asks for es-MX, then es), failing the
-    test on any CSP violation or page error like the `page` fixture."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="es-MX"
-    )
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(f"console: {msg.text}")
-            if msg.type == "error" and "Content Security Policy" in msg.text
-            else None
-        ),
-    )
-    yield page
-    context.close()
-    assert not problems, problems
+    """A phone-sized browser set up in Spanish (its Accept-Language asks for es-MX, then es)."""
+    with watched_page(
+        browser, live_server, viewport={"width": 390, "height": 844}, locale="es-MX"
+    ) as page:
+        yield page
 
 
 def delivered_to(email: str, seconds: float = 20):
