@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -59,6 +60,9 @@ class Notification(models.Model):
                 condition=models.Q(status__in=["pending", "sending"]),
                 name="notification_due_idx",
             ),
+            # The latest email to an address, whatever its case: its unsubscribe page speaks
+            # that email's language (suppressions.latest_language).
+            models.Index(Lower("to_email"), F("created_at"), name="notification_address_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rfs import redis_guard
 from rfs.notify import kinds, suppressions, tasks
@@ -89,10 +89,12 @@ def _row(
 
 
 def language_of(language: str | None) -> str:
-    """The language to write in: the one asked for if the site has it, else the
-    organisation's (settings.LANGUAGE_CODE)."""
-    codes = {code for code, _ in settings.LANGUAGES}
-    return language if language in codes else settings.LANGUAGE_CODE
+    """The language to write in: the site's variant of the one asked for ("es-MX" → "es"),
+    else the organisation's (settings.LANGUAGE_CODE)."""
+    try:
+        return translation.get_supported_language_variant(language or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def record_message(

@@ -23,6 +23,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core import signing
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -88,10 +89,11 @@ def address_of(token: str) -> str | None:
     return email if isinstance(email, str) else None
 
 
-def language_of(email: str) -> str:
+def latest_language(email: str) -> str:
     """The language of the latest email to an address: its unsubscribe page speaks it."""
     latest = (
-        Notification.objects.filter(to_email__iexact=email)
+        Notification.objects.alias(address=Lower("to_email"))
+        .filter(address=email.lower())
         .order_by("-created_at")
         .values_list("language", flat=True)
         .first()

@@ -62,7 +62,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if email is None:
         return render(request, "notify/unsubscribe.html", {"invalid": True}, status=400)
     # The page speaks the language of the emails that link it.
-    with translation.override(suppressions.language_of(email)):
+    with translation.override(suppressions.latest_language(email)):
         return _unsubscribe(request, email)
 
 

@@ -4,9 +4,12 @@ the bodies when the worker sends it; without one, in the organisation's."""
 import time
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from rfs.notify import services
+from rfs.notify import services, suppressions
 from rfs.notify.models import Notification
 from tests.support.outbox import delivered
 
@@ -43,6 +46,15 @@ def test_without_a_language_of_the_site_it_is_the_organisations(language, settin
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("asked", ["es-MX", "es-es"])
+def test_a_regional_variant_is_written_in_the_sites_language(asked):
+    row = confirmation(f"lang:{asked}", language=asked)
+    row.refresh_from_db()
+    assert row.language == "es"
+    assert row.subject == "Gracias por inscribirte: una persona voluntaria te llamará pronto"
+
+
+@pytest.mark.django_db
 def test_each_message_of_a_batch_has_its_own_language():
     message = {"to": "ana@example.org", "template": "signup_confirmation", "context": CONTEXT}
     services.record_many(
@@ -62,3 +74,29 @@ def test_a_written_message_keeps_the_language_it_was_written_in():
     )
     row.refresh_from_db()
     assert row.language == "es"
+
+
+@pytest.mark.django_db
+def test_an_unsubscribe_page_speaks_the_latest_email_to_the_address_whatever_its_case():
+    confirmation("lang:old", language="en")
+    services.record(
+        key="lang:new",
+        to="Ana@Example.org",
+        template="signup_confirmation",
+        context=CONTEXT,
+        language="es",
+    )
+    assert suppressions.latest_language("ANA@example.ORG") == "es"
+    assert suppressions.latest_language("nobody@example.org") == settings.LANGUAGE_CODE
+
+
+@pytest.mark.django_db
+def test_the_latest_language_is_read_through_the_address_index():
+    with CaptureQueriesContext(connection) as queries:
+        suppressions.latest_language("Ana@example.org")
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "notification_address_idx" in plan
