@@ -42,6 +42,8 @@ CANDIDATE_FIELDS = (
     "race_ethnicity",
     "lgbtq",
 )
+# Asked on our own form only, each one optional: never taken from another organisation's.
+DEMOGRAPHIC_FIELDS = ("gender", "race_ethnicity", "lgbtq")
 # How someone first heard of us is kept for attribution: later submissions only fill it in.
 FIRST_TOUCH_FIELDS = {"source", "source_detail"}
 # What identifies the person: a change to either needs their confirmation from the address

@@ -11,6 +11,8 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
+from candidates.details import CANDIDATE_FIELDS, DEMOGRAPHIC_FIELDS, FIRST_TOUCH_FIELDS
+
 # Deeper than any form's payload; a hostile body nested deeper is refused, not recursed.
 MAX_DEPTH = 12
 # More keys than any form has: the rest would only be kept, never read.
@@ -126,28 +128,13 @@ def normalise_key(key: str) -> str:
     return key.removeprefix("fields.")
 
 
-# Our own field names work from every source; each preset adds its form tool's names.
+# Our own field names work from every source; each preset adds its form tool's names. The
+# source itself is the first touch, and demographics are asked on our form only.
 OWN_FIELDS = [
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "pronouns",
-    "email",
-    "phone",
-    "zip_code",
-    "state",
-    "city",
-    "birth_year",
-    "office_level",
-    "office",
-    "district",
-    "election_year",
-    "has_filed",
-    "party",
-    "why_run",
-    "needs",
-    "consent",
-]
+    name
+    for name in CANDIDATE_FIELDS
+    if name not in FIRST_TOUCH_FIELDS and name not in DEMOGRAPHIC_FIELDS
+] + ["consent"]
 _COMMON = {name: name for name in OWN_FIELDS} | {
     "zip": "zip_code",
     "postal_code": "zip_code",

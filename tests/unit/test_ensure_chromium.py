@@ -5,59 +5,17 @@ and `apt-get` (it records its arguments), so this holds whatever the machine has
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tests.support.bare_path import BASE_DIR, BarePath
+
 SCRIPT = BASE_DIR / "bin" / "ensure-chromium"
-BASH = shutil.which("bash")
-
-
-class BarePath:
-    """A folder that is the whole PATH: bash, a stub `id` and, if asked, a stub `apt-get`."""
-
-    def __init__(self, folder: Path) -> None:
-        self.bin = folder / "bin"
-        self.bin.mkdir()
-        self.apt_log = folder / "apt-get.log"
-        (self.bin / "bash").symlink_to(BASH)
-
-    def stub(self, name: str, body: str) -> None:
-        path = self.bin / name
-        path.write_text(f"#!{BASH}\n{body}\n")
-        path.chmod(0o755)
-
-    def be(self, uid: int) -> None:
-        self.stub("id", f'[ "$1" = -u ] && echo {uid}')
-
-    def with_apt_get(self, *, installs: bool = True) -> None:
-        # Like Debian's: `install ... chromium` leaves a chromium on the PATH.
-        chromium = self.bin / "chromium"
-        install = f"printf '#!{BASH}\\n' > {chromium}; {shutil.which('chmod')} +x {chromium}"
-        self.stub(
-            "apt-get",
-            f'echo "$*" >> {self.apt_log}\n'
-            f'if [ "$1" = install ]; then {install if installs else "exit 100"}; fi',
-        )
-
-    def apt_calls(self) -> list[str]:
-        return self.apt_log.read_text().splitlines() if self.apt_log.exists() else []
-
-    def run(self, *command: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            command,
-            cwd=BASE_DIR,
-            env={"PATH": str(self.bin), "HOME": str(self.bin.parent)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
 
 
 @pytest.fixture
 def bare(tmp_path) -> BarePath:
-    return BarePath(tmp_path)
+    return BarePath(tmp_path, ("chromium",))
 
 
 def assert_stops_with_one_line(result: subprocess.CompletedProcess) -> None:
@@ -70,7 +28,7 @@ def assert_stops_with_one_line(result: subprocess.CompletedProcess) -> None:
 def test_not_root_stops_with_one_line_and_installs_nothing(bare):
     bare.be(1000)
     bare.with_apt_get()
-    result = bare.run(str(SCRIPT))
+    result = bare.run(SCRIPT)
     assert_stops_with_one_line(result)
     assert result.stdout == ""
     assert bare.apt_calls() == []
@@ -78,7 +36,7 @@ def test_not_root_stops_with_one_line_and_installs_nothing(bare):
 
 def test_root_without_apt_stops_with_the_same_line(bare):
     bare.be(0)
-    result = bare.run(str(SCRIPT))
+    result = bare.run(SCRIPT)
     assert_stops_with_one_line(result)
     assert result.stdout == ""
 
@@ -86,7 +44,7 @@ def test_root_without_apt_stops_with_the_same_line(bare):
 def test_root_with_apt_installs_debians_chromium(bare):
     bare.be(0)
     bare.with_apt_get()
-    result = bare.run(str(SCRIPT))
+    result = bare.run(SCRIPT)
     assert result.returncode == 0, result.stderr
     # The package lists first (a fresh machine has none), then the package itself.
     update, install = bare.apt_calls()
@@ -98,7 +56,7 @@ def test_root_with_apt_installs_debians_chromium(bare):
 def test_a_failed_install_stops_with_the_line(bare):
     bare.be(0)
     bare.with_apt_get(installs=False)
-    result = bare.run(str(SCRIPT))
+    result = bare.run(SCRIPT)
     assert_stops_with_one_line(result)
     assert "installing Debian's package" in result.stdout
 
@@ -107,7 +65,7 @@ def test_chromium_on_the_path_is_enough(bare):
     bare.be(0)
     bare.with_apt_get()
     bare.stub("chromium", "exit 0")
-    result = bare.run(str(SCRIPT))
+    result = bare.run(SCRIPT)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
     assert bare.apt_calls() == []
 
