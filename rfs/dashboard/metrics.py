@@ -19,8 +19,12 @@ from candidates.models import (
     PIPELINE,
     Candidate,
     HelpRequest,
+    ResponseDay,
     StageChange,
     StageDay,
+    StayDay,
+    bucketed_percentiles_sql,
+    percentile_from_ranks,
     percentile_sql,
 )
 from mentors.models import Mentor, StateLead
@@ -29,6 +33,8 @@ from screening.models import Claim, ScreeningCall
 
 CANDIDATE = Candidate._meta.db_table
 STAGE_CHANGE = StageChange._meta.db_table
+STAY_DAY = StayDay._meta.db_table
+RESPONSE_DAY = ResponseDay._meta.db_table
 REQUEST = HelpRequest._meta.db_table
 CALL = ScreeningCall._meta.db_table
 CLAIM = Claim._meta.db_table
@@ -48,6 +54,9 @@ class Scope:
             "end": self.period.end,
             "tz": self.period.zone.key,
             "week_starts": self.period.week_starts,
+            "first_day": self.period.first_day,
+            "last_day": self.period.last_day,
+            "mondays": self.period.weeks,
             "now": self.now,
             **{f"f_{name}": value for name, value in self.filters.items()},
             **extra,
@@ -74,6 +83,24 @@ def week_of(column: str) -> str:
     The weeks' first instants (Monday midnight in the organisation's zone, daylight saving
     included) are passed in, so rows are only compared, never converted to local time."""
     return f"width_bucket({column}, %(week_starts)s::timestamptz[])"
+
+
+# The week (from 1) of a local day, from the Mondays passed in.
+WEEK_OF_DAY = "width_bucket(d.day, %(mondays)s::date[])"
+# The instants a week's rows fall between, within the period.
+WEEK_LO = "greatest(%(start)s, (%(week_starts)s::timestamptz[])[week])"
+WEEK_HI = "least(%(end)s, (%(week_starts)s::timestamptz[])[week + 1])"
+
+
+def _percentiles(sql: str, params: dict, fractions: list[float]) -> dict[str, list[float]]:
+    """Run bucketed_percentiles_sql: per group key, [total, percentile for each fraction]."""
+    found: dict[str, tuple[int, dict]] = {}
+    for key, total, rank, value in _rows(sql, params):
+        found.setdefault(key, (total, {}))[1][rank] = value
+    return {
+        key: [total, *(percentile_from_ranks(values, total, f) for f in fractions)]
+        for key, (total, values) in found.items()
+    }
 
 
 def _monday(scope: Scope, number: int) -> date:
@@ -145,8 +172,13 @@ _SECONDS_IN_STAGE = "date_part('epoch', sc.left_at - sc.at)"
 
 def _stays(scope: Scope) -> dict[str, tuple[int, float | None]]:
     """Per pipeline stage, of the stays begun in the period that have ended: how many, and
-    the median time spent in seconds. One pass over the period's rows, read from
-    stagechange_period_idx alone; each median sorts only its own stage's stays."""
+    the median time spent in seconds. Narrowed to some candidates, one pass over the
+    period's rows (stagechange_period_idx); else from the daily counts per bucket (StayDay)
+    and the rows of the buckets that hold the medians (stagechange_stay_bucket_idx)."""
+    return _stays_from_days(scope) if not scope.filters else _stays_from_rows(scope)
+
+
+def _stays_from_rows(scope: Scope) -> dict[str, tuple[int, float | None]]:
     columns = []
     for n, stage in enumerate(PIPELINE):
         only = f"FILTER (WHERE sc.to_stage = '{stage.value}')"  # a constant of the enum
@@ -165,6 +197,26 @@ def _stays(scope: Scope) -> dict[str, tuple[int, float | None]]:
         stage: (row[f"ended_{n}"], (row[f"median_{n}"] or [None])[0])
         for n, stage in enumerate(PIPELINE)
     }
+
+
+def _stays_from_days(scope: Scope) -> dict[str, tuple[int, float | None]]:
+    histogram = f"""
+        SELECT d.stage AS key, d.stage AS kind, %(start)s AS lo, %(end)s AS hi, d.bucket,
+               sum(d.stays) AS n
+        FROM {STAY_DAY} d
+        WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s AND d.stage = ANY(%(stages)s)
+        GROUP BY d.stage, d.bucket
+    """  # noqa: S608 - names are constants
+    value = f"""
+        SELECT {_SECONDS_IN_STAGE} AS value
+        FROM {STAGE_CHANGE} sc
+        WHERE sc.stay_bucket = h.bucket AND sc.at >= h.lo AND sc.at < h.hi
+              AND sc.left_at IS NOT NULL AND sc.to_stage = h.kind
+        ORDER BY 1 OFFSET h.k LIMIT 1
+    """  # noqa: S608 - names are constants
+    params = scope.params(stages=[stage.value for stage in PIPELINE])
+    found = _percentiles(bucketed_percentiles_sql(histogram, value, [0.5]), params, [0.5])
+    return {stage: tuple(found.get(stage.value, (0, None))) for stage in PIPELINE}
 
 
 def _moves_begun_in(scope: Scope) -> QuerySet:
@@ -315,7 +367,14 @@ def _opened_in_period(scope: Scope) -> str:
 
 def response_figures(scope: Scope) -> ResponseTimes:
     """Time to first response of the requests opened in the period: per kind, per week, and
-    per week for first contact (two queries: by kind, then by week)."""
+    per week for first contact (two queries: by kind, then by week; for every candidate,
+    counts, then percentiles, from the daily counts)."""
+    if not scope.filters:
+        return _response_figures_from_days(scope)
+    return _response_figures_from_rows(scope)
+
+
+def _response_figures_from_rows(scope: Scope) -> ResponseTimes:
     params = _response_params(scope)
     period = _opened_in_period(scope)
     by_kind = {
@@ -347,6 +406,111 @@ def response_figures(scope: Scope) -> ResponseTimes:
         if row["fc_opened"]:
             first_contact[monday] = _stats(row, "fc_")
     return ResponseTimes(total, by_week, by_kind, first_contact)
+
+
+# The requests whose figures depend on the time: unanswered (decided once past due) or
+# unresolved (overdue); request_live_opened_idx holds them. ResponseDay holds the answered.
+_LIVE = "(r.first_response_at IS NULL OR NOT (r.status = 'resolved'))"
+
+
+def _response_counts(scope: Scope) -> list[dict]:
+    """Per kind and week: the answered requests (and how many in time) from the daily
+    counts, and the figures of the live requests from their rows."""
+    sql = f"""
+        WITH answered AS (
+            SELECT d.kind, {WEEK_OF_DAY} AS week,
+                   sum(d.answered) AS answered, sum(d.within_due) AS within_due
+            FROM {RESPONSE_DAY} d
+            WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s
+            GROUP BY 1, 2
+        ),
+        live AS (
+            SELECT r.kind, {week_of("r.opened_at")} AS week,
+                   count(*) FILTER (WHERE r.first_response_at IS NULL) AS unanswered,
+                   count(*) FILTER (WHERE r.first_response_at IS NULL AND {_DECIDED}) AS decided,
+                   count(*) FILTER (WHERE {_OVERDUE}) AS overdue
+            FROM {REQUEST} r
+            WHERE r.opened_at >= %(start)s AND r.opened_at < %(end)s AND {_LIVE}
+            GROUP BY 1, 2
+        )
+        SELECT kind, week, coalesce(a.answered, 0) AS answered,
+               coalesce(a.within_due, 0) AS within_due,
+               coalesce(l.unanswered, 0) AS unanswered, coalesce(l.decided, 0) AS decided,
+               coalesce(l.overdue, 0) AS overdue
+        FROM answered a FULL JOIN live l USING (kind, week)
+    """  # noqa: S608 - names are constants; values are parameters
+    return _dicts(sql, _response_params(scope))
+
+
+def _response_percentiles(scope: Scope) -> dict[str, list[float]]:
+    """Median and 90th percentile hours per kind ("k:<kind>"), per week ("w:<week>") and
+    per week of first contact ("f:<week>"), from the daily counts per bucket."""
+    days = f"""
+        SELECT d.*, {WEEK_OF_DAY} AS week FROM {RESPONSE_DAY} d
+        WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s
+    """  # noqa: S608 - names are constants
+    histogram = f"""
+        SELECT 'k:' || kind AS key, kind, %(start)s AS lo, %(end)s AS hi, bucket,
+               sum(answered) AS n
+        FROM ({days}) d GROUP BY kind, bucket
+        UNION ALL
+        SELECT 'w:' || week, NULL, {WEEK_LO}, {WEEK_HI}, bucket, sum(answered)
+        FROM ({days}) d GROUP BY week, bucket
+        UNION ALL
+        SELECT 'f:' || week, kind, {WEEK_LO}, {WEEK_HI}, bucket, sum(answered)
+        FROM ({days}) d WHERE kind = %(first_contact)s GROUP BY kind, week, bucket
+    """  # noqa: S608 - names are constants
+    value = f"""
+        SELECT {_HOURS} AS value
+        FROM {REQUEST} r
+        WHERE r.response_bucket = h.bucket AND r.opened_at >= h.lo AND r.opened_at < h.hi
+              AND (h.kind IS NULL OR r.kind = h.kind)
+        ORDER BY 1 OFFSET h.k LIMIT 1
+    """  # noqa: S608 - names are constants
+    fractions = [0.5, 0.9]
+    sql = bucketed_percentiles_sql(histogram, value, fractions)
+    return _percentiles(sql, _response_params(scope), fractions)
+
+
+def _response_figures_from_days(scope: Scope) -> ResponseTimes:
+    """response_figures for every candidate: the same figures, from ResponseDay."""
+    by_kind, by_week, first_contact = {}, {}, {}
+    for row in _response_counts(scope):
+        add = [
+            row["answered"] + row["unanswered"],
+            row["answered"],
+            row["within_due"],
+            row["answered"] + row["decided"],
+            row["overdue"],
+        ]
+        groups = [(by_kind, row["kind"]), (by_week, row["week"])]
+        if row["kind"] == request_kinds.FIRST_CONTACT:
+            groups.append((first_contact, row["week"]))
+        for into, key in groups:
+            into[key] = [a + b for a, b in zip(into.get(key, [0] * 5), add, strict=True)]
+    hours = _response_percentiles(scope)
+
+    def stats(counts: list[int], key: str) -> ResponseStats:
+        opened, answered, within_due, decided, overdue = counts
+        median, p90 = hours.get(key, [0, None, None])[1:]
+        return ResponseStats(opened, answered, median, p90, within_due, decided, overdue)
+
+    kinds = {kind: stats(c, f"k:{kind}") for kind, c in by_kind.items() if c[0]}
+    total = ResponseStats(
+        opened=sum(k.opened for k in kinds.values()),
+        answered=sum(k.answered for k in kinds.values()),
+        median_hours=None,
+        p90_hours=None,
+        within_due=sum(k.within_due for k in kinds.values()),
+        decided=sum(k.decided for k in kinds.values()),
+        overdue=sum(k.overdue for k in kinds.values()),
+    )
+    return ResponseTimes(
+        total,
+        {_monday(scope, w): stats(c, f"w:{w}") for w, c in by_week.items() if c[0]},
+        kinds,
+        {_monday(scope, w): stats(c, f"f:{w}") for w, c in first_contact.items() if c[0]},
+    )
 
 
 def _stats(row: dict, prefix: str = "") -> ResponseStats:
