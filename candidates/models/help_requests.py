@@ -104,8 +104,8 @@ def bucketed_percentiles_sql(histogram: str, value: str, fractions: list[float])
     value) that `percentile_from_ranks` interpolates between, per group `key`.
 
     `histogram` selects (key, kind, lo, hi, bucket, n): per group and bucket, how many
-    values. `value` selects the values of group `h` in bucket `h.bucket`, ordered, from
-    offset `h.k`: only the one or two buckets that hold each wanted rank are read."""
+    values. `value` selects the values of group `h` in bucket `h.bucket`, ordered, the
+    `h.count` of them from offset `h.k`: only the buckets that hold a wanted rank are read."""
     literal = ", ".join(repr(float(fraction)) for fraction in fractions)
     return f"""
         WITH histogram AS ({histogram}),
@@ -122,13 +122,19 @@ def bucketed_percentiles_sql(histogram: str, value: str, fractions: list[float])
             CROSS JOIN LATERAL (VALUES (floor(p.fraction * (g.total - 1)::float8)::bigint),
                                        (ceil(p.fraction * (g.total - 1)::float8)::bigint)) r(rank)
         ),
+        -- Per bucket holding wanted ranks, the values from the first to the last of them.
         located AS (
-            SELECT c.*, r.rank, r.rank - c.before AS k
+            SELECT c.key, c.kind, c.lo, c.hi, c.bucket, c.before, c.total,
+                   min(r.rank) - c.before AS k, max(r.rank) - min(r.rank) + 1 AS count
             FROM ranks r JOIN counted c
                  ON c.key = r.key AND r.rank >= c.before AND r.rank < c.before + c.n
+            GROUP BY c.key, c.kind, c.lo, c.hi, c.bucket, c.before, c.total
         )
-        SELECT h.key, h.total::bigint, h.rank, v.value
-        FROM located h CROSS JOIN LATERAL ({value}) v
+        SELECT h.key, h.total::bigint, h.before + h.k + v.number - 1, v.value
+        FROM located h
+        CROSS JOIN LATERAL (
+            SELECT value, row_number() OVER (ORDER BY value) AS number FROM ({value}) v
+        ) v
     """  # noqa: S608 - the caller's SQL and our own numbers
 
 

@@ -250,7 +250,7 @@ class Candidate(models.Model):
 
 # Durations are counted in buckets a sixteenth of a natural log wide (about 6% apart), so a
 # period's exact percentile is found from daily counts per bucket and the few rows of one
-# bucket (rfs.dashboard.metrics), not by sorting every row of the period.
+# bucket (bucketed_percentiles_sql), not by sorting every row of the period.
 BUCKETS_PER_E = 16
 
 

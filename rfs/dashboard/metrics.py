@@ -212,7 +212,7 @@ def _stays_from_days(scope: Scope) -> dict[str, tuple[int, float | None]]:
         FROM {STAGE_CHANGE} sc
         WHERE sc.stay_bucket = h.bucket AND sc.at >= h.lo AND sc.at < h.hi
               AND sc.left_at IS NOT NULL AND sc.to_stage = h.kind
-        ORDER BY 1 OFFSET h.k LIMIT 1
+        ORDER BY 1 OFFSET h.k LIMIT h.count
     """  # noqa: S608 - names are constants
     params = scope.params(stages=[stage.value for stage in PIPELINE])
     found = _percentiles(bucketed_percentiles_sql(histogram, value, [0.5]), params, [0.5])
@@ -445,27 +445,28 @@ def _response_counts(scope: Scope) -> list[dict]:
 def _response_percentiles(scope: Scope) -> dict[str, list[float]]:
     """Median and 90th percentile hours per kind ("k:<kind>"), per week ("w:<week>") and
     per week of first contact ("f:<week>"), from the daily counts per bucket."""
-    days = f"""
-        SELECT d.*, {WEEK_OF_DAY} AS week FROM {RESPONSE_DAY} d
-        WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s
-    """  # noqa: S608 - names are constants
     histogram = f"""
-        SELECT 'k:' || kind AS key, kind, %(start)s AS lo, %(end)s AS hi, bucket,
-               sum(answered) AS n
-        FROM ({days}) d GROUP BY kind, bucket
+        WITH days AS (
+            SELECT d.kind, {WEEK_OF_DAY} AS week, d.bucket, sum(d.answered) AS n
+            FROM {RESPONSE_DAY} d
+            WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s
+            GROUP BY 1, 2, 3
+        )
+        SELECT 'k:' || kind AS key, kind, %(start)s AS lo, %(end)s AS hi, bucket, sum(n) AS n
+        FROM days GROUP BY kind, bucket
         UNION ALL
-        SELECT 'w:' || week, NULL, {WEEK_LO}, {WEEK_HI}, bucket, sum(answered)
-        FROM ({days}) d GROUP BY week, bucket
+        SELECT 'w:' || week, NULL, {WEEK_LO}, {WEEK_HI}, bucket, sum(n)
+        FROM days GROUP BY week, bucket
         UNION ALL
-        SELECT 'f:' || week, kind, {WEEK_LO}, {WEEK_HI}, bucket, sum(answered)
-        FROM ({days}) d WHERE kind = %(first_contact)s GROUP BY kind, week, bucket
+        SELECT 'f:' || week, kind, {WEEK_LO}, {WEEK_HI}, bucket, n
+        FROM days WHERE kind = %(first_contact)s
     """  # noqa: S608 - names are constants
     value = f"""
         SELECT {_HOURS} AS value
         FROM {REQUEST} r
         WHERE r.response_bucket = h.bucket AND r.opened_at >= h.lo AND r.opened_at < h.hi
               AND (h.kind IS NULL OR r.kind = h.kind)
-        ORDER BY 1 OFFSET h.k LIMIT 1
+        ORDER BY 1 OFFSET h.k LIMIT h.count
     """  # noqa: S608 - names are constants
     fractions = [0.5, 0.9]
     sql = bucketed_percentiles_sql(histogram, value, fractions)
