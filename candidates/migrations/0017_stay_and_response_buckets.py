@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 # The daily counts of the history and the requests already written, and the trigger that
-# keeps the requests' counts from now on (candidates.services.response_days and .pipeline
+# keeps the requests' counts from now on (candidates.services.daily_counts and .pipeline
 # as of this migration, frozen here: `manage.py check_rollups` compares them).
 STAYS = """
     INSERT INTO candidates_stayday (day, stage, bucket, stays)

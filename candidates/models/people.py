@@ -401,6 +401,23 @@ class StageDay(models.Model):
         return f"{self.day} {self.stage} (since {self.since}): {self.entered}, {self.advanced}"
 
 
+class SignupDay(models.Model):
+    """Daily counts of the candidates by state, kept by a database trigger on Candidate in
+    the same transaction as every write to it (intake, edits, merges, bulk loads): on the
+    local `day` of their signup (the organisation's zone), how many in `state`.
+    `check_rollups` recounts them."""
+
+    day = models.DateField()
+    state = models.CharField(max_length=2, choices=STATE_CHOICES)
+    signups = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "state"], name="signupday_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.state}: {self.signups}"
+
+
 class StayDay(models.Model):
     """Daily counts of the ended stays, kept with StageDay in the same statements: on local
     `day` (the organisation's zone) the stays in `stage` begun that day that have ended,

@@ -20,6 +20,7 @@ from candidates.models import (
     Candidate,
     HelpRequest,
     ResponseDay,
+    SignupDay,
     StageChange,
     StageDay,
     StayDay,
@@ -34,6 +35,7 @@ from screening.models import Claim, ScreeningCall
 CANDIDATE = Candidate._meta.db_table
 STAGE_CHANGE = StageChange._meta.db_table
 STAY_DAY = StayDay._meta.db_table
+SIGNUP_DAY = SignupDay._meta.db_table
 RESPONSE_DAY = ResponseDay._meta.db_table
 REQUEST = HelpRequest._meta.db_table
 CALL = ScreeningCall._meta.db_table
@@ -249,8 +251,22 @@ def weeks(period: Period) -> list[Week]:
     ]
 
 
+def _by_state_only(scope: Scope) -> bool:
+    """No filter but the state: the daily signups per state (SignupDay) hold the figure."""
+    return set(scope.filters) <= {"state"}
+
+
 def signups_per_week(scope: Scope) -> dict[date, int]:
     """New candidates per week (by signup time); weeks without any are absent."""
+    if _by_state_only(scope):
+        state = " AND d.state = %(f_state)s" if scope.filters else ""
+        sql = f"""
+            SELECT {WEEK_OF_DAY}, sum(d.signups)
+            FROM {SIGNUP_DAY} d
+            WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s {state}
+            GROUP BY 1 HAVING sum(d.signups) > 0
+        """  # noqa: S608 - names are constants; values are parameters
+        return {_monday(scope, week): n for week, n in _rows(sql, scope.params())}
     sql = f"""
         SELECT {week_of("c.created_at")}, count(*)
         FROM {CANDIDATE} c
@@ -540,14 +556,22 @@ class StateFigures:
 def states(scope: Scope) -> dict[str, StateFigures]:
     """Per state: signups in the period (every filter but the state applies), the active lead
     operative, and the available mentors who know the state."""
+    signups = f"""
+        SELECT c.state, count(*) AS n
+        FROM {CANDIDATE} c
+        WHERE c.created_at >= %(start)s AND c.created_at < %(end)s
+              {scope.candidate_condition(exclude=["state"])}
+        GROUP BY c.state
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    if _by_state_only(scope):
+        signups = f"""
+            SELECT d.state, sum(d.signups) AS n
+            FROM {SIGNUP_DAY} d
+            WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s
+            GROUP BY d.state HAVING sum(d.signups) > 0
+        """  # noqa: S608 - names are constants
     sql = f"""
-        WITH signups AS (
-            SELECT c.state, count(*) AS n
-            FROM {CANDIDATE} c
-            WHERE c.created_at >= %(start)s AND c.created_at < %(end)s
-                  {scope.candidate_condition(exclude=["state"])}
-            GROUP BY c.state
-        ),
+        WITH signups AS ({signups}),
         leads AS (
             SELECT sl.state, min(m.name) AS name
             FROM {STATE_LEAD} sl JOIN {MENTOR} m ON m.id = sl.mentor_id

@@ -1,12 +1,12 @@
 """manage.py check_rollups [--fix]: recount the stay columns of the stage history and the
 daily counts (StageDay, StayDay) from the history itself, and the daily counts of answered
-requests (ResponseDay) from the requests, and report any difference."""
+requests (ResponseDay) and signups (SignupDay) from their rows, and report any difference."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from candidates.services.daily_counts import recount_daily_counts
 from candidates.services.pipeline import recount_history, recount_stays
-from candidates.services.response_days import recount_response_days
 
 
 class Command(BaseCommand):
@@ -24,17 +24,18 @@ class Command(BaseCommand):
         with transaction.atomic():
             found = recount_history(fix=fix)
             found["stays"] = recount_stays(fix=fix)
-            found["responses"] = recount_response_days(fix=fix)
+            found |= recount_daily_counts(fix=fix)
         if not any(found.values()):
             self.stdout.write(
                 "The stage history's stays and daily counts, and the daily counts of answered "
-                "requests, match a recount."
+                "requests and signups, match a recount."
             )
             return
         self.stdout.write(
             f"{found['rows']:,} history rows with stay columns that differ from a recount; "
             f"{found['days']:,} daily counts that differ; {found['stays']:,} daily counts of "
-            f"ended stays and {found['responses']:,} of answered requests that differ."
+            f"ended stays, {found['responses']:,} of answered requests and "
+            f"{found['signups']:,} of signups that differ."
         )
         if fix:
             self.stdout.write("Rewritten from the history.")

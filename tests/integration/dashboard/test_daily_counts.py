@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import F
+from django.db.models import Count, F
+from django.db.models.functions import TruncWeek
 
 from candidates import request_kinds
-from candidates.models import HelpRequest, ResponseDay, Stage, StayDay
+from candidates.models import Candidate, HelpRequest, ResponseDay, Stage, StayDay
+from candidates.services.daily_counts import recount_daily_counts
 from candidates.services.pipeline import move_stage, record_entry
-from candidates.services.response_days import recount_response_days
 from rfs.dashboard import metrics
 from rfs.dashboard.forms import Period
 from tests.factories.candidates import CandidateFactory
@@ -40,8 +41,11 @@ def organisation(seed: int) -> None:
     rng = random.Random(seed)
     start = datetime(2026, 3, 1, tzinfo=NY)
     for _ in range(40):
-        candidate = CandidateFactory(entry=False, stage=Stage.SIGNED_UP)
+        candidate = CandidateFactory(
+            entry=False, stage=Stage.SIGNED_UP, state=rng.choice(["TX", "OH", "VA"])
+        )
         when = start + timedelta(hours=rng.randrange(0, 24 * 58))
+        Candidate.objects.filter(pk=candidate.pk).update(created_at=when)
         record_entry(candidate=candidate, at=when)
         for stage in (Stage.SCREENING, Stage.SIGNED_UP, Stage.SCREENING, Stage.SCREENED):
             if rng.random() < 0.3:
@@ -95,8 +99,35 @@ def test_the_counts_follow_every_write_to_the_requests():
     rows.filter(kind="question").update(due_at=F("due_at") + timedelta(hours=30))
     rows.filter(kind="partner_intro").update(kind="question")
     rows.filter(pk__in=rows.values("pk")[:3]).delete()
-    assert recount_response_days() == 0
+    assert recount_daily_counts() == {"responses": 0, "signups": 0}
     assert_the_same_figures(scope(date(2026, 3, 1), date(2026, 4, 30)))
+
+
+@pytest.mark.django_db
+def test_signups_per_week_and_state_follow_every_write_to_the_candidates():
+    organisation(6)
+    candidates = Candidate.objects.order_by("pk")
+    first = candidates.first()
+    Candidate.objects.filter(pk=first.pk).update(
+        state="TX", created_at=datetime(2026, 3, 2, tzinfo=NY)
+    )
+    candidates.filter(pk__in=candidates.values("pk")[5:8]).update(state="OH")
+    candidates.last().delete()
+    assert recount_daily_counts() == {"responses": 0, "signups": 0}
+    period = scope(date(2026, 3, 2), date(2026, 3, 31))
+    rows = Candidate.objects.filter(
+        created_at__gte=period.period.start, created_at__lt=period.period.end
+    )
+    weekly = (
+        rows.annotate(week=TruncWeek("created_at", tzinfo=NY))
+        .values("week")
+        .annotate(n=Count("pk"))
+    )
+    assert metrics.signups_per_week(period) == {row["week"].date(): row["n"] for row in weekly}
+    per_state = dict(rows.values_list("state").annotate(n=Count("pk")))
+    assert {s: f.signups for s, f in metrics.states(period).items() if f.signups} == per_state
+    texas = metrics.Scope(period=period.period, filters={"state": "TX"}, now=NOW)
+    assert sum(metrics.signups_per_week(texas).values()) == per_state.get("TX", 0)
 
 
 @pytest.mark.django_db
@@ -128,7 +159,7 @@ def test_check_rollups_reports_tampered_bucket_counts_and_fixes_them():
     StayDay.objects.filter(pk=StayDay.objects.first().pk).update(stays=F("stays") + 2)
     with pytest.raises(CommandError):
         call_command("check_rollups", stdout=out)
-    assert "1 daily counts of ended stays and 1 of answered requests that differ" in (
+    assert "1 daily counts of ended stays, 1 of answered requests and 0 of signups" in (
         out.getvalue()
     )
     call_command("check_rollups", "--fix", stdout=out)
