@@ -186,6 +186,11 @@ class Candidate(models.Model):
             models.Index(fields=["stage", "created_at"], name="candidate_stage_created_idx"),
             models.Index(fields=["state", "created_at"], name="candidate_state_created_idx"),
             models.Index(fields=["office_level"], name="candidate_office_level_idx"),
+            # The dashboard narrowed to a state and an office level: the candidates' ids
+            # from the index alone, not from their scattered rows.
+            models.Index(
+                fields=["state", "office_level"], include=["id"], name="candidate_state_level_idx"
+            ),
             models.Index(fields=["election_year"], name="candidate_election_year_idx"),
             models.Index(fields=["source"], name="candidate_source_idx"),
             models.Index(fields=["owner", "stage"], name="candidate_owner_stage_idx"),
