@@ -62,6 +62,8 @@ def drop_trigger(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             "DROP TRIGGER IF EXISTS candidates_responseday_count ON candidates_helprequest;"
+            "DROP TRIGGER IF EXISTS candidates_responseday_count_update"
+            " ON candidates_helprequest;"
             "DROP FUNCTION IF EXISTS candidates_responseday_count()"
         )
 
