@@ -1,6 +1,7 @@
 """Help requests and their rules (overdue, answered, decided: written once, here), response
 targets, working hours and holidays."""
 
+import math
 import uuid
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from candidates import request_kinds
-from candidates.models.people import Candidate
+from candidates.models.people import Candidate, duration_bucket
 from candidates.models.pipeline import Need
 from rfs.accounts.models import Role
 
@@ -95,6 +96,56 @@ def percentile_sql(expression: str, fractions: list[float]) -> str:
     # Numbers we write ourselves, checked to be numbers: safe to put in the SQL.
     literal = ", ".join(repr(float(fraction)) for fraction in fractions)
     return f"percentile_cont(ARRAY[{literal}]) WITHIN GROUP (ORDER BY {expression})"
+
+
+def bucketed_percentiles_sql(histogram: str, value: str, fractions: list[float]) -> str:
+    """SQL for the same exact percentiles, found from counts per duration bucket
+    (duration_bucket) rather than by sorting every value: the rows (key, total, rank,
+    value) that `percentile_from_ranks` interpolates between, per group `key`.
+
+    `histogram` selects (key, kind, lo, hi, bucket, n): per group and bucket, how many
+    values. `value` selects the values of group `h` in bucket `h.bucket`, ordered, the
+    `h.count` of them from offset `h.k`: only the buckets that hold a wanted rank are read."""
+    literal = ", ".join(repr(float(fraction)) for fraction in fractions)
+    return f"""
+        WITH histogram AS ({histogram}),
+        counted AS (
+            SELECT h.*, sum(n) OVER (PARTITION BY key ORDER BY bucket) - n AS before,
+                   sum(n) OVER (PARTITION BY key) AS total
+            FROM histogram h WHERE n > 0
+        ),
+        -- The 0-based ranks percentile_cont interpolates between.
+        ranks AS (
+            SELECT DISTINCT g.key, r.rank
+            FROM (SELECT DISTINCT key, total FROM counted) g
+            CROSS JOIN unnest(ARRAY[{literal}]) AS p(fraction)
+            CROSS JOIN LATERAL (VALUES (floor(p.fraction * (g.total - 1)::float8)::bigint),
+                                       (ceil(p.fraction * (g.total - 1)::float8)::bigint)) r(rank)
+        ),
+        -- Per bucket holding wanted ranks, the values from the first to the last of them.
+        located AS (
+            SELECT c.key, c.kind, c.lo, c.hi, c.bucket, c.before, c.total,
+                   min(r.rank) - c.before AS k, max(r.rank) - min(r.rank) + 1 AS count
+            FROM ranks r JOIN counted c
+                 ON c.key = r.key AND r.rank >= c.before AND r.rank < c.before + c.n
+            GROUP BY c.key, c.kind, c.lo, c.hi, c.bucket, c.before, c.total
+        )
+        SELECT h.key, h.total::bigint, h.before + h.k + v.number - 1, v.value
+        FROM located h
+        CROSS JOIN LATERAL (
+            SELECT value, row_number() OVER (ORDER BY value) AS number FROM ({value}) v
+        ) v
+    """  # noqa: S608 - the caller's SQL and our own numbers
+
+
+def percentile_from_ranks(values: dict[int, float], total: int, fraction: float) -> float:
+    """percentile_cont's value for `fraction` of `total` sorted values, given the values at
+    the ranks it needs (bucketed_percentiles_sql): the same arithmetic, so the same float."""
+    position = fraction * (total - 1)
+    first, second = math.floor(position), math.ceil(position)
+    if first == second:
+        return values[first]
+    return values[first] + (position - first) * (values[second] - values[first])
 
 
 class Percentile(models.Aggregate):
@@ -233,6 +284,12 @@ class HelpRequest(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The bucket of the time to first response once answered (duration_bucket).
+    response_bucket = models.GeneratedField(
+        expression=duration_bucket("opened_at", "first_response_at"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
 
     objects = HelpRequestQuerySet.as_manager()
 
@@ -278,6 +335,27 @@ class HelpRequest(models.Model):
                 ],
                 name="request_opened_idx",
             ),
+            # The requests whose figures still depend on the time (unanswered or unresolved):
+            # ResponseDay holds the answered ones.
+            models.Index(
+                fields=["opened_at"],
+                include=[
+                    "kind",
+                    "first_response_at",
+                    "due_at",
+                    "resolved_at",
+                    "status",
+                    "answered_by_first_response",
+                ],
+                condition=Q(first_response_at__isnull=True) | ~Q(status="resolved"),
+                name="request_live_opened_idx",
+            ),
+            # A period's exact percentiles: the answered requests of one bucket.
+            models.Index(
+                fields=["response_bucket", "opened_at"],
+                include=["kind", "first_response_at"],
+                name="request_response_bucket_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -300,6 +378,28 @@ class HelpRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.RESOLVED
+
+
+class ResponseDay(models.Model):
+    """Daily counts of the answered requests, kept by a database trigger on HelpRequest in
+    the same transaction as every write to it, whoever writes (services, the admin, bulk
+    loads): on the local `day` they were opened (the organisation's zone), of `kind`, with
+    their time to first response in `bucket` (duration_bucket): how many were `answered`,
+    and how many of those by their due time. `check_rollups` recounts them."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=32)
+    bucket = models.IntegerField()
+    answered = models.IntegerField(default=0)
+    within_due = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "kind", "bucket"], name="responseday_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} bucket {self.bucket}: {self.answered}"
 
 
 class RequestMessage(models.Model):

@@ -15,11 +15,14 @@ from candidates.models import (
     Stage,
     StageChange,
     StageDay,
+    StayDay,
+    bucket_sql,
 )
 from candidates.services import destinations
 
 HISTORY = StageChange._meta.db_table
 DAYS = StageDay._meta.db_table
+STAY_DAYS = StayDay._meta.db_table
 # (stage, next stage) along the pipeline: constants from the Stage enum, not input.
 _ADVANCED = "(s.to_stage, s.next_stage) IN ({})".format(
     ", ".join(f"('{a.value}', '{b.value}')" for a, b in itertools.pairwise(PIPELINE))
@@ -151,6 +154,25 @@ def _counts(rows: str, sign: str) -> str:
     """  # noqa: S608 - names are constants
 
 
+def _stays(rows: str, sign: str) -> str:
+    """What the ended stays of `rows` add to (sign 1) or take from (-1) StayDay."""
+    return f"""
+        SELECT {_local_day("s.at")} AS day, s.to_stage AS stage,
+               {bucket_sql("date_part('epoch', s.left_at - s.at)")} AS bucket, {sign} AS stays
+        FROM {rows} s WHERE s.left_at IS NOT NULL
+    """  # noqa: S608 - names are constants
+
+
+_ADD_STAYS = f"""
+    INSERT INTO {STAY_DAYS} (day, stage, bucket, stays)
+    SELECT day, stage, bucket, sum(stays) FROM stays
+    GROUP BY day, stage, bucket
+    HAVING sum(stays) <> 0
+    ORDER BY day, stage, bucket
+    ON CONFLICT (day, stage, bucket) DO UPDATE SET stays = {STAY_DAYS}.stays + EXCLUDED.stays
+"""  # noqa: S608 - names are constants
+
+
 _ADD_COUNTS = f"""
     INSERT INTO {DAYS} (day, stage, since, entered, advanced)
     SELECT day, stage, since, sum(entered), sum(advanced) FROM counts
@@ -189,7 +211,9 @@ def restate_history(
             WHERE %(all_uncounted)s OR r.id = ANY(%(uncounted)s)
                   OR r.id IN (SELECT id FROM changed)
         ),
-        counts AS ({_counts("after", "1")} UNION ALL {_counts("before", "-1")})
+        counts AS ({_counts("after", "1")} UNION ALL {_counts("before", "-1")}),
+        stays AS ({_stays("after", "1")} UNION ALL {_stays("before", "-1")}),
+        stays_added AS ({_ADD_STAYS})
         {_ADD_COUNTS}
     """  # noqa: S608 - names are constants; values are parameters
     with connection.cursor() as cursor:
@@ -208,7 +232,7 @@ def restate_history(
 def recount_history(*, fix: bool = False) -> dict[str, int]:
     """Recompute every stay column and daily count from the history and compare them with
     what is stored: {"rows": history rows that differ, "days": daily counts that differ}.
-    With fix=True, rewrite both to the recomputed values."""
+    With fix=True, rewrite both (and the ended stays' counts) to the recomputed values."""
     params = {"every": True, "candidates": [], "zone": settings.RFS_TIME_ZONE}
     expected_days = f"""
         expected AS (
@@ -235,6 +259,30 @@ def recount_history(*, fix: bool = False) -> dict[str, int]:
     return {"rows": rows, "days": days}
 
 
+def recount_stays(*, fix: bool = False) -> int:
+    """Recount the daily counts of ended stays (StayDay) from the history's stay columns:
+    how many differ. With fix=True, rewrite them."""
+    params = {"zone": settings.RFS_TIME_ZONE}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH expected AS (
+                SELECT day, stage, bucket, sum(stays) AS stays
+                FROM ({_stays(HISTORY, "1")}) c
+                GROUP BY day, stage, bucket
+            )
+            SELECT count(*) FROM expected e
+            FULL JOIN (SELECT * FROM {STAY_DAYS} WHERE stays <> 0) d USING (day, stage, bucket)
+            WHERE e.stays IS DISTINCT FROM d.stays
+            """,  # noqa: S608 - names are constants
+            params,
+        )
+        (differ,) = cursor.fetchone()
+        if fix and differ:
+            _rewrite_stays(cursor, params)
+    return differ
+
+
 def _rewrite(cursor, params: dict) -> None:
     """Every row's stay columns and every daily count, from the history (set-based)."""
     cursor.execute(
@@ -253,3 +301,9 @@ def _rewrite(cursor, params: dict) -> None:
         f"WITH counts AS ({_counts(HISTORY, '1')}) {_ADD_COUNTS}",
         params,
     )
+    _rewrite_stays(cursor, params)
+
+
+def _rewrite_stays(cursor, params: dict) -> None:
+    cursor.execute(f"DELETE FROM {STAY_DAYS}")  # noqa: S608 - a constant name
+    cursor.execute(f"WITH stays AS ({_stays(HISTORY, '1')}) {_ADD_STAYS}", params)

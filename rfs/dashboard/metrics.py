@@ -19,8 +19,13 @@ from candidates.models import (
     PIPELINE,
     Candidate,
     HelpRequest,
+    ResponseDay,
+    SignupDay,
     StageChange,
     StageDay,
+    StayDay,
+    bucketed_percentiles_sql,
+    percentile_from_ranks,
     percentile_sql,
 )
 from mentors.models import Mentor, StateLead
@@ -29,6 +34,9 @@ from screening.models import Claim, ScreeningCall
 
 CANDIDATE = Candidate._meta.db_table
 STAGE_CHANGE = StageChange._meta.db_table
+STAY_DAY = StayDay._meta.db_table
+SIGNUP_DAY = SignupDay._meta.db_table
+RESPONSE_DAY = ResponseDay._meta.db_table
 REQUEST = HelpRequest._meta.db_table
 CALL = ScreeningCall._meta.db_table
 CLAIM = Claim._meta.db_table
@@ -48,6 +56,9 @@ class Scope:
             "end": self.period.end,
             "tz": self.period.zone.key,
             "week_starts": self.period.week_starts,
+            "first_day": self.period.first_day,
+            "last_day": self.period.last_day,
+            "mondays": self.period.weeks,
             "now": self.now,
             **{f"f_{name}": value for name, value in self.filters.items()},
             **extra,
@@ -74,6 +85,24 @@ def week_of(column: str) -> str:
     The weeks' first instants (Monday midnight in the organisation's zone, daylight saving
     included) are passed in, so rows are only compared, never converted to local time."""
     return f"width_bucket({column}, %(week_starts)s::timestamptz[])"
+
+
+# The week (from 1) of a local day, from the Mondays passed in.
+WEEK_OF_DAY = "width_bucket(d.day, %(mondays)s::date[])"
+# The instants a week's rows fall between, within the period.
+WEEK_LO = "greatest(%(start)s, (%(week_starts)s::timestamptz[])[week])"
+WEEK_HI = "least(%(end)s, (%(week_starts)s::timestamptz[])[week + 1])"
+
+
+def _percentiles(sql: str, params: dict, fractions: list[float]) -> dict[str, list[float]]:
+    """Run bucketed_percentiles_sql: per group key, [total, percentile for each fraction]."""
+    found: dict[str, tuple[int, dict]] = {}
+    for key, total, rank, value in _rows(sql, params):
+        found.setdefault(key, (total, {}))[1][rank] = value
+    return {
+        key: [total, *(percentile_from_ranks(values, total, f) for f in fractions)]
+        for key, (total, values) in found.items()
+    }
 
 
 def _monday(scope: Scope, number: int) -> date:
@@ -145,8 +174,13 @@ _SECONDS_IN_STAGE = "date_part('epoch', sc.left_at - sc.at)"
 
 def _stays(scope: Scope) -> dict[str, tuple[int, float | None]]:
     """Per pipeline stage, of the stays begun in the period that have ended: how many, and
-    the median time spent in seconds. One pass over the period's rows, read from
-    stagechange_period_idx alone; each median sorts only its own stage's stays."""
+    the median time spent in seconds. Narrowed to some candidates, one pass over the
+    period's rows (stagechange_period_idx); else from the daily counts per bucket (StayDay)
+    and the rows of the buckets that hold the medians (stagechange_stay_bucket_idx)."""
+    return _stays_from_days(scope) if not scope.filters else _stays_from_rows(scope)
+
+
+def _stays_from_rows(scope: Scope) -> dict[str, tuple[int, float | None]]:
     columns = []
     for n, stage in enumerate(PIPELINE):
         only = f"FILTER (WHERE sc.to_stage = '{stage.value}')"  # a constant of the enum
@@ -165,6 +199,26 @@ def _stays(scope: Scope) -> dict[str, tuple[int, float | None]]:
         stage: (row[f"ended_{n}"], (row[f"median_{n}"] or [None])[0])
         for n, stage in enumerate(PIPELINE)
     }
+
+
+def _stays_from_days(scope: Scope) -> dict[str, tuple[int, float | None]]:
+    histogram = f"""
+        SELECT d.stage AS key, d.stage AS kind, %(start)s AS lo, %(end)s AS hi, d.bucket,
+               sum(d.stays) AS n
+        FROM {STAY_DAY} d
+        WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s AND d.stage = ANY(%(stages)s)
+        GROUP BY d.stage, d.bucket
+    """  # noqa: S608 - names are constants
+    value = f"""
+        SELECT {_SECONDS_IN_STAGE} AS value
+        FROM {STAGE_CHANGE} sc
+        WHERE sc.stay_bucket = h.bucket AND sc.at >= h.lo AND sc.at < h.hi
+              AND sc.left_at IS NOT NULL AND sc.to_stage = h.kind
+        ORDER BY 1 OFFSET h.k LIMIT h.count
+    """  # noqa: S608 - names are constants
+    params = scope.params(stages=[stage.value for stage in PIPELINE])
+    found = _percentiles(bucketed_percentiles_sql(histogram, value, [0.5]), params, [0.5])
+    return {stage: tuple(found.get(stage.value, (0, None))) for stage in PIPELINE}
 
 
 def _moves_begun_in(scope: Scope) -> QuerySet:
@@ -197,8 +251,22 @@ def weeks(period: Period) -> list[Week]:
     ]
 
 
+def _by_state_only(scope: Scope) -> bool:
+    """No filter but the state: the daily signups per state (SignupDay) hold the figure."""
+    return set(scope.filters) <= {"state"}
+
+
 def signups_per_week(scope: Scope) -> dict[date, int]:
     """New candidates per week (by signup time); weeks without any are absent."""
+    if _by_state_only(scope):
+        state = " AND d.state = %(f_state)s" if scope.filters else ""
+        sql = f"""
+            SELECT {WEEK_OF_DAY}, sum(d.signups)
+            FROM {SIGNUP_DAY} d
+            WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s {state}
+            GROUP BY 1 HAVING sum(d.signups) > 0
+        """  # noqa: S608 - names are constants; values are parameters
+        return {_monday(scope, week): n for week, n in _rows(sql, scope.params())}
     sql = f"""
         SELECT {week_of("c.created_at")}, count(*)
         FROM {CANDIDATE} c
@@ -315,7 +383,14 @@ def _opened_in_period(scope: Scope) -> str:
 
 def response_figures(scope: Scope) -> ResponseTimes:
     """Time to first response of the requests opened in the period: per kind, per week, and
-    per week for first contact (two queries: by kind, then by week)."""
+    per week for first contact (two queries: by kind, then by week; for every candidate,
+    counts, then percentiles, from the daily counts)."""
+    if not scope.filters:
+        return _response_figures_from_days(scope)
+    return _response_figures_from_rows(scope)
+
+
+def _response_figures_from_rows(scope: Scope) -> ResponseTimes:
     params = _response_params(scope)
     period = _opened_in_period(scope)
     by_kind = {
@@ -349,6 +424,112 @@ def response_figures(scope: Scope) -> ResponseTimes:
     return ResponseTimes(total, by_week, by_kind, first_contact)
 
 
+# The requests whose figures depend on the time: unanswered (decided once past due) or
+# unresolved (overdue); request_live_opened_idx holds them. ResponseDay holds the answered.
+_LIVE = "(r.first_response_at IS NULL OR NOT (r.status = 'resolved'))"
+
+
+def _response_counts(scope: Scope) -> list[dict]:
+    """Per kind and week: the answered requests (and how many in time) from the daily
+    counts, and the figures of the live requests from their rows."""
+    sql = f"""
+        WITH answered AS (
+            SELECT d.kind, {WEEK_OF_DAY} AS week,
+                   sum(d.answered) AS answered, sum(d.within_due) AS within_due
+            FROM {RESPONSE_DAY} d
+            WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s
+            GROUP BY 1, 2
+        ),
+        live AS (
+            SELECT r.kind, {week_of("r.opened_at")} AS week,
+                   count(*) FILTER (WHERE r.first_response_at IS NULL) AS unanswered,
+                   count(*) FILTER (WHERE r.first_response_at IS NULL AND {_DECIDED}) AS decided,
+                   count(*) FILTER (WHERE {_OVERDUE}) AS overdue
+            FROM {REQUEST} r
+            WHERE r.opened_at >= %(start)s AND r.opened_at < %(end)s AND {_LIVE}
+            GROUP BY 1, 2
+        )
+        SELECT kind, week, coalesce(a.answered, 0) AS answered,
+               coalesce(a.within_due, 0) AS within_due,
+               coalesce(l.unanswered, 0) AS unanswered, coalesce(l.decided, 0) AS decided,
+               coalesce(l.overdue, 0) AS overdue
+        FROM answered a FULL JOIN live l USING (kind, week)
+    """  # noqa: S608 - names are constants; values are parameters
+    return _dicts(sql, _response_params(scope))
+
+
+def _response_percentiles(scope: Scope) -> dict[str, list[float]]:
+    """Median and 90th percentile hours per kind ("k:<kind>"), per week ("w:<week>") and
+    per week of first contact ("f:<week>"), from the daily counts per bucket."""
+    histogram = f"""
+        WITH days AS (
+            SELECT d.kind, {WEEK_OF_DAY} AS week, d.bucket, sum(d.answered) AS n
+            FROM {RESPONSE_DAY} d
+            WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s
+            GROUP BY 1, 2, 3
+        )
+        SELECT 'k:' || kind AS key, kind, %(start)s AS lo, %(end)s AS hi, bucket, sum(n) AS n
+        FROM days GROUP BY kind, bucket
+        UNION ALL
+        SELECT 'w:' || week, NULL, {WEEK_LO}, {WEEK_HI}, bucket, sum(n)
+        FROM days GROUP BY week, bucket
+        UNION ALL
+        SELECT 'f:' || week, kind, {WEEK_LO}, {WEEK_HI}, bucket, n
+        FROM days WHERE kind = %(first_contact)s
+    """  # noqa: S608 - names are constants
+    value = f"""
+        SELECT {_HOURS} AS value
+        FROM {REQUEST} r
+        WHERE r.response_bucket = h.bucket AND r.opened_at >= h.lo AND r.opened_at < h.hi
+              AND (h.kind IS NULL OR r.kind = h.kind)
+        ORDER BY 1 OFFSET h.k LIMIT h.count
+    """  # noqa: S608 - names are constants
+    fractions = [0.5, 0.9]
+    sql = bucketed_percentiles_sql(histogram, value, fractions)
+    return _percentiles(sql, _response_params(scope), fractions)
+
+
+def _response_figures_from_days(scope: Scope) -> ResponseTimes:
+    """response_figures for every candidate: the same figures, from ResponseDay."""
+    by_kind, by_week, first_contact = {}, {}, {}
+    for row in _response_counts(scope):
+        add = [
+            row["answered"] + row["unanswered"],
+            row["answered"],
+            row["within_due"],
+            row["answered"] + row["decided"],
+            row["overdue"],
+        ]
+        groups = [(by_kind, row["kind"]), (by_week, row["week"])]
+        if row["kind"] == request_kinds.FIRST_CONTACT:
+            groups.append((first_contact, row["week"]))
+        for into, key in groups:
+            into[key] = [a + b for a, b in zip(into.get(key, [0] * 5), add, strict=True)]
+    hours = _response_percentiles(scope)
+
+    def stats(counts: list[int], key: str) -> ResponseStats:
+        opened, answered, within_due, decided, overdue = counts
+        median, p90 = hours.get(key, [0, None, None])[1:]
+        return ResponseStats(opened, answered, median, p90, within_due, decided, overdue)
+
+    kinds = {kind: stats(c, f"k:{kind}") for kind, c in by_kind.items() if c[0]}
+    total = ResponseStats(
+        opened=sum(k.opened for k in kinds.values()),
+        answered=sum(k.answered for k in kinds.values()),
+        median_hours=None,
+        p90_hours=None,
+        within_due=sum(k.within_due for k in kinds.values()),
+        decided=sum(k.decided for k in kinds.values()),
+        overdue=sum(k.overdue for k in kinds.values()),
+    )
+    return ResponseTimes(
+        total,
+        {_monday(scope, w): stats(c, f"w:{w}") for w, c in by_week.items() if c[0]},
+        kinds,
+        {_monday(scope, w): stats(c, f"f:{w}") for w, c in first_contact.items() if c[0]},
+    )
+
+
 def _stats(row: dict, prefix: str = "") -> ResponseStats:
     hours = row[f"{prefix}hours"] or [None, None]
     return ResponseStats(
@@ -375,14 +556,22 @@ class StateFigures:
 def states(scope: Scope) -> dict[str, StateFigures]:
     """Per state: signups in the period (every filter but the state applies), the active lead
     operative, and the available mentors who know the state."""
+    signups = f"""
+        SELECT c.state, count(*) AS n
+        FROM {CANDIDATE} c
+        WHERE c.created_at >= %(start)s AND c.created_at < %(end)s
+              {scope.candidate_condition(exclude=["state"])}
+        GROUP BY c.state
+    """  # noqa: S608 - table and filter names are constants; values are parameters
+    if _by_state_only(scope):
+        signups = f"""
+            SELECT d.state, sum(d.signups) AS n
+            FROM {SIGNUP_DAY} d
+            WHERE d.day >= %(first_day)s AND d.day <= %(last_day)s
+            GROUP BY d.state HAVING sum(d.signups) > 0
+        """  # noqa: S608 - names are constants
     sql = f"""
-        WITH signups AS (
-            SELECT c.state, count(*) AS n
-            FROM {CANDIDATE} c
-            WHERE c.created_at >= %(start)s AND c.created_at < %(end)s
-                  {scope.candidate_condition(exclude=["state"])}
-            GROUP BY c.state
-        ),
+        WITH signups AS ({signups}),
         leads AS (
             SELECT sl.state, min(m.name) AS name
             FROM {STATE_LEAD} sl JOIN {MENTOR} m ON m.id = sl.mentor_id

@@ -1,10 +1,12 @@
 """manage.py check_rollups [--fix]: recount the stay columns of the stage history and the
-daily counts (StageDay) from the history itself, and report any difference."""
+daily counts (StageDay, StayDay) from the history itself, and the daily counts of answered
+requests (ResponseDay) and signups (SignupDay) from their rows, and report any difference."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from candidates.services.pipeline import recount_history
+from candidates.services.daily_counts import recount_daily_counts
+from candidates.services.pipeline import recount_history, recount_stays
 
 
 class Command(BaseCommand):
@@ -21,12 +23,19 @@ class Command(BaseCommand):
     def handle(self, *args, fix: bool = False, **options) -> None:
         with transaction.atomic():
             found = recount_history(fix=fix)
-        if not (found["rows"] or found["days"]):
-            self.stdout.write("The stage history's stays and daily counts match a recount.")
+            found["stays"] = recount_stays(fix=fix)
+            found |= recount_daily_counts(fix=fix)
+        if not any(found.values()):
+            self.stdout.write(
+                "The stage history's stays and daily counts, and the daily counts of answered "
+                "requests and signups, match a recount."
+            )
             return
         self.stdout.write(
             f"{found['rows']:,} history rows with stay columns that differ from a recount; "
-            f"{found['days']:,} daily counts that differ."
+            f"{found['days']:,} daily counts that differ; {found['stays']:,} daily counts of "
+            f"ended stays, {found['responses']:,} of answered requests and "
+            f"{found['signups']:,} of signups that differ."
         )
         if fix:
             self.stdout.write("Rewritten from the history.")
