@@ -130,11 +130,12 @@ def bucketed_percentiles_sql(histogram: str, value: str, fractions: list[float])
                  ON c.key = r.key AND r.rank >= c.before AND r.rank < c.before + c.n
             GROUP BY c.key, c.kind, c.lo, c.hi, c.bucket, c.before, c.total
         )
+        -- A bucket with fewer values than counted still names its key (rank NULL).
         SELECT h.key, h.total::bigint, h.before + h.k + v.number - 1, v.value
         FROM located h
-        CROSS JOIN LATERAL (
+        LEFT JOIN LATERAL (
             SELECT value, row_number() OVER (ORDER BY value) AS number FROM ({value}) v
-        ) v
+        ) v ON TRUE
     """  # noqa: S608 - the caller's SQL and our own numbers
 
 

@@ -5,6 +5,7 @@ candidate filters) and returns plain values. Weeks start on Monday at midnight i
 organisation's zone; durations are in seconds of elapsed time.
 """
 
+import logging
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from candidates.models import (
 from mentors.models import Mentor, StateLead
 from rfs.dashboard.forms import FILTER_FIELDS, Period
 from screening.models import Claim, ScreeningCall
+
+logger = logging.getLogger(__name__)
 
 CANDIDATE = Candidate._meta.db_table
 STAGE_CHANGE = StageChange._meta.db_table
@@ -94,15 +97,39 @@ WEEK_LO = "greatest(%(start)s, (%(week_starts)s::timestamptz[])[week])"
 WEEK_HI = "least(%(end)s, (%(week_starts)s::timestamptz[])[week + 1])"
 
 
+class CountsDisagree(Exception):
+    """The daily counts per bucket promise a row the table does not hold: they differ from
+    the rows they count (`manage.py check_rollups` says where; `--fix` rewrites them)."""
+
+
 def _percentiles(sql: str, params: dict, fractions: list[float]) -> dict[str, list[float]]:
     """Run bucketed_percentiles_sql: per group key, [total, percentile for each fraction]."""
     found: dict[str, tuple[int, dict]] = {}
     for key, total, rank, value in _rows(sql, params):
-        found.setdefault(key, (total, {}))[1][rank] = value
-    return {
-        key: [total, *(percentile_from_ranks(values, total, f) for f in fractions)]
-        for key, (total, values) in found.items()
-    }
+        ranks = found.setdefault(key, (total, {}))[1]
+        if rank is not None:
+            ranks[rank] = value
+    try:
+        return {
+            key: [total, *(percentile_from_ranks(values, total, f) for f in fractions)]
+            for key, (total, values) in found.items()
+        }
+    except KeyError as missing:
+        raise CountsDisagree from missing
+
+
+def _from_days_else_rows(what: str, from_days, from_rows, scope: "Scope"):
+    """The figures from the daily counts; should those differ from the rows, the same
+    figures from every row of the period (slower, still exact), and an error logged."""
+    try:
+        return from_days(scope)
+    except CountsDisagree:
+        logger.error(
+            "The daily counts of %s differ from the rows: the dashboard reads the rows until "
+            "`manage.py check_rollups --fix` rewrites them",
+            what,
+        )
+        return from_rows(scope)
 
 
 def _monday(scope: Scope, number: int) -> date:
@@ -177,7 +204,9 @@ def _stays(scope: Scope) -> dict[str, tuple[int, float | None]]:
     the median time spent in seconds. Narrowed to some candidates, one pass over the
     period's rows (stagechange_period_idx); else from the daily counts per bucket (StayDay)
     and the rows of the buckets that hold the medians (stagechange_stay_bucket_idx)."""
-    return _stays_from_days(scope) if not scope.filters else _stays_from_rows(scope)
+    if scope.filters:
+        return _stays_from_rows(scope)
+    return _from_days_else_rows("ended stays", _stays_from_days, _stays_from_rows, scope)
 
 
 def _stays_from_rows(scope: Scope) -> dict[str, tuple[int, float | None]]:
@@ -385,9 +414,11 @@ def response_figures(scope: Scope) -> ResponseTimes:
     """Time to first response of the requests opened in the period: per kind, per week, and
     per week for first contact (two queries: by kind, then by week; for every candidate,
     counts, then percentiles, from the daily counts)."""
-    if not scope.filters:
-        return _response_figures_from_days(scope)
-    return _response_figures_from_rows(scope)
+    if scope.filters:
+        return _response_figures_from_rows(scope)
+    return _from_days_else_rows(
+        "answered requests", _response_figures_from_days, _response_figures_from_rows, scope
+    )
 
 
 def _response_figures_from_rows(scope: Scope) -> ResponseTimes:
