@@ -57,9 +57,13 @@ def normalise_email(value: str) -> str:
 
 def normalise_phone(value: PhoneNumber | str | None) -> str | None:
     """E.164 text of a valid number (US numbers may be written nationally), else None."""
-    if not value:
+    # A PhoneNumber's truth is its formatted text, a check as dear as is_valid(): not asked.
+    if isinstance(value, PhoneNumber):
+        number = value
+    elif value:
+        number = to_python(str(value), region="US")
+    else:
         return None
-    number = value if isinstance(value, PhoneNumber) else to_python(str(value), region="US")
     if not isinstance(number, PhoneNumber) or not number.is_valid():
         return None
     return number.as_e164

@@ -4,9 +4,10 @@ timeout; the calls after it, for a few seconds, do without at once, so a request
 waits on Redis more than once."""
 
 import logging
+import secrets
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from celery import current_app
 from django.core.cache import cache
@@ -48,3 +49,35 @@ def ring(doorbell: str, task_name: str, *, seconds: int = 60) -> None:
         current_app.send_task(task_name)
     except Exception as exc:  # the broker's outage must not fail the caller
         logger.warning("could not wake a worker, the sweep will: %s", type(exc).__name__)
+
+
+class KeptSettings(Generic[T]):
+    """Settings read from the database that change rarely and are read by every request of
+    some kind: each process keeps what it read, under a version kept in Redis, so a use costs
+    one short GET (no value to unpickle). forget() drops the version: every process reads the
+    database again at its next use. With Redis down, the database answers every use."""
+
+    def __init__(self, key: str, read: Callable[[], T], *, seconds: int) -> None:
+        self.key, self.read, self.seconds = key, read, seconds
+        # (version, value), replaced in one assignment, so threads never see half of it.
+        self._kept: tuple[str, T] | None = None
+
+    def get(self) -> T:
+        version = guarded(self.key, lambda: cache.get(self.key), fallback=None)
+        kept = self._kept
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]
+        value = self.read()
+        if version is None:
+            version = secrets.token_hex(8)
+            # Another process set one first: keep nothing now, its version is read next time.
+            if not guarded(
+                self.key, lambda: cache.add(self.key, version, self.seconds), fallback=False
+            ):
+                return value
+        self._kept = (version, value)
+        return value
+
+    def forget(self) -> None:
+        # Redis down: no process can be using a version, so there is nothing to drop.
+        guarded(self.key, lambda: cache.delete(self.key), fallback=None)

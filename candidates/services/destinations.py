@@ -11,13 +11,12 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import Candidate, Destination, DestinationEvent, Note
 from rfs import redis_guard
-from rfs.redis_guard import guarded
+from rfs.redis_guard import KeptSettings
 from rfs.signatures import signature
 
 logger = logging.getLogger(__name__)
@@ -39,9 +38,7 @@ BATCH = 50
 
 
 def _forget_subscriptions() -> None:
-    transaction.on_commit(
-        lambda: guarded("destinations", lambda: cache.delete(SUBSCRIPTIONS_KEY), fallback=None)
-    )
+    transaction.on_commit(_subscriptions.forget)
 
 
 @transaction.atomic
@@ -63,26 +60,17 @@ def update_destination(*, destination: Destination, **fields) -> Destination:
     return destination
 
 
-def _subscriptions() -> dict[str, list[int]]:
-    """Event -> ids of the active destinations that want it; cached, as most changes (every
-    signup, every stage move) ask and most organisations have few destinations."""
+def _read_subscriptions() -> dict[str, list[int]]:
+    wanted: dict[str, list[int]] = {}
+    for pk, events in Destination.objects.filter(active=True).values_list("pk", "events"):
+        for event in events:
+            wanted.setdefault(event, []).append(pk)
+    return wanted
 
-    def read() -> dict[str, list[int]]:
-        wanted: dict[str, list[int]] = {}
-        for pk, events in Destination.objects.filter(active=True).values_list("pk", "events"):
-            for event in events:
-                wanted.setdefault(event, []).append(pk)
-        return wanted
 
-    value = guarded("destinations", lambda: cache.get(SUBSCRIPTIONS_KEY), fallback=None)
-    if value is None:
-        value = read()
-        guarded(
-            "destinations",
-            lambda: cache.set(SUBSCRIPTIONS_KEY, value, CACHED_FOR),
-            fallback=None,
-        )
-    return value
+# Event -> ids of the active destinations that want it; kept in each process, as most changes
+# (every signup, every stage move) ask and most organisations have few destinations.
+_subscriptions = KeptSettings(SUBSCRIPTIONS_KEY, _read_subscriptions, seconds=CACHED_FOR)
 
 
 # --- Recording events ---------------------------------------------------------------------
@@ -109,7 +97,7 @@ def record(
 ) -> int:
     """Record `event` about each candidate for every destination that wants it, in the
     caller's transaction (one INSERT), and wake a worker after commit. Returns how many."""
-    wanted = _subscriptions().get(event, [])
+    wanted = _subscriptions.get().get(event, [])
     if not wanted or not candidates:
         return 0
     rows = [

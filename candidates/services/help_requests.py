@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +28,7 @@ from candidates.services.business_hours import (
 )
 from rfs.accounts.models import Role
 from rfs.notify import services as outbox
-from rfs.redis_guard import guarded
+from rfs.redis_guard import KeptSettings
 
 # The same words posted again this soon are a double submit (a double click, a reload that
 # posts again): they are answered with what the first post made, and nobody is emailed twice.
@@ -44,38 +43,17 @@ class RequestRefused(Exception):
 
 
 # The working hours, holidays and response targets change a few times a year and are read
-# for every request opened: they are kept in the cache (Redis), dropped when staff change
-# them, and read from the database whenever the cache cannot answer.
-SCHEDULE_KEY = "help-requests:schedule"
-TARGETS_KEY = "help-requests:targets"
+# for every request opened: each process keeps them (redis_guard.KeptSettings), reads them
+# again when staff change them, and reads the database whenever Redis cannot answer.
+SETTINGS_KEY = "help-requests:settings"
 CACHED_FOR = 24 * 60 * 60
-
-
-def _cached(key: str, read):
-    # Redis down: the database answers.
-    value = guarded("cached response settings", lambda: cache.get(key), fallback=None)
-    if value is None:
-        value = read()
-        guarded(
-            "cached response settings", lambda: cache.set(key, value, CACHED_FOR), fallback=None
-        )
-    return value
 
 
 def _forget_settings() -> None:
     """After staff change hours, holidays or targets: the next request reads them anew. Now,
-    and again at commit, in case another request cached the old ones in between."""
-
-    def forget() -> None:
-        # Redis down: it keeps nothing to forget.
-        guarded(
-            "cached response settings",
-            lambda: cache.delete_many([SCHEDULE_KEY, TARGETS_KEY]),
-            fallback=None,
-        )
-
-    forget()
-    transaction.on_commit(forget)
+    and again at commit, in case another request kept the old ones in between."""
+    _settings.forget()
+    transaction.on_commit(_settings.forget)
 
 
 def _read_schedule() -> Schedule:
@@ -86,17 +64,25 @@ def _read_schedule() -> Schedule:
 
 def load_schedule() -> Schedule:
     """The organisation's schedule from the WorkingHours and Holiday rows."""
-    return _cached(SCHEDULE_KEY, _read_schedule)
+    return _settings.get()[0]
 
 
 def _read_targets() -> dict[tuple[str, str], tuple[int, str]]:
     return {(row.kind, row.team): (row.amount, row.clock) for row in ResponseTarget.objects.all()}
 
 
+_settings = KeptSettings(
+    SETTINGS_KEY, lambda: (_read_schedule(), _read_targets()), seconds=CACHED_FOR
+)
+
+
 def response_target(kind: str, *, team: str = "") -> tuple[int, str]:
     """(amount, clock) the organisation gives itself to answer this kind for this team: the
     team's own target, else the kind's target set by staff, else the kind's default."""
-    targets = _cached(TARGETS_KEY, _read_targets)
+    return _target(_settings.get()[1], kind, team)
+
+
+def _target(targets: dict, kind: str, team: str) -> tuple[int, str]:
     if (kind, team) in targets:
         return targets[(kind, team)]
     if (kind, "") in targets:
@@ -110,12 +96,13 @@ def due_time(
 ) -> datetime:
     """When a request of this kind (for this team) opened at `opened_at` is due: business
     hours and days count the organisation's working hours and holidays, calendar days do not."""
-    amount, clock = response_target(kind, team=team)
+    kept_schedule, targets = _settings.get()
+    amount, clock = _target(targets, kind, team)
     if clock == Clock.CALENDAR_DAYS:
         return opened_at + timedelta(days=amount)
     if clock == Clock.BUSINESS_DAYS:
-        return add_business_days(opened_at, amount, schedule or load_schedule())
-    return add_business_time(opened_at, timedelta(hours=amount), schedule or load_schedule())
+        return add_business_days(opened_at, amount, schedule or kept_schedule)
+    return add_business_time(opened_at, timedelta(hours=amount), schedule or kept_schedule)
 
 
 @transaction.atomic

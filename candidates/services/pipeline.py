@@ -83,20 +83,40 @@ def record_entry(
 
 
 def record_entries(*, candidates: list[Candidate], at, reason: str, by=None) -> None:
-    """record_entry for many new candidates at once: one INSERT, and one for the counts."""
-    with transaction.atomic(savepoint=False):
-        changes = StageChange.objects.bulk_create(
-            StageChange(
-                candidate=candidate,
-                from_stage="",
-                to_stage=candidate.stage,
-                by=by,
-                at=at,
-                reason=reason,
-            )
-            for candidate in candidates
+    """record_entry for many new candidates at once, in one statement: their first history
+    rows and what those add to the daily counts. A new person's only row has no stay before
+    or after it, so its stay columns stay empty and it counts one entry, since never."""
+    if not candidates:
+        return
+    sql = f"""
+        WITH entries AS (
+            INSERT INTO {HISTORY} (candidate_id, from_stage, to_stage, by_id, at, reason,
+                left_at, next_stage, previous_entry_at, previous_advance_at)
+            SELECT c.id, '', c.stage, %(by)s, %(at)s, %(reason)s, NULL, '', NULL, NULL
+            FROM unnest(%(candidates)s::bigint[], %(stages)s::varchar[]) WITH ORDINALITY
+                 AS c(id, stage, n)
+            ORDER BY c.n
+            RETURNING at, to_stage
+        ),
+        counts AS (
+            SELECT {_local_day("s.at")} AS day, s.to_stage AS stage, NULL::date AS since,
+                   1 AS entered, 0 AS advanced
+            FROM entries s
         )
-        restate_history(candidate_ids=[c.pk for c in candidates], uncounted=[c.pk for c in changes])
+        {_ADD_COUNTS}
+    """  # noqa: S608 - names are constants; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "candidates": [c.pk for c in candidates],
+                "stages": [c.stage for c in candidates],
+                "by": by.pk if by else None,
+                "at": at,
+                "reason": reason[:500],
+                "zone": settings.RFS_TIME_ZONE,
+            },
+        )
 
 
 # --- The stay columns and the daily counts --------------------------------------------

@@ -9,6 +9,7 @@ Message-ID, so the receiving side sees a retry of one message, not a new one.
 
 import logging
 import random
+import secrets
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,8 +19,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from rfs.notify import suppressions
@@ -54,20 +54,31 @@ def message_id(row: Notification) -> str:
 
 def claim(*, now: datetime, ids: list[int] | None = None) -> list[Notification]:
     """Claim up to BATCH pending rows that are due (of `ids`, if given) for this worker:
-    rows another worker is claiming at this moment are skipped, never shared."""
-    due = Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
-    if ids is not None:
-        due = due.filter(pk__in=ids)
-    with transaction.atomic():
-        claimed = list(
-            due.order_by("next_attempt_at")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:BATCH]
+    rows another worker is claiming at this moment are skipped, never shared. One statement:
+    the claim and the claimed rows in one round trip."""
+    table = Notification._meta.db_table
+    only = "AND id = ANY(%(ids)s)" if ids is not None else ""
+    claimed = Notification.objects.raw(
+        f"""
+        UPDATE {table} SET status = %(sending)s, claimed_at = %(now)s, attempts = attempts + 1
+        WHERE id IN (
+            SELECT id FROM {table}
+            WHERE status = %(pending)s AND next_attempt_at <= %(now)s {only}
+            ORDER BY next_attempt_at
+            LIMIT %(batch)s
+            FOR UPDATE SKIP LOCKED
         )
-        Notification.objects.filter(pk__in=claimed).update(
-            status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-    return list(Notification.objects.filter(pk__in=claimed).order_by("pk"))
+        RETURNING *
+        """,  # noqa: S608 - our own table; values are parameters
+        {
+            "sending": Notification.Status.SENDING,
+            "pending": Notification.Status.PENDING,
+            "now": now,
+            "ids": ids,
+            "batch": BATCH,
+        },
+    )
+    return sorted(claimed, key=lambda row: row.pk)
 
 
 def send(rows: list[Notification]) -> int:
@@ -137,9 +148,19 @@ def _record_sent(rows: list[Notification]) -> None:
             time.sleep(1)
 
 
+class _Email(EmailMultiAlternatives):
+    def message(self):
+        message = super().message()
+        if message.is_multipart():
+            # A random boundary like the library's own, set here: the library would otherwise
+            # compile a pattern for every message to check the one it drew.
+            message.set_boundary("=" * 15 + secrets.token_hex(16) + "==")
+        return message
+
+
 def _message(row: Notification, connection) -> EmailMultiAlternatives:
     text, html = bodies(row)
-    message = EmailMultiAlternatives(
+    message = _Email(
         subject=row.subject,
         body=text,
         # The envelope sender (VERP when on); the From header stays the organisation's.
@@ -186,12 +207,17 @@ def _failed(row: Notification, exc: Exception) -> None:
 
 def _sent(rows: list[Notification]) -> None:
     now = timezone.now()
-    done = Notification.objects.filter(pk__in=[row.pk for row in rows])
-    done.filter(secret=False).update(status=Notification.Status.SENT, sent_at=now, last_error="")
-    # A login code or a link that acts for someone is kept only until it is sent.
-    done.filter(secret=True).update(
-        status=Notification.Status.SENT, sent_at=now, last_error="", **without_body(now)
-    )
+    plain = [row.pk for row in rows if not row.secret]
+    secret = [row.pk for row in rows if row.secret]
+    if plain:
+        Notification.objects.filter(pk__in=plain).update(
+            status=Notification.Status.SENT, sent_at=now, last_error=""
+        )
+    if secret:
+        # A login code or a link that acts for someone is kept only until it is sent.
+        Notification.objects.filter(pk__in=secret).update(
+            status=Notification.Status.SENT, sent_at=now, last_error="", **without_body(now)
+        )
 
 
 def deliver(*, notification_id: int) -> bool:

@@ -27,3 +27,22 @@ def test_a_failure_pauses_calls_then_they_resume(monkeypatch, caplog):
     clock["now"] += 2
     assert redis_guard.guarded("a count", working, fallback="none") == "answer"
     assert calls == ["failing", "working"]
+
+
+def test_kept_settings_are_read_once_per_process_until_forgotten():
+    reads = []
+    kept = redis_guard.KeptSettings("test:kept", lambda: reads.append(1) or len(reads), seconds=60)
+    assert (kept.get(), kept.get()) == (1, 1)
+    kept.forget()
+    assert (kept.get(), kept.get()) == (2, 2)
+    # Another process (its own copy) reads the database once, then keeps it too.
+    other = redis_guard.KeptSettings("test:kept", lambda: reads.append(1) or len(reads), seconds=60)
+    assert (other.get(), other.get()) == (3, 3)
+    assert kept.get() == 2
+
+
+def test_kept_settings_come_from_the_database_while_redis_is_down(monkeypatch):
+    monkeypatch.setattr(redis_guard, "_paused_until", float("inf"))
+    reads = []
+    kept = redis_guard.KeptSettings("test:kept", lambda: reads.append(1) or len(reads), seconds=60)
+    assert (kept.get(), kept.get()) == (1, 2)
