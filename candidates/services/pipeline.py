@@ -252,7 +252,8 @@ def restate_history(
 def recount_history(*, fix: bool = False) -> dict[str, int]:
     """Recompute every stay column and daily count from the history and compare them with
     what is stored: {"rows": history rows that differ, "days": daily counts that differ}.
-    With fix=True, rewrite both (and the ended stays' counts) to the recomputed values."""
+    With fix=True, rewrite both to the recomputed values (then recount_stays, whose counts
+    follow the stay columns)."""
     params = {"every": True, "candidates": [], "zone": settings.RFS_TIME_ZONE}
     expected_days = f"""
         expected AS (
@@ -299,7 +300,8 @@ def recount_stays(*, fix: bool = False) -> int:
         )
         (differ,) = cursor.fetchone()
         if fix and differ:
-            _rewrite_stays(cursor, params)
+            cursor.execute(f"DELETE FROM {STAY_DAYS}")  # noqa: S608 - a constant name
+            cursor.execute(f"WITH stays AS ({_stays(HISTORY, '1')}) {_ADD_STAYS}", params)
     return differ
 
 
@@ -321,9 +323,3 @@ def _rewrite(cursor, params: dict) -> None:
         f"WITH counts AS ({_counts(HISTORY, '1')}) {_ADD_COUNTS}",
         params,
     )
-    _rewrite_stays(cursor, params)
-
-
-def _rewrite_stays(cursor, params: dict) -> None:
-    cursor.execute(f"DELETE FROM {STAY_DAYS}")  # noqa: S608 - a constant name
-    cursor.execute(f"WITH stays AS ({_stays(HISTORY, '1')}) {_ADD_STAYS}", params)

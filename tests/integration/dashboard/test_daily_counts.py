@@ -14,7 +14,7 @@ from django.db.models import Count, F
 from django.db.models.functions import TruncWeek
 
 from candidates import request_kinds
-from candidates.models import Candidate, HelpRequest, ResponseDay, Stage, StayDay
+from candidates.models import Candidate, HelpRequest, ResponseDay, Stage, StageChange, StayDay
 from candidates.services.daily_counts import recount_daily_counts
 from candidates.services.pipeline import move_stage, record_entry
 from rfs.dashboard import metrics
@@ -185,3 +185,20 @@ def test_counts_that_promise_rows_the_table_lacks_give_way_to_the_rows(caplog):
     assert metrics.response_figures(period) == responses
     assert "The daily counts of ended stays differ from the rows" in caplog.text
     assert "The daily counts of answered requests differ from the rows" in caplog.text
+
+
+@pytest.mark.django_db
+def test_fixing_the_history_and_the_stays_together_reports_both():
+    organisation(7)
+    # A stay column and a daily count of ended stays, both wrong: the fix reports each.
+    ended = StageChange.objects.filter(left_at__isnull=False).first()
+    StageChange.objects.filter(pk=ended.pk).update(left_at=None, next_stage="")
+    StayDay.objects.filter(pk=StayDay.objects.first().pk).update(stays=F("stays") + 2)
+    out = io.StringIO()
+    call_command("check_rollups", "--fix", stdout=out)
+    assert "1 history rows with stay columns that differ" in out.getvalue()
+    assert "daily counts of ended stays" in out.getvalue()
+    assert "0 daily counts of ended stays" not in out.getvalue()
+    out = io.StringIO()
+    call_command("check_rollups", stdout=out)
+    assert "match a recount" in out.getvalue()
