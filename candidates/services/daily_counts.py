@@ -76,10 +76,16 @@ EXPECTED_SIGNUPS = f"""
     SELECT (created_at AT TIME ZONE %(zone)s)::date AS day, state, count(*) AS signups
     FROM {CANDIDATES} GROUP BY 1, 2
 """  # noqa: S608 - names are constants
-# (table, key, counts, expected rows)
+# (name in the recount's answer, table, key, counts, expected rows)
 COUNTS = [
-    (RESPONSE_DAYS, "day, kind, bucket", ["answered", "within_due"], EXPECTED_RESPONSES),
-    (SIGNUP_DAYS, "day, state", ["signups"], EXPECTED_SIGNUPS),
+    (
+        "responses",
+        RESPONSE_DAYS,
+        "day, kind, bucket",
+        ["answered", "within_due"],
+        EXPECTED_RESPONSES,
+    ),
+    ("signups", SIGNUP_DAYS, "day, state", ["signups"], EXPECTED_SIGNUPS),
 ]
 
 
@@ -89,9 +95,7 @@ def recount_daily_counts(*, fix: bool = False) -> dict[str, int]:
     params = {"zone": settings.RFS_TIME_ZONE}
     found = {}
     with connection.cursor() as cursor:
-        for name, (table, key, counts, expected) in zip(
-            ["responses", "signups"], COUNTS, strict=True
-        ):
+        for name, table, key, counts, expected in COUNTS:
             stored, recounted = (", ".join(f"{a}.{c}" for c in counts) for a in ("d", "e"))
             nonzero = " OR ".join(f"{c} <> 0" for c in counts)
             cursor.execute(
@@ -106,7 +110,7 @@ def recount_daily_counts(*, fix: bool = False) -> dict[str, int]:
             found[name] = cursor.fetchone()[0]
         if fix and any(found.values()):
             cursor.execute(TRIGGERS, params)
-            for table, key, counts, expected in COUNTS:
+            for _name, table, key, counts, expected in COUNTS:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a constant name
                 columns = f"{key}, {', '.join(counts)}"
                 cursor.execute(f"INSERT INTO {table} ({columns}) {expected}", params)
