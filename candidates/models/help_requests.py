@@ -377,6 +377,15 @@ class HelpRequest(models.Model):
         return request_kinds.label(self.kind)
 
     @property
+    def title_for_candidate(self) -> str:
+        """What the candidate sees it called: their own words for a question they asked, else
+        the kind in their language (the subjects the system writes are for staff, in the
+        organisation's language)."""
+        if self.kind == request_kinds.QUESTION and self.subject:
+            return self.subject
+        return self.kind_label
+
+    @property
     def is_open(self) -> bool:
         return self.status != self.Status.RESOLVED
 

@@ -223,6 +223,25 @@ def test_a_request_without_a_subject_is_named_by_its_kind_in_spanish(client):
     reads(client, help_request.get_absolute_url(), "Question", ["Pregunta"])
 
 
+def test_a_request_the_system_opened_is_named_by_its_kind_for_the_candidate(client):
+    """Subjects the system writes ("Would like to talk again", "Referral to …") are staff's, in
+    the organisation's language: the candidate sees the kind in theirs; staff the subject."""
+    user = UserFactory(email="ana@example.org", role=Role.CANDIDATE)
+    candidate = CandidateFactory(email="ana@example.org", user=user, language="es")
+    help_request = help_requests.open_request(
+        candidate=candidate, kind=request_kinds.DATA_REQUEST, subject="A copy of their data"
+    )
+    client.force_login(user)
+    with translation.override("es"):
+        home = reverse("portal:home")
+    with translation.override("es"):
+        spanish = str(request_kinds.get(request_kinds.DATA_REQUEST).label)
+    reads(client, home, spanish, ["A copy of their data"])
+    reads(client, help_request.get_absolute_url(), spanish, ["A copy of their data"])
+    client.force_login(UserFactory(role=Role.STAFF, is_staff=True))
+    reads(client, help_request.get_absolute_url(), "A copy of their data", [spanish])
+
+
 def endorsement_page(client, *, language: str, **rules) -> tuple[str, dict, str]:
     """The portal's application form of a class with these rules, for a VA candidate who
     speaks `language`, a filled form for their race, and staff's form of the same class on
