@@ -79,5 +79,6 @@ class KeptSettings(Generic[T]):
         return value
 
     def forget(self) -> None:
-        # Redis down: no process can be using a version, so there is nothing to drop.
+        # Redis down: processes keep what they read until its version expires (`seconds`),
+        # which bounds how long a change made during an outage goes unseen.
         guarded(self.key, lambda: cache.delete(self.key), fallback=None)

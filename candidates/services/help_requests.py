@@ -46,7 +46,9 @@ class RequestRefused(Exception):
 # for every request opened: each process keeps them (redis_guard.KeptSettings), reads them
 # again when staff change them, and reads the database whenever Redis cannot answer.
 SETTINGS_KEY = "help-requests:settings"
-CACHED_FOR = 24 * 60 * 60
+# A staff change drops the version at once; this bounds how long processes keep the old
+# schedule when Redis could not be reached at that moment (each rereads it once a period).
+CACHED_FOR = 10 * 60
 
 
 def _forget_settings() -> None:
