@@ -196,8 +196,29 @@ def resolve_pending(*, limit: int = BATCH) -> int:
         _resolve(readable)
         for lead in leads:
             lead.resolved_at = now
-        Lead.objects.bulk_update(leads, ["status", "reason", "submission", "resolved_at"])
+        _save_outcomes(leads)
     return len(leads)
+
+
+def _save_outcomes(leads: list[Lead]) -> None:
+    """Each lead's status, reason, submission and time, in one UPDATE. (Written out:
+    bulk_update's CASE per field and row cost more than resolving the batch.)"""
+    row = "(%s::bigint, %s, %s, %s::bigint, %s::timestamptz)"
+    values = [
+        value
+        for lead in leads
+        for value in (lead.pk, lead.status, lead.reason, lead.submission_id, lead.resolved_at)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Lead._meta.db_table} AS lead SET status = outcome.status, "  # noqa: S608 - our own table
+            "reason = outcome.reason, submission_id = outcome.submission_id, "
+            "resolved_at = outcome.resolved_at "
+            f"FROM (VALUES {', '.join([row] * len(leads))}) "
+            "AS outcome (id, status, reason, submission_id, resolved_at) "
+            "WHERE lead.id = outcome.id",
+            values,
+        )
 
 
 def _resolve(readable: list[tuple[Lead, dict]]) -> None:
