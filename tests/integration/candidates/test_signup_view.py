@@ -1,6 +1,7 @@
 """The public signup form over HTTP: pages, outcomes, spam, rate limit, hostile input."""
 
 import hashlib
+import re
 
 import pytest
 from django.conf import settings
@@ -34,6 +35,28 @@ def test_signup_page_shows_every_field_to_anyone(client):
     # Hidden by a class, never by an inline style (the CSP forbids those).
     assert 'class="signup-extra"' in html
     assert "style=" not in html
+
+
+def test_the_blank_form_is_rendered_once_per_process_and_language(client):
+    """Its fields are the same for everyone reading the page in one language: the process
+    renders them once and reuses them, and a Spanish reader gets their own."""
+    first = client.get(SIGNUP)
+    again = client.get(SIGNUP)
+    assert "candidates/signup_fields.html" in [t.name for t in first.templates]
+    assert "candidates/signup_fields.html" not in [t.name for t in again.templates]
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", first.content.decode()) == token.sub("", again.content.decode())
+    spanish = client.get("/es/signup/", HTTP_ACCEPT_LANGUAGE="es")
+    assert "candidates/signup_fields.html" in [t.name for t in spanish.templates]
+    assert "Correo electrónico" in spanish.content.decode()
+
+
+def test_a_form_sent_back_with_errors_renders_its_own_fields(client):
+    client.get(SIGNUP)
+    response = post(client, email="not-an-email")
+    assert response.status_code == 200
+    assert "candidates/signup_fields.html" in [t.name for t in response.templates]
+    assert 'value="not-an-email"' in response.content.decode()
 
 
 def test_home_page_links_the_signup_form(client):
