@@ -234,7 +234,6 @@ def test_a_request_the_system_opened_is_named_by_its_kind_for_the_candidate(clie
     client.force_login(user)
     with translation.override("es"):
         home = reverse("portal:home")
-    with translation.override("es"):
         spanish = str(request_kinds.get(request_kinds.DATA_REQUEST).label)
     reads(client, home, spanish, ["A copy of their data"])
     reads(client, help_request.get_absolute_url(), spanish, ["A copy of their data"])
