@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from candidates.services import leads
 from candidates.views import intake as signup_views
 from rfs import redis_guard
 from rfs.accounts.models import Role
@@ -40,6 +41,8 @@ def _clean_cache():
     cache.clear()
     # The blank signup form each process keeps: a test's partners or clock make their own.
     signup_views._BLANK_FIELDS.clear()
+    # The lead sources each process keeps: a test's edits to its source are seen at once.
+    leads._kept.clear()
     yield
     cache.clear()
     redis_guard._paused_until = 0.0

@@ -2,10 +2,11 @@
 resolving stored leads in batches through intake, the dead-letter list, and the counts
 that prove nothing was lost (received = resolved + dead-lettered + pending)."""
 
+import copy
 import hmac
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import DataError, IntegrityError, connection, transaction
@@ -66,19 +67,44 @@ def valid_secrets(source: LeadSource, *, now=None) -> list[str]:
     )
 
 
-def source_to_post(uuid) -> LeadSource | None:
-    """The source a post names, with its valid secrets (`.valid_secrets`), in one query: the
-    endpoint's first and only read before its INSERT."""
-    # Written out: every post runs it, and building it through the ORM cost more than
+# Each process keeps the sources it was posted to for this long, so that a post costs its
+# INSERT and no read. A post whose secret is not among the kept ones reads its source again
+# (a new secret works from its first post), a kept secret stops at its own expiry, and
+# pausing or editing a source reaches every process within this time.
+KEPT_FOR = timedelta(seconds=10)
+_kept: dict[str, tuple[datetime, LeadSource]] = {}
+
+
+def source_to_post(uuid, *, fresh: bool = False) -> LeadSource | None:
+    """The source a post names, with its valid secrets (`.valid_secrets`): as this process
+    keeps it, or (`fresh`, or none kept) read in one query. `.kept` says which."""
+    now = timezone.now()
+    key = str(uuid)
+    if not fresh and (kept := _kept.get(key)) is not None and now < kept[0]:
+        return kept[1]
+    # Written out: every read runs it, and building it through the ORM cost more than
     # running it.
     found = LeadSource.objects.raw(
         f"SELECT source.*, ARRAY(SELECT secret.value FROM {LeadSecret._meta.db_table} secret "  # noqa: S608 - our own tables
         "WHERE secret.source_id = source.id "
-        "AND (secret.expires_at IS NULL OR secret.expires_at > %s)) AS valid_secrets "
+        "AND (secret.expires_at IS NULL OR secret.expires_at > %s)) AS valid_secrets, "
+        f"(SELECT min(secret.expires_at) FROM {LeadSecret._meta.db_table} secret "
+        "WHERE secret.source_id = source.id AND secret.expires_at > %s) AS next_expiry "
         f"FROM {LeadSource._meta.db_table} source WHERE source.uuid = %s",
-        [timezone.now(), uuid],
+        [now, now, uuid],
     )
-    return next(iter(found), None)
+    source = next(iter(found), None)
+    if source is None:
+        _kept.pop(key, None)
+        return None
+    source.kept = False
+    keep = copy.copy(source)
+    keep.kept = True
+    until = now + KEPT_FOR
+    if source.next_expiry is not None:
+        until = min(until, source.next_expiry)
+    _kept[key] = (until, keep)
+    return source
 
 
 def _secrets(source: LeadSource) -> list[str]:

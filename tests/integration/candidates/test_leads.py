@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -123,9 +124,47 @@ def test_a_rotated_secret_keeps_working_until_the_overlap_ends(client):
     new = leads.rotate_secret(source=source, overlap=timedelta(hours=1))
     assert post_signed(client, source, old, ADA | {"email": "a@example.org"}).status_code == 202
     assert post_signed(client, source, new, ADA | {"email": "b@example.org"}).status_code == 202
-    source.secrets.exclude(value=new).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert post_signed(client, source, old, ADA | {"email": "c@example.org"}).status_code == 401
-    assert post_signed(client, source, new, ADA | {"email": "d@example.org"}).status_code == 202
+    with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=1)):
+        assert post_signed(client, source, old, ADA | {"email": "c@example.org"}).status_code == 401
+        assert post_signed(client, source, new, ADA | {"email": "d@example.org"}).status_code == 202
+
+
+def test_a_kept_source_costs_a_post_its_insert_and_nothing_else(client, django_assert_num_queries):
+    source, token = make_source(auth=LeadSource.Auth.TOKEN)
+    assert client.post(url(source, token), json.dumps(ADA), "application/json").status_code == 202
+    with django_assert_num_queries(1):
+        response = client.post(
+            url(source, token), json.dumps(ADA | {"email": "b@example.org"}), "application/json"
+        )
+    assert response.status_code == 202
+
+
+def test_a_new_secret_works_from_its_first_post_though_the_source_is_kept(client):
+    source, old = make_source()
+    assert post_signed(client, source, old, ADA).status_code == 202
+    new = leads.rotate_secret(source=source)
+    assert post_signed(client, source, new, ADA | {"email": "b@example.org"}).status_code == 202
+
+
+def test_a_kept_secret_stops_at_its_own_expiry(client):
+    source, old = make_source()
+    new = leads.rotate_secret(source=source, overlap=timedelta(seconds=3))
+    assert post_signed(client, source, old, ADA).status_code == 202
+    # Well inside the time a source is kept, but past the old secret's overlap.
+    with time_machine.travel(timezone.now() + timedelta(seconds=4)):
+        assert post_signed(client, source, old, ADA | {"email": "b@example.org"}).status_code == 401
+        assert post_signed(client, source, new, ADA | {"email": "c@example.org"}).status_code == 202
+
+
+def test_pausing_a_source_reaches_its_posts_within_the_time_it_is_kept(client):
+    source, secret = make_source()
+    assert post_signed(client, source, secret, ADA).status_code == 202
+    LeadSource.objects.filter(pk=source.pk).update(active=False)
+    with time_machine.travel(timezone.now() + leads.KEPT_FOR + timedelta(seconds=1)):
+        assert (
+            post_signed(client, source, secret, ADA | {"email": "b@example.org"}).status_code == 403
+        )
+    assert Lead.objects.count() == 1
 
 
 def test_a_token_source_takes_its_token_in_the_url_and_nothing_else(client):
@@ -537,7 +576,7 @@ def test_a_source_that_asks_to_contact_needs_its_words(client_for, staff):
     assert not LeadSource.objects.exists()
 
 
-def test_accepting_a_lead_is_one_read_and_one_insert(client, django_assert_num_queries):
+def test_a_post_to_a_source_not_kept_is_one_read_and_one_insert(client, django_assert_num_queries):
     source, token = make_source(auth=LeadSource.Auth.TOKEN)
     with django_assert_num_queries(2):
         response = client.post(url(source, token), json.dumps(ADA), "application/json")
