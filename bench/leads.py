@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from bench.mailsink import MailSink, free_port
+from bench.procstat import CpuMeter
 from bench.signup import (
     APPS,
     CLIENTS,
@@ -237,7 +238,7 @@ def main() -> int:
 
 def project(run: str, *, secret_key: str, smtp_port: int):
     url = bench_database_url(PROJECT.database)
-    recreate_database(url)
+    database = recreate_database(url)
     env = app_environment(PROJECT, database_url=url, smtp_port=smtp_port, secret_key=secret_key)
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "collectstatic", "--no-input", "-v", "0")
@@ -283,6 +284,12 @@ def project(run: str, *, secret_key: str, smtp_port: int):
             env,
         )
         wait_until(lambda: b" ready." in log.read_bytes(), what="worker", processes=processes)
+        meter = CpuMeter(
+            groups={name: process.pid for name, process in processes.items()},
+            database=database,
+            exclude={monitor.pid},
+        )
+        meter.start()
         # The accept phase's leads wait in the broker's queue for this worker too.
         day = post_leads(port, items, clients=CLIENTS, count=remaining)
         posting = time.monotonic() - begin
@@ -290,6 +297,7 @@ def project(run: str, *, secret_key: str, smtp_port: int):
             time.sleep(1)
         resolved = time.monotonic() - begin
         result = reconciliation(monitor)
+        result["cpu"] = meter.finish()
     print("[bench] the count of unique people at two sizes ...", flush=True)
     result["count"] = {size: time_count(env, size) for size in COUNT_SIZES}
     return accept, day, posting, resolved, result
@@ -355,6 +363,14 @@ def print_report(baseline, accept: Load, day: Load, posting, resolved, result, *
         f"{'ok' if result['people'] == result['emails'] == result['counted'] else 'MISMATCH'}"
     )
     print(f"  answers of the day: {dict(day.statuses)}; errors {dict(day.errors) or 'none'}")
+    cpu, posts = result["cpu"], max(sum(day.statuses.values()), 1)
+    print(
+        f"  CPU of the day, from the worker's start until none was pending: web "
+        f"{cpu['web'] / posts * 1000:.2f} ms a post; worker {cpu['worker'] / total * 1000:.2f} ms "
+        f"and database {cpu['database'] / total * 1000:.2f} ms a lead resolved; the clients "
+        f"{cpu['client'] / posts * 1000:.2f} ms a post; the machine "
+        f"{cpu['machine'] / cpu['seconds'] / (os.cpu_count() or 1):.0%} busy."
+    )
     small, large = (result["count"][size] for size in COUNT_SIZES)
     ratio = large["ms"] / small["ms"]
     print(
