@@ -377,6 +377,11 @@ class HelpRequest(models.Model):
         return request_kinds.label(self.kind)
 
     @property
+    def title(self) -> str:
+        """What the people who help call it: its subject, else its kind."""
+        return self.subject or self.kind_label
+
+    @property
     def title_for_candidate(self) -> str:
         """What the candidate sees it called: their own words for a question they asked, else
         the kind in their language (the subjects the system writes are for staff, in the

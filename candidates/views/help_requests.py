@@ -45,16 +45,14 @@ def detail(request: HttpRequest, uuid) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, help_request: HelpRequest, form) -> HttpResponse:
     helper = services.is_helper(help_request=help_request, user=request.user)
-    with translation.override(_language_for(request, help_request)):
+    with translation.override(_language_for(help_request, helper=helper)):
         return _render(request, help_request, form, helper)
 
 
-def _language_for(request: HttpRequest, help_request: HelpRequest) -> str:
+def _language_for(help_request: HelpRequest, *, helper: bool) -> str:
     """The candidate reads their conversation in their own language (the emails about it link
     this page); the people who help them read it in the organisation's."""
-    if services.is_helper(help_request=help_request, user=request.user):
-        return settings.LANGUAGE_CODE
-    return help_request.candidate.language
+    return settings.LANGUAGE_CODE if helper else help_request.candidate.language
 
 
 def _render(request: HttpRequest, help_request: HelpRequest, form, helper: bool) -> HttpResponse:
@@ -67,6 +65,7 @@ def _render(request: HttpRequest, help_request: HelpRequest, form, helper: bool)
             "messages_list": help_request.messages.select_related("author"),
             "form": form,
             "helper": helper,
+            "title": help_request.title if helper else help_request.title_for_candidate,
             "overdue": help_request.overdue,
         },
     )
@@ -88,7 +87,7 @@ def reply(request: HttpRequest, uuid) -> HttpResponse:
         wait_for_candidate=action == "wait",
         resolve=action == "resolve",
     )
-    with translation.override(_language_for(request, help_request)):
+    with translation.override(_language_for(help_request, helper=helper)):
         messages.success(request, gettext("Your reply is sent."))
     return redirect(help_request)
 
@@ -98,7 +97,8 @@ def reply(request: HttpRequest, uuid) -> HttpResponse:
 def resolve(request: HttpRequest, uuid) -> HttpResponse:
     help_request = _load(request, uuid)
     services.resolve_request(help_request=help_request, by=request.user)
-    with translation.override(_language_for(request, help_request)):
+    helper = services.is_helper(help_request=help_request, user=request.user)
+    with translation.override(_language_for(help_request, helper=helper)):
         messages.success(request, gettext("Marked as resolved."))
     return redirect(help_request)
 
