@@ -153,11 +153,15 @@ class CandidateFieldsForm(forms.Form):
     # Shown together, marked optional, in their own fieldset.
     DEMOGRAPHIC_FIELDS = ("gender", "race_ethnicity", "lgbtq")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, year: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        year = timezone.localdate().year
+        year = year or timezone.localdate().year
         self.oldest_birth_year = year - OLDEST_AGE
         self.youngest_birth_year = year - YOUNGEST_AGE
+        self.prepare_fields(year)
+
+    def prepare_fields(self, year: int) -> None:
+        """This form's changes to its fields for the year and the active language."""
         birth_year = self.fields["birth_year"]
         birth_year.widget.attrs.update(
             min=self.oldest_birth_year, max=self.youngest_birth_year, inputmode="numeric"

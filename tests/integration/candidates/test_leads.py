@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from candidates.forms.intake import SignupForm
+from candidates.forms.leads import LeadForm
 from candidates.models import (
     Candidate,
     HelpRequest,
@@ -407,6 +408,36 @@ def test_an_unreadable_lead_is_dead_lettered_then_replayed_after_the_map_is_fixe
     counts = leads.reconciliation(source=source)
     assert counts["received"] == 2 and counts["counts"]["created"] == 2
     assert Candidate.objects.get(email="mo@example.org").first_name == "Mo"
+
+
+def test_every_lead_is_read_by_the_same_rules_though_their_forms_share_fields():
+    source, _ = make_source()
+    bad = ADA | {"election_year": "1999"}
+    first = leads.read_lead(source=source, payload=bad)
+    assert first == leads.read_lead(source=source, payload=bad)
+    assert first[0] is None
+    assert "Election year" in first[1]
+    assert leads.read_lead(source=source, payload=ADA)[0]["email"] == "ada@example.org"
+    # A lead's form is not made anew, and what the first one prepared was prepared once.
+    form, other = LeadForm(data={}), LeadForm(data={})
+    assert all(form.fields[name] is field for name, field in other.fields.items())
+    assert other.fields["gender"].label == "Gender (optional)"
+    assert other.fields["email"].required
+    assert not other.fields["phone"].required
+
+
+def test_a_leads_form_speaks_the_active_language_and_moves_with_the_year():
+    source, _ = make_source()
+    bad = ADA | {"election_year": "1999"}
+    english = leads.read_lead(source=source, payload=bad)[1]
+    with translation.override("es"):
+        spanish = leads.read_lead(source=source, payload=bad)[1]
+    year = timezone.localdate().year
+    assert f"Choose a year from {year} to" in english
+    assert f"Elige un año entre {year} y" in spanish
+    with time_machine.travel(timezone.now().replace(year=year + 1, month=1, day=2)):
+        later = leads.read_lead(source=source, payload=ADA | {"election_year": str(year)})[1]
+    assert f"Choose a year from {year + 1} to" in later
 
 
 def test_one_lead_that_fails_to_save_does_not_hold_up_its_batch(client):
