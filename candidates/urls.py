@@ -63,10 +63,8 @@ request_patterns = [
     path("requests/<uuid:uuid>/take/", request_views.take, name="request_take"),
 ]
 
-# Leads from partner forms: the webhook (/api/leads/...) and the staff pages (/leads/...).
+# Leads from partner forms: the staff pages (/leads/...); the webhook is candidates/api_urls.py.
 lead_patterns = [
-    path("api/leads/<uuid:uuid>/", lead_views.receive, name="lead_receive"),
-    path("api/leads/<uuid:uuid>/<str:token>/", lead_views.receive, name="lead_receive_token"),
     path("leads/", lead_views.source_list, name="lead_sources"),
     path("leads/new/", lead_views.source_new, name="lead_source_new"),
     path("candidates/unique-people.csv", lead_views.people_csv, name="unique_count_csv"),

@@ -16,7 +16,10 @@ handler500 = "rfs.views.server_error"
 # The pages a candidate or a would-be helper sees, in every language of settings.LANGUAGES:
 # English at /signup/, Spanish at /es/signup/ (rfs.locale sends a first visit to the right
 # one). Staff and helpers' own pages stay below, in the organisation's language only.
-urlpatterns = i18n_patterns(
+# The webhook partner forms post to, first: it takes more requests than every page together.
+urlpatterns = [path("api/leads/", include("candidates.api_urls"))]
+
+urlpatterns += i18n_patterns(
     path("", account_views.home, name="home"),
     path("", include("candidates.public_urls")),
     path("portal/", include("rfs.portal.urls")),

@@ -127,7 +127,7 @@ def source_new(request: HttpRequest) -> HttpResponse:
 
 def _endpoint(request: HttpRequest, source: LeadSource, secret: str = "") -> str:
     """The address a form tool posts to: for a token source, the secret is its last part."""
-    address = request.build_absolute_uri(reverse("candidates:lead_receive", args=[source.uuid]))
+    address = request.build_absolute_uri(reverse("leads_api:receive", args=[source.uuid]))
     if source.auth == LeadSource.Auth.TOKEN:
         address += f"{secret or '<token>'}/"
     return address

@@ -53,8 +53,8 @@ def make_source(**fields) -> tuple[LeadSource, str]:
 
 def url(source: LeadSource, token: str = "") -> str:
     if token:
-        return reverse("candidates:lead_receive_token", args=[source.uuid, token])
-    return reverse("candidates:lead_receive", args=[source.uuid])
+        return reverse("leads_api:receive_token", args=[source.uuid, token])
+    return reverse("leads_api:receive", args=[source.uuid])
 
 
 def post_signed(client, source, secret, payload, *, at=None, headers=None, body=None):
@@ -180,7 +180,7 @@ def test_a_token_source_takes_its_token_in_the_url_and_nothing_else(client):
 def test_unknown_and_paused_sources_are_refused(client):
     source, secret = make_source(active=False)
     assert post_signed(client, source, secret, ADA).status_code == 403
-    missing = reverse("candidates:lead_receive", args=["00000000-0000-0000-0000-000000000000"])
+    missing = reverse("leads_api:receive", args=["00000000-0000-0000-0000-000000000000"])
     response = client.post(missing, "{}", "application/json")
     assert response.status_code == 404
     assert response.json()["error"] == "No such lead source."

@@ -148,8 +148,8 @@ SPECS = {
     "partners:portal_answer": ("POST", "referral_accept"),
     "partners:portal_resource_edit": ("GET", "resource"),
     "partners:portal_resource_remove": ("POST", "resource"),
-    "candidates:lead_receive": ("POST", "source"),
-    "candidates:lead_receive_token": ("POST", "source_token"),
+    "leads_api:receive": ("POST", "source"),
+    "leads_api:receive_token": ("POST", "source_token"),
     "candidates:lead_source": ("GET", "source"),
     "candidates:lead_source_edit": ("GET", "source"),
     "candidates:lead_field_map": ("GET", "source"),
@@ -391,8 +391,8 @@ EXPECTED = {
     "candidates:request_take": STAFF,
     # Partner leads: the webhook refuses what is not signed (or has a wrong token) whoever
     # sends it; the sources and the count are staff's.
-    "candidates:lead_receive": {**dict.fromkeys(ROLES, 401), NO_CODE: "code"},
-    "candidates:lead_receive_token": {**dict.fromkeys(ROLES, 401), NO_CODE: "code"},
+    "leads_api:receive": {**dict.fromkeys(ROLES, 401), NO_CODE: "code"},
+    "leads_api:receive_token": {**dict.fromkeys(ROLES, 401), NO_CODE: "code"},
     "candidates:lead_sources": STAFF,
     "candidates:lead_source_new": STAFF,
     "candidates:lead_source": STAFF,
