@@ -270,8 +270,14 @@ class HelpRequest(models.Model):
     topic = models.CharField(max_length=24, choices=Need.choices, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     # Who must answer: a person, or else a team ("partner:<uuid>"); neither is the staff pool.
+    # Indexed first in request_owner_status_idx, not on its own as well.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     team = models.CharField(max_length=64, blank=True)
     # Copied from the kind when opened, so the rules above need no list of kinds.

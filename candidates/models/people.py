@@ -94,7 +94,9 @@ class Candidate(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
-    # Stored normalised (trimmed, lower case); a constraint holds it.
+    # Stored normalised (trimmed, lower case); a constraint holds it. Its unique index and
+    # the varchar_pattern_ops one PostgreSQL gets beside it serve staff's prefix search
+    # (LIKE 'ada@exa%') whatever the database collation.
     email = models.EmailField(_("email"), max_length=254, unique=True)
     # E.164; null for the few imported records that have none.
     phone = PhoneNumberField(_("phone"), null=True, blank=True, unique=True)
@@ -140,8 +142,14 @@ class Candidate(models.Model):
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.SIGNED_UP)
     stage_changed_at = models.DateTimeField(auto_now_add=True)
     # Who holds the candidate now: the screener who claimed them, later a staff owner.
+    # Indexed first in candidate_owner_stage_idx, not on its own as well.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -198,12 +206,6 @@ class Candidate(models.Model):
             GinIndex(fields=["search_vector"], name="candidate_search_gin"),
             models.Index(fields=["last_name", "first_name"], name="candidate_name_idx"),
             models.Index(STAGE_RANK, F("created_at").desc(), name="candidate_stage_rank_idx"),
-            # Prefix search on email (LIKE 'ada@exa%') whatever the database collation.
-            models.Index(
-                fields=["email"],
-                name="candidate_email_prefix_idx",
-                opclasses=["varchar_pattern_ops"],
-            ),
         ]
 
     def __str__(self) -> str:
@@ -305,7 +307,10 @@ class StageChangeQuerySet(models.QuerySet):
 class StageChange(models.Model):
     """One move through the pipeline: the history reports are built from."""
 
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="stage_changes")
+    # Indexed first in stagechange_candidate_at_idx, not on its own as well.
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="stage_changes", db_index=False
+    )
     from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=16, choices=Stage.choices)
     by = models.ForeignKey(
@@ -474,8 +479,14 @@ class Submission(models.Model):
     # A named "How did you hear about us?" answer, "<prefix>:<id>" (candidates.heard_from):
     # kept beside the payload, which is purged in time, for the app that offered it to count.
     heard_from = models.CharField(max_length=64, blank=True)
+    # Indexed first in submission_candidate_idx, not on its own as well.
     candidate = models.ForeignKey(
-        Candidate, null=True, blank=True, on_delete=models.CASCADE, related_name="submissions"
+        Candidate,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        db_index=False,
     )
     # Merge review: the email matched `candidate`, the phone matched `phone_match`.
     phone_match = models.ForeignKey(
