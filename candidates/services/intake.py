@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -320,30 +320,48 @@ class _Batch:
         )
 
     def _write(self, submissions: list[Submission]) -> None:
-        """Every row of the batch: one INSERT per kind, whatever the batch's size."""
-        if self.created:
-            # Plain INSERTs: the unique indexes on email and phone decide a concurrent race.
-            Candidate.objects.bulk_create(candidate for candidate, _ in self.created)
-            for channel in {item.channel for _, item in self.created}:
-                record_entries(
-                    candidates=[c for c, item in self.created if item.channel == channel],
-                    at=self.now,
-                    reason=ENTRY_REASONS.get(channel, ""),
-                    by=next(item.by for _, item in self.created if item.channel == channel),
-                )
-            asked = [c for c, _ in self.created if c.stage != Stage.LEAD]
+        """Every row of the batch: one INSERT per kind, whatever the batch's size.
+
+        The new people and the daily counts come last. Every signup of a day adds to the
+        same few count rows (signups per state, by a trigger on the candidate's INSERT; the
+        day's entries per stage; the day's unique people), and a transaction holds the rows
+        it added to until it commits: written first, they kept every concurrent signup
+        waiting through all the statements after them. So the new people's ids are drawn
+        first, the rows that name them are written before them (PostgreSQL checks foreign
+        keys at commit), and the counts are the last statements before the commit."""
+        created = [candidate for candidate, _ in self.created]
+        if created:
+            self._draw_ids(created)
+            asked = [c for c in created if c.stage != Stage.LEAD]
             if asked:
                 open_first_contacts(candidates=asked, at=self.now)
-            count_people(
-                [c.first_source_id for c, _ in self.created], day=timezone.localdate(self.now)
-            )
             destinations.record(
-                event=Destination.Event.PERSON_CREATED,
-                candidates=[c for c, _ in self.created],
-                at=self.now,
+                event=Destination.Event.PERSON_CREATED, candidates=created, at=self.now
             )
-        # (bulk_create reads the ids of the candidates just saved into their submissions.)
         Submission.objects.bulk_create(submissions)
         if self.matched:
             propose_updates(self.matched, now=self.now)
         outbox.record_many(self.messages)
+        if not created:
+            return
+        # Plain INSERTs: the unique indexes on email and phone decide a concurrent race.
+        Candidate.objects.bulk_create(created)
+        for channel in {item.channel for _, item in self.created}:
+            record_entries(
+                candidates=[c for c, item in self.created if item.channel == channel],
+                at=self.now,
+                reason=ENTRY_REASONS.get(channel, ""),
+                by=next(item.by for _, item in self.created if item.channel == channel),
+            )
+        count_people([c.first_source_id for c in created], day=timezone.localdate(self.now))
+
+    @staticmethod
+    def _draw_ids(candidates: list[Candidate]) -> None:
+        """Ids for new people from their table's own sequence, in one round trip."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Candidate._meta.db_table, len(candidates)],
+            )
+            for candidate, (pk,) in zip(candidates, cursor.fetchall(), strict=True):
+                candidate.pk = pk

@@ -11,7 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates import request_kinds
-from candidates.models import Candidate, HelpRequest, Stage, StageChange, Submission
+from candidates.models import (
+    Candidate,
+    HelpRequest,
+    PeopleCount,
+    Stage,
+    StageChange,
+    Submission,
+)
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory, signup_form_data
 from tests.support.concurrency import at_once
@@ -99,10 +106,11 @@ def test_long_user_agent_is_truncated(client):
     assert len(Submission.objects.get().user_agent) == 500
 
 
-# The transaction, matching, then one INSERT each: the candidate, its history row with the
-# day's stage counts, its first-contact request, the submission, the outbox row, the day's
-# count of unique people. (The working hours and response targets come from the cache.)
-SIGNUP_QUERIES = 9
+# The transaction, matching, the new person's id, then one INSERT each: the first-contact
+# request, the submission, the outbox row, the candidate, its history row with the day's stage
+# counts, the day's count of unique people. (The working hours and response targets come from
+# the cache.)
+SIGNUP_QUERIES = 10
 
 
 def test_signup_post_does_no_email_sending_and_few_queries(
@@ -128,6 +136,25 @@ def test_signup_query_count_does_not_grow_with_the_candidates(client):
     with CaptureQueriesContext(connection) as later:
         post(client, email="later@example.org", phone="202-555-0102")
     assert len(later) == len(first)
+
+
+def test_nothing_but_the_days_counts_follows_the_new_persons_insert(client):
+    # Every signup of a day adds to the same count rows and holds them until it commits (the
+    # signups per state, by a trigger on the candidate's INSERT; then the day's stage entries
+    # and unique people): a statement after them would keep every concurrent signup waiting.
+    post(client, email="warm@example.org", phone="202-555-0100")
+    with CaptureQueriesContext(connection) as queries:
+        post(client)
+    statements = [query["sql"] for query in queries.captured_queries]
+    insert = next(
+        n
+        for n, sql in enumerate(statements)
+        if sql.startswith(f'INSERT INTO "{Candidate._meta.db_table}"')
+    )
+    counts = (StageChange._meta.db_table, PeopleCount._meta.db_table)
+    after = [sql for sql in statements[insert + 1 :] if not sql.startswith("RELEASE SAVEPOINT")]
+    assert len(after) == 2
+    assert all(any(table in sql for table in counts) for sql in after), after
 
 
 def test_update_post_uses_a_fixed_number_of_queries(client, django_assert_num_queries):
