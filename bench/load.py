@@ -21,6 +21,7 @@ goals; exits 1 if something was lost, sent twice or answered 5xx."""
 import contextlib
 import csv
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from faults.reconcile import drain, query, reconcile
@@ -84,9 +86,10 @@ def memory(stack: Stack) -> dict[str, float]:
     return {name: rss_mb(stack.processes[name].pid) for name in ("web", "worker")}
 
 
-def run_locust(stack: Stack, port: int, folder: Path) -> tuple[Path, dict[str, float]]:
-    """Run the people to the end; their stats file, and memory once warmed up and idle (so
-    growth counts what the load added, not the processes' first requests)."""
+def run_locust(stack: Stack, port: int, folder: Path) -> tuple[Path, dict[str, float], float]:
+    """Run the people to the end; their stats file, memory once warmed up and idle (so
+    growth counts what the load added, not the processes' first requests), and when the
+    spike began (time.time())."""
     env = {
         **stack.env,
         "LOAD_RUN": secrets.token_hex(3),
@@ -101,6 +104,7 @@ def run_locust(stack: Stack, port: int, folder: Path) -> tuple[Path, dict[str, f
     warm = float(os.environ.get("LOAD_WARMUP_SECONDS", 30))
     idle = float(os.environ.get("LOAD_IDLE_SECONDS", 60))
     with open(stack.logs / "locust.log", "wb") as log:
+        started = time.time()
         people = subprocess.Popen(  # noqa: S603 - our own interpreter and locustfile
             command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
         )
@@ -111,7 +115,7 @@ def run_locust(stack: Stack, port: int, folder: Path) -> tuple[Path, dict[str, f
             people.wait()
         finally:
             stop_group_of(people)
-    return Path(f"{prefix}_stats.csv"), start
+    return Path(f"{prefix}_stats.csv"), start, started + warm + idle
 
 
 def stop_group_of(process: subprocess.Popen) -> None:
@@ -133,6 +137,42 @@ def page_figures(stats: Path) -> dict[str, dict]:
                 "p95": float(row["95%"] or 0),
             }
     return rows
+
+
+# A line of gunicorn's access log (gunicorn.conf.py): when, the request, its status, and the
+# time gunicorn spent on it, from reading the request to the last byte of the answer.
+ACCESS_LINE = re.compile(
+    r'\[(?P<at>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" \d{3} \S+ "[^"]*" (?P<ms>\d+)ms$'
+)
+IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def server_times(access_log: Path, spike_from: float) -> dict[tuple[str, str], list[int]]:
+    """gunicorn's own time of each request, in ms, by request (ids as <id>) and phase: the
+    server's part of what locust saw, without the wait for a free worker before it."""
+    times: dict[tuple[str, str], list[int]] = {}
+    with access_log.open(errors="replace") as log:
+        for line in log:
+            found = ACCESS_LINE.search(line.rstrip())
+            if not found:
+                continue
+            at = datetime.strptime(found["at"], "%d/%b/%Y:%H:%M:%S %z").timestamp()
+            request = f"{found['method']} {IDS.sub('<id>', found['path'])}"
+            phase = "spike" if at >= spike_from else "idle"
+            times.setdefault((request, phase), []).append(int(found["ms"]))
+    return times
+
+
+def print_server_times(times: dict[tuple[str, str], list[int]]) -> None:
+    print()
+    print("as gunicorn timed them (its log; the warm-up's logins counted as idle):")
+    print(f"{'request':44} {'phase':6} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7}")
+    for (request, phase), values in sorted(times.items()):
+        if len(values) < 10:
+            continue
+        values.sort()
+        p50, p95 = values[len(values) // 2], values[int(len(values) * 0.95)]
+        print(f"{request[:44]:44} {phase:6} {len(values):>8} {p50:>7} {p95:>7}")
 
 
 def email_times(stack: Stack) -> tuple[float, float, float]:
@@ -231,7 +271,7 @@ def main() -> int:
             stack.worker()
             stack.beat()
             print("[load] locust ...", flush=True)
-            stats, before = run_locust(stack, port, folder)
+            stats, before, spike_from = run_locust(stack, port, folder)
             ended = time.monotonic()
             drain(stack, seconds=DRAIN_SECONDS)
             drained = time.monotonic() - ended
@@ -245,7 +285,9 @@ def main() -> int:
             )
             outcome.acknowledged = signups
             outcome.checks["every acknowledged signup stored"] = outcome.stored >= signups
-            return 0 if report(figures, before, after, drained, email_times(stack), outcome) else 1
+            ok = report(figures, before, after, drained, email_times(stack), outcome)
+            print_server_times(server_times(stack.logs / "web.log", spike_from))
+            return 0 if ok else 1
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
