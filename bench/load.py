@@ -89,7 +89,7 @@ def memory(stack: Stack) -> dict[str, float]:
 def run_locust(stack: Stack, port: int, folder: Path) -> tuple[Path, dict[str, float], float]:
     """Run the people to the end; their stats file, memory once warmed up and idle (so
     growth counts what the load added, not the processes' first requests), and when the
-    spike began (time.time())."""
+    spike began (time.time(), a second or two early: locust's clock starts once it is up)."""
     env = {
         **stack.env,
         "LOAD_RUN": secrets.token_hex(3),
@@ -140,7 +140,7 @@ def page_figures(stats: Path) -> dict[str, dict]:
 
 
 # A line of gunicorn's access log (gunicorn.conf.py): when, the request, its status, and the
-# time gunicorn spent on it, from reading the request to the last byte of the answer.
+# time gunicorn spent on it, from its parsed head to the last byte of the answer.
 ACCESS_LINE = re.compile(
     r'\[(?P<at>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" \d{3} \S+ "[^"]*" (?P<ms>\d+)ms$'
 )
