@@ -6,8 +6,8 @@ compared with its idle ones.
 
 The people are locust's FastHttpUser (geventhttpclient): they share the 2 cores with the
 system they measure, and python-requests' HttpUser cost twice the CPU a request (1.2 against
-0.6 ms here). Production settings mark cookies Secure and this is plain HTTP on loopback, so each
-user keeps its cookies and sends them by hand."""
+0.6 ms here). Production settings mark cookies Secure and this is plain HTTP on loopback,
+so each user keeps its cookies and sends them by hand."""
 
 import itertools
 import os
