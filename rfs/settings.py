@@ -162,6 +162,10 @@ DATABASE_URL = env("DATABASE_URL") or (
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 }
+# No JIT compilation: it pays off on long analytic scans, and this application runs short
+# queries whose estimated cost can still cross the JIT thresholds (a count over a long
+# queue spent 0.7 s compiling to run in 0.15). Options given in DATABASE_URL win.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Transactions belong to services, not to requests.
 ATOMIC_REQUESTS = False

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, Now, TruncMonth, TruncWeek
 from django.urls import reverse
 
@@ -610,31 +610,30 @@ def awaiting_contact() -> models.QuerySet[Candidate]:
     """Candidates waiting for first contact: signed up, held by nobody, oldest signup first.
 
     Someone told "not yet" waits outside the queue until they come back (sign up again, or
-    a next step puts them back); someone waiting out a "try again" pause waits outside it."""
+    a next step puts them back); someone waiting out a "try again" pause waits outside it.
+
+    Written as three NOT EXISTS, each an anti-join over a few rows: "came back after the
+    last not yet" is "no not-yet call that nothing came after", so the queue's count reads
+    the waiting rows once instead of looking up each one's calls."""
     open_claim = Claim.objects.filter(candidate=OuterRef("pk"), released_at__isnull=True)
-    last_not_yet = (
-        ScreeningCall.objects.filter(
-            candidate=OuterRef("pk"), outcome=ScreeningCall.Outcome.NOT_YET
-        )
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
+    pausing = FollowUp.objects.filter(candidate=OuterRef("pk"), back_in_queue_at__gt=Now())
     came_back = Submission.objects.filter(
-        candidate=OuterRef("pk"), received_at__gt=OuterRef("last_not_yet")
+        candidate=OuterRef("candidate"), received_at__gt=OuterRef("created_at")
     )
     # A next step put them back: a pause ended, or they asked to talk again.
     put_back = FollowUp.objects.filter(
-        candidate=OuterRef("pk"),
+        candidate=OuterRef("candidate"),
         back_in_queue_at__lte=Now(),
-        back_in_queue_at__gt=OuterRef("last_not_yet"),
+        back_in_queue_at__gt=OuterRef("created_at"),
     )
-    pausing = FollowUp.objects.filter(candidate=OuterRef("pk"), back_in_queue_at__gt=Now())
+    still_not_yet = ScreeningCall.objects.filter(
+        candidate=OuterRef("pk"), outcome=ScreeningCall.Outcome.NOT_YET
+    ).exclude(Exists(came_back) | Exists(put_back))
     return (
         Candidate.objects.filter(stage=Stage.SIGNED_UP)
         .exclude(Exists(open_claim))
         .exclude(Exists(pausing))
-        .annotate(last_not_yet=Subquery(last_not_yet))
-        .filter(Q(last_not_yet__isnull=True) | Exists(came_back) | Exists(put_back))
+        .exclude(Exists(still_not_yet))
         .order_by("created_at", "pk")
     )
 

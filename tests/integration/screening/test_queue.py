@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates.models import Candidate, OfficeLevel, Stage, StageChange, Submission
-from screening.models import Claim, ScreeningCall
+from screening.models import Claim, ScreeningCall, awaiting_contact
 from screening.services import claims
 from tests.factories.screening import ScreeningCallFactory, waiting_candidate
 
@@ -126,6 +128,43 @@ def test_a_not_yet_stays_out_of_the_queue_until_they_come_back(client_for, scree
     Submission.objects.create(candidate=candidate, payload={}, outcome=Submission.Outcome.UPDATED)
 
     assert "Later" in client_for(screener).get(reverse("screening:queue")).content.decode()
+
+
+def test_a_second_not_yet_after_they_came_back_keeps_them_out_again(client_for, screener):
+    candidate = waiting_candidate(first_name="Twice")
+    ScreeningCallFactory(candidate=candidate, outcome=ScreeningCall.Outcome.NOT_YET)
+    Submission.objects.create(candidate=candidate, payload={}, outcome=Submission.Outcome.UPDATED)
+    assert awaiting_contact().filter(pk=candidate.pk).exists()
+
+    ScreeningCallFactory(candidate=candidate, outcome=ScreeningCall.Outcome.NOT_YET)
+
+    assert not awaiting_contact().filter(pk=candidate.pk).exists()
+    assert "Twice" not in client_for(screener).get(reverse("screening:queue")).content.decode()
+
+
+def _nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+def test_the_queues_count_looks_up_nothing_per_waiting_person():
+    """The count reads the waiting rows once: claims, pauses and "not yet" calls are joined
+    as sets, not looked up row by row (which at 30,000 waiting took 130 ms, and 0.8 s when
+    PostgreSQL chose to compile it)."""
+    for n in range(3):
+        waiting_candidate(first_name=f"Person{n}")
+    with CaptureQueriesContext(connection) as queries:
+        assert awaiting_contact().count() == 3
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + queries[-1]["sql"])
+        plan = cursor.fetchone()[0][0]["Plan"]
+
+    scans = [node for node in _nodes(plan) if node.get("Relation Name") == "candidates_candidate"]
+    assert scans
+    for scan in scans:
+        assert "SubPlan" not in scan.get("Filter", "")
+        assert scan.get("Parent Relationship") != "SubPlan"
 
 
 def test_release_puts_the_candidate_back_in_the_queue(client_for, screener):
