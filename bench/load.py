@@ -15,8 +15,10 @@ dashboard and candidate list; 20 screeners claiming and logging calls.
     LOAD_SIGNUP_RATE=10 LOAD_SPIKE_SECONDS=60 LOAD_IDLE_SECONDS=30 python -m bench.load
 
 It reports p50/p95 per page and phase, errors, the emails' time from signup to sent, the
-backlog's drain time, and gunicorn's and the worker's memory at start and end, against the
-goals; exits 1 if something was lost, sent twice or answered 5xx."""
+backlog's drain time, gunicorn's and the worker's memory at start and end, and where the
+cores went during the spike (CPU from /proc: gunicorn, PostgreSQL's backends, the worker,
+beat, Redis, locust, this process with its SMTP sink, and the rest of the machine), against
+the goals; exits 1 if something was lost, sent twice or answered 5xx."""
 
 import contextlib
 import csv
@@ -31,7 +33,9 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from bench.procstat import CpuMeter
 from faults.reconcile import drain, query, reconcile
 from faults.stack import PYTHON, ROOT, Stack, golden_cluster
 
@@ -86,10 +90,13 @@ def memory(stack: Stack) -> dict[str, float]:
     return {name: rss_mb(stack.processes[name].pid) for name in ("web", "worker")}
 
 
-def run_locust(stack: Stack, port: int, folder: Path) -> tuple[Path, dict[str, float], float]:
+def run_locust(
+    stack: Stack, port: int, folder: Path
+) -> tuple[Path, dict[str, float], float, dict[str, float]]:
     """Run the people to the end; their stats file, memory once warmed up and idle (so
-    growth counts what the load added, not the processes' first requests), and when the
-    spike began (time.time(), a second or two early: locust's clock starts once it is up)."""
+    growth counts what the load added, not the processes' first requests), when the spike
+    began (time.time(), a second or two early: locust's clock starts once it is up), and the
+    CPU seconds of each part from then to the end (CpuMeter.finish)."""
     env = {
         **stack.env,
         "LOAD_RUN": secrets.token_hex(3),
@@ -106,16 +113,31 @@ def run_locust(stack: Stack, port: int, folder: Path) -> tuple[Path, dict[str, f
     with open(stack.logs / "locust.log", "wb") as log:
         started = time.time()
         people = subprocess.Popen(  # noqa: S603 - our own interpreter and locustfile
-            command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            command,
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a process group of its own, for its CPU
         )
         try:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 people.wait(warm + idle / 2)
             start = memory(stack)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                people.wait(max(0.0, started + warm + idle - time.time()))
+            meter = CpuMeter(
+                groups={name: stack.processes[name].pid for name in ("web", "worker", "beat")}
+                | {"redis": stack.redis.process.pid, "locust": people.pid},
+                database=urlsplit(stack.postgres.url).path.lstrip("/"),
+                exclude=set(),
+            )
+            meter.start()
             people.wait()
+            cpu = meter.finish()
         finally:
             stop_group_of(people)
-    return Path(f"{prefix}_stats.csv"), start, started + warm + idle
+    return Path(f"{prefix}_stats.csv"), start, started + warm + idle, cpu
 
 
 def stop_group_of(process: subprocess.Popen) -> None:
@@ -173,6 +195,37 @@ def print_server_times(times: dict[tuple[str, str], list[int]]) -> None:
         values.sort()
         p50, p95 = values[len(values) // 2], values[int(len(values) * 0.95)]
         print(f"{request[:44]:44} {phase:6} {len(values):>8} {p50:>7} {p95:>7}")
+
+
+# The parts whose CPU the spike is measured by, as the report names them.
+CPU_PARTS = {
+    "web": "gunicorn",
+    "database": "PostgreSQL's backends",
+    "worker": "Celery worker",
+    "beat": "beat",
+    "redis": "Redis",
+    "locust": "locust",
+    "client": "this process with the SMTP sink",
+}
+
+
+def cores(cpu: dict[str, float]) -> dict[str, float]:
+    """How many cores each part kept busy on average (CpuMeter.finish's seconds over the
+    wall-clock time), 'others' for the rest of the machine's busy time (PostgreSQL's own
+    processes, whatever else runs here), and 'machine' for all of it."""
+    busy = {part: cpu.get(part, 0.0) / cpu["seconds"] for part in CPU_PARTS}
+    machine = cpu["machine"] / cpu["seconds"]
+    return busy | {"others": max(0.0, machine - sum(busy.values())), "machine": machine}
+
+
+def print_cores(cpu: dict[str, float]) -> None:
+    busy = cores(cpu)
+    print(
+        f"cores busy during the spike ({cpu['seconds']:.0f} s; {os.cpu_count()} cores, "
+        f"{busy['machine']:.2f} busy in all): "
+        + ", ".join(f"{label} {busy[part]:.2f}" for part, label in CPU_PARTS.items())
+        + f", the rest of the machine {busy['others']:.2f}"
+    )
 
 
 def email_times(stack: Stack) -> tuple[float, float, float]:
@@ -271,11 +324,15 @@ def main() -> int:
             stack.worker()
             stack.beat()
             print("[load] locust ...", flush=True)
-            stats, before, spike_from = run_locust(stack, port, folder)
+            stats, before, spike_from, cpu = run_locust(stack, port, folder)
             ended = time.monotonic()
+            web_after = rss_mb(stack.processes["web"].pid)
+            # Signups locust gave up on may still be in gunicorn's hands: a graceful stop
+            # answers (and stores) them, so none is stored after the backlog looked drained.
+            stack.stop("web")
             drain(stack, seconds=DRAIN_SECONDS)
             drained = time.monotonic() - ended
-            after = memory(stack)
+            after = {"web": web_after, "worker": rss_mb(stack.processes["worker"].pid)}
             figures = page_figures(stats)
             outcome = reconcile("load", stack, None)
             signups = sum(
@@ -286,6 +343,7 @@ def main() -> int:
             outcome.acknowledged = signups
             outcome.checks["every acknowledged signup stored"] = outcome.stored >= signups
             ok = report(figures, before, after, drained, email_times(stack), outcome)
+            print_cores(cpu)
             print_server_times(server_times(stack.logs / "web.log", spike_from))
             return 0 if ok else 1
     finally:

@@ -49,8 +49,9 @@ def is_backend_of(title: str, database: str) -> bool:
 
 class CpuMeter(threading.Thread):
     """CPU ticks of process groups and of one database's PostgreSQL backends, from start() to
-    finish(). Backends are sampled every INTERVAL, so one that ends mid-run counts up to its
-    last sample; the groups' reaped children count in their parents."""
+    finish(). Both are sampled every INTERVAL, so a backend or a whole group that ends
+    mid-run counts up to its last sample; the groups' reaped children count in their
+    parents."""
 
     INTERVAL = 0.25
 
@@ -59,7 +60,7 @@ class CpuMeter(threading.Thread):
         self.groups, self.database, self.exclude = groups, database, exclude
         self.done = threading.Event()
         self.start_groups, self.start_backends = self._sample()
-        self.backends = dict(self.start_backends)
+        self.group_ticks, self.backends = dict(self.start_groups), dict(self.start_backends)
         self.start_busy = machine_busy_ticks()
         self.start_self = _own_cpu_seconds()
         self.start_time = time.monotonic()
@@ -75,9 +76,15 @@ class CpuMeter(threading.Thread):
                 backends[pid] = ticks
         return by_group, backends
 
+    def _keep(self, by_group: dict[str, int], backends: dict[int, int]) -> None:
+        # A group's ticks only grow while it lives; once it is gone it reads as nothing.
+        for name, ticks in by_group.items():
+            self.group_ticks[name] = max(self.group_ticks[name], ticks)
+        self.backends.update(backends)
+
     def run(self) -> None:
         while not self.done.wait(self.INTERVAL):
-            self.backends.update(self._sample()[1])
+            self._keep(*self._sample())
 
     def finish(self) -> dict[str, float]:
         """Seconds of CPU per part: each group, 'database', 'client' (this process: the load,
@@ -85,11 +92,10 @@ class CpuMeter(threading.Thread):
         wall-clock 'seconds' measured."""
         self.done.set()
         self.join()
-        by_group, backends = self._sample()
-        self.backends.update(backends)
+        self._keep(*self._sample())
         seconds = {
             name: (ticks - self.start_groups[name]) / CLOCK_TICKS
-            for name, ticks in by_group.items()
+            for name, ticks in self.group_ticks.items()
         }
         seconds["database"] = (
             sum(ticks - self.start_backends.get(pid, 0) for pid, ticks in self.backends.items())

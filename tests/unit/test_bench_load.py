@@ -1,4 +1,5 @@
-"""`make load`'s reading of gunicorn's access log: the server's own time of each request."""
+"""`make load`'s reading of gunicorn's access log (the server's own time of each request) and
+of the CPU its parts used."""
 
 import runpy
 from datetime import UTC, datetime, timedelta
@@ -8,7 +9,7 @@ from types import SimpleNamespace
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
-from bench.load import server_times
+from bench.load import cores, server_times
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SPIKE = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
@@ -53,3 +54,18 @@ def test_each_request_is_timed_by_page_and_phase(tmp_path):
         ("POST /signup/", "spike"): [22, 70],
         ("GET /screening/candidates/<id>/", "spike"): [40],
     }
+
+
+def test_the_cores_each_part_kept_busy_and_the_rest_of_the_machine():
+    cpu = {"web": 8.0, "database": 4.0, "locust": 2.0, "machine": 17.0, "seconds": 10.0}
+
+    busy = cores(cpu)
+
+    assert busy["web"] == 0.8 and busy["database"] == 0.4 and busy["locust"] == 0.2
+    assert busy["worker"] == 0.0
+    assert busy["machine"] == 1.7 and round(busy["others"], 6) == 0.3
+
+
+def test_the_rest_of_the_machine_is_never_less_than_nothing():
+    # Backends are sampled, the machine's counters read once: the parts can overshoot it.
+    assert cores({"web": 10.0, "machine": 9.5, "seconds": 10.0})["others"] == 0.0
