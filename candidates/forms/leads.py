@@ -1,9 +1,6 @@
 """Forms of partner leads: a lead's answers as a candidate, a source, and its field map."""
 
-from typing import ClassVar
-
 from django import forms
-from django.utils import timezone, translation
 
 from candidates.forms.intake import CandidateFieldsForm
 from candidates.lead_payloads import OWN_FIELDS, normalise_key
@@ -13,40 +10,20 @@ from candidates.models import Destination, LeadSource
 LEAD_REQUIRED = {"first_name", "email"}
 
 
-class _Shared(dict):
-    """A form's fields that every form of its kind uses as they are: Django's copy of them for
-    a new form is themselves."""
-
-    def __deepcopy__(self, memo) -> "_Shared":
-        return self
-
-
 class LeadForm(CandidateFieldsForm):
     """A partner form's answers, checked by the signup form's rules for what they contain.
 
-    It is only ever validated, never shown, and a worker makes one for every lead: so each
-    process prepares its fields once for a language and year (all they vary with) and every
-    lead's form shares them. Django copies a form's fields for every form made, and building
-    a form that way was a sixth of a worker's time resolving leads."""
+    It is only ever validated, never shown, and a worker makes one for every lead: so every
+    lead's form shares the fields its process prepared for the language and year
+    (CandidateFieldsForm's shared=True). Building a form with its own copy of them was a sixth
+    of a worker's time resolving leads."""
 
     consent = forms.BooleanField(required=False)
 
-    # (language, year): the fields as this form prepared them.
-    _prepared: ClassVar[dict[tuple[str | None, int], dict]] = {}
-
     def __init__(self, *args, **kwargs) -> None:
-        year = timezone.localdate().year
-        key = (translation.get_language(), year)
-        self._shared = self._prepared.get(key)
-        if self._shared is not None:
-            self.base_fields = _Shared(self._shared)
-        super().__init__(*args, year=year, **kwargs)
-        if self._shared is None:
-            self._prepared[key] = self.fields
+        super().__init__(*args, shared=True, **kwargs)
 
     def prepare_fields(self, year: int) -> None:
-        if self._shared is not None:
-            return
         super().prepare_fields(year)
         for name, field in self.fields.items():
             field.required = name in LEAD_REQUIRED

@@ -33,7 +33,8 @@ BLANK_FIELDS_KEPT = 16
 def _blank_fields(form: SignupForm) -> SafeString:
     """The blank form's fields, rendered once per process for each language, year and list of
     named answers (all they vary with): 25 fields through their templates cost a page view
-    about 60 ms of CPU, far more than the rest of it (every signup starts with this page)."""
+    about 60 ms of CPU, far more than the rest of it (every signup starts with this page).
+    Rendered from a form with fields of its own: `form` may share its fields (never shown)."""
     key = (
         translation.get_language(),
         timezone.localdate().year,
@@ -44,23 +45,27 @@ def _blank_fields(form: SignupForm) -> SafeString:
         if len(_BLANK_FIELDS) >= BLANK_FIELDS_KEPT:
             _BLANK_FIELDS.clear()
         html = _BLANK_FIELDS[key] = render_to_string(
-            "candidates/signup_fields.html", {"form": form}
+            "candidates/signup_fields.html", {"form": SignupForm()}
         )
     return html
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    # Forms that share their fields with every other (SignupForm's shared=True): the page
+    # shows its fields from _blank_fields, and a post is only checked, unless it is shown again.
     if request.method == "GET":
-        form = SignupForm()
+        form = SignupForm(shared=True)
         return render(
             request,
             "candidates/signup.html",
             {"form": form, "blank_fields": _blank_fields(form)},
         )
 
-    form = SignupForm(request.POST)
+    form = SignupForm(request.POST, shared=True)
     if not form.is_spam and not form.is_valid():
+        # Shown again with what they typed and the errors: a form with fields of its own.
+        form = SignupForm(request.POST)
         return render(request, "candidates/signup.html", {"form": form})
 
     ip_hash = intake.hash_ip(client_limit_key(request))

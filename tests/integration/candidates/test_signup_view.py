@@ -9,8 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from candidates import request_kinds
+from candidates.forms.intake import SignupForm
 from candidates.models import (
     Candidate,
     HelpRequest,
@@ -19,6 +21,7 @@ from candidates.models import (
     StageChange,
     Submission,
 )
+from candidates.views import intake as signup_views
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory, signup_form_data
 from tests.support.concurrency import at_once
@@ -64,6 +67,44 @@ def test_a_form_sent_back_with_errors_renders_its_own_fields(client):
     assert response.status_code == 200
     assert "candidates/signup_fields.html" in [t.name for t in response.templates]
     assert 'value="not-an-email"' in response.content.decode()
+
+
+def test_one_persons_errors_never_reach_the_next_persons_form(client):
+    """The page and the post check answers with fields every form shares; what is shown is
+    rendered from fields of its own, so the widget classes of one person's errors are not in
+    the next person's form, blank or sent back."""
+    assert "is-invalid" in post(client, email="not-an-email").content.decode()
+    signup_views._BLANK_FIELDS.clear()
+    blank = client.get(SIGNUP).content.decode()
+    assert "is-invalid" not in blank
+    assert 'name="email"' in blank
+    other = post(client, city="").content.decode()
+    invalid = re.findall(r"<input[^>]*is-invalid[^>]*>", other)
+    assert [re.search(r'name="(\w+)"', tag).group(1) for tag in invalid] == ["city"]
+    assert Candidate.objects.count() == 0
+
+
+def test_a_post_is_checked_with_fields_prepared_once_per_language(client):
+    client.get(SIGNUP)
+    first = SignupForm(shared=True)
+
+    def same(form) -> bool:
+        return all(first.fields[name] is field for name, field in form.fields.items())
+
+    assert same(SignupForm(data=signup_form_data(), shared=True))
+    assert not same(SignupForm())
+    with translation.override("es"):
+        spanish = SignupForm(shared=True)
+    assert not same(spanish)
+    assert "aviso de privacidad" in str(spanish.fields["consent"].label)
+    assert "privacy notice" in str(first.fields["consent"].label)
+    # Checked the same way as with fields of its own.
+    for overrides in ({}, {"email": "x"}, {"birth_year": "1900"}, {"consent": ""}):
+        shared = SignupForm(data=signup_form_data(**overrides), shared=True)
+        own = SignupForm(data=signup_form_data(**overrides))
+        assert shared.is_valid() == own.is_valid()
+        assert shared.errors == own.errors
+    assert post(client).status_code == 302
 
 
 def test_home_page_links_the_signup_form(client):
