@@ -64,11 +64,14 @@ class HoneypotMixin(forms.Form):
     """A field people never see (a CSS class hides it) and bots fill: every public form has
     it, and a post that filled it is quietly turned away."""
 
-    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+    # Its widget's attributes set once, here: a form may share its fields with every other
+    # (candidates' CandidateFieldsForm), and nothing should write to them per form.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     @property
     def is_spam(self) -> bool:

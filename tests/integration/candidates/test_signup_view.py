@@ -44,6 +44,9 @@ def test_signup_page_shows_every_field_to_anyone(client):
     assert "Optional" in html
     # Hidden by a class, never by an inline style (the CSP forbids those).
     assert 'class="signup-extra"' in html
+    # The honeypot is skipped by the keyboard and by autofill.
+    assert re.search(r'<input[^>]*name="website"[^>]*tabindex="-1"', html)
+    assert re.search(r'<input[^>]*name="website"[^>]*autocomplete="off"', html)
     assert "style=" not in html
 
 
