@@ -4,6 +4,10 @@ import itertools
 import os
 import smtplib
 from email.message import EmailMessage
+from email.policy import SMTP
+
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.smtp import EmailBackend
 
 from bench.mailsink import MailSink
 from bench.procstat import is_backend_of, parse_stat
@@ -43,6 +47,62 @@ def test_the_sink_counts_every_message_and_sees_one_sent_twice():
             smtp.send_message(message)
     assert sink.count == 3
     assert MailSink.sent_twice(sink.received) == (1, 1)
+    assert sink.received == [
+        ("1", ("a@example.org",)),
+        ("2", ("b@example.org",)),
+        ("1", ("a@example.org",)),
+    ]
+
+
+def test_the_sink_reads_the_message_id_when_there_is_no_notification_header():
+    sink = MailSink()
+    body = "A line\n.A line that starts with a dot\n.\nAnd the end."
+    with sink.running() as port, smtplib.SMTP("127.0.0.1", port) as smtp:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = (
+            "rfs@example.org",
+            "c@example.org",
+            "Hi",
+        )
+        message["Cc"] = "d@example.org"
+        message["Message-ID"] = "<7f1c@rfs.example.org>"
+        message.set_content(body)
+        smtp.send_message(message)
+        smtp.rset()
+        assert smtp.noop()[0] == 250
+        # A long header folded over lines is read whole.
+        folded = EmailMessage()
+        folded["From"], folded["To"], folded["Subject"] = "rfs@example.org", "e@example.org", "Hi"
+        folded["Message-ID"] = "<" + "x" * 90 + "@rfs.example.org>"
+        smtp.sendmail(
+            "rfs@example.org",
+            ["e@example.org"],
+            folded.as_bytes(policy=SMTP).replace(b"Message-ID: ", b"Message-ID:\r\n "),
+        )
+    assert sink.received == [
+        ("<7f1c@rfs.example.org>", ("c@example.org", "d@example.org")),
+        ("<" + "x" * 90 + "@rfs.example.org>", ("e@example.org",)),
+    ]
+
+
+def test_the_sink_takes_a_batch_over_one_connection_from_djangos_smtp_backend():
+    sink = MailSink()
+    with sink.running() as port:
+        backend = EmailBackend(host="127.0.0.1", port=port, use_tls=False, username="", password="")
+        messages = [
+            EmailMultiAlternatives(
+                "Thank you",
+                "Téxt",
+                "rfs@example.org",
+                [f"p{n}@example.org"],
+                headers={"X-RFS-Notification": f"n{n}"},
+            )
+            for n in range(5)
+        ]
+        for message in messages:
+            message.attach_alternative("<p>Téxt</p>", "text/html")
+        assert backend.send_messages(messages) == 5
+    assert sink.received == [(f"n{n}", (f"p{n}@example.org",)) for n in range(5)]
 
 
 def test_the_bench_posts_valid_signups_of_new_people():
