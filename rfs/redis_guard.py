@@ -6,8 +6,9 @@ waits on Redis more than once."""
 import logging
 import secrets
 import time
+import weakref
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from celery import current_app
 from django.core.cache import cache
@@ -17,6 +18,9 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 # After a failure, Redis is left alone this many seconds.
 PAUSE_SECONDS = 5.0
+# How often a process asks whether settings it keeps have changed: a change made in another
+# process reaches it within this time.
+CHECKED_EVERY_SECONDS = 1.0
 _paused_until = 0.0
 
 
@@ -53,19 +57,37 @@ def ring(doorbell: str, task_name: str, *, seconds: int = 60) -> None:
 
 class KeptSettings(Generic[T]):
     """Settings read from the database that change rarely and are read by every request of
-    some kind: each process keeps what it read, under a version kept in Redis, so a use costs
-    one short GET (no value to unpickle). forget() drops the version: every process reads the
-    database again at its next use. With Redis down, the database answers every use."""
+    some kind: each process keeps what it read, under a version kept in Redis, and asks for
+    the version at most once every `checked_every` seconds (one short GET, no value to
+    unpickle), so a busy process does not ask on every use. forget() drops the version and
+    this process's copy: this process reads the database at its next use, every other
+    within `checked_every`. With Redis down, the database answers every use after that."""
 
-    def __init__(self, key: str, read: Callable[[], T], *, seconds: int) -> None:
+    # Every instance in this process, for forget_here().
+    _instances: ClassVar[weakref.WeakSet] = weakref.WeakSet()
+
+    def __init__(
+        self,
+        key: str,
+        read: Callable[[], T],
+        *,
+        seconds: int,
+        checked_every: float = CHECKED_EVERY_SECONDS,
+    ) -> None:
         self.key, self.read, self.seconds = key, read, seconds
-        # (version, value), replaced in one assignment, so threads never see half of it.
-        self._kept: tuple[str, T] | None = None
+        self.checked_every = checked_every
+        # (version, value, when to ask for the version again), replaced in one assignment,
+        # so threads never see half of it.
+        self._kept: tuple[str, T, float] | None = None
+        KeptSettings._instances.add(self)
 
     def get(self) -> T:
+        kept, now = self._kept, time.monotonic()
+        if kept is not None and now < kept[2]:
+            return kept[1]
         version = guarded(self.key, lambda: cache.get(self.key), fallback=None)
-        kept = self._kept
         if version is not None and kept is not None and kept[0] == version:
+            self._kept = (version, kept[1], now + self.checked_every)
             return kept[1]
         value = self.read()
         if version is None:
@@ -75,10 +97,18 @@ class KeptSettings(Generic[T]):
                 self.key, lambda: cache.add(self.key, version, self.seconds), fallback=False
             ):
                 return value
-        self._kept = (version, value)
+        self._kept = (version, value, now + self.checked_every)
         return value
 
     def forget(self) -> None:
-        # Redis down: processes keep what they read until its version expires (`seconds`),
-        # which bounds how long a change made during an outage goes unseen.
+        self._kept = None
+        # Redis down: other processes keep what they read until its version expires
+        # (`seconds`), which bounds how long a change made during an outage goes unseen.
         guarded(self.key, lambda: cache.delete(self.key), fallback=None)
+
+    @classmethod
+    def forget_here(cls) -> None:
+        """Drop every copy this process keeps (not the versions): each is read at its next
+        use, as after a restart."""
+        for kept in list(cls._instances):
+            kept._kept = None

@@ -43,6 +43,8 @@ def _clean_cache():
     signup_views._BLANK_FIELDS.clear()
     # The lead sources each process keeps: a test's edits to its source are seen at once.
     leads._kept.clear()
+    # The settings each process keeps (response targets, destinations): read anew.
+    redis_guard.KeptSettings.forget_here()
     yield
     cache.clear()
     redis_guard._paused_until = 0.0
