@@ -105,17 +105,35 @@ class MailSink:
 
     @contextlib.contextmanager
     def running(self) -> Iterator[int]:
-        """Serve on a free port (yielded) in a thread of its own until the block ends."""
+        """Serve on a free port (yielded) in a thread with an event loop of its own (the
+        calling thread may be running one) until the block ends."""
         loop = asyncio.new_event_loop()
-        server = loop.run_until_complete(
-            loop.create_server(lambda: _Session(self), "127.0.0.1", free_port())
-        )
-        thread = threading.Thread(target=loop.run_forever, name="mail sink", daemon=True)
+        started: list = []  # the port, or why the server could not start
+        ready = threading.Event()
+
+        def serve() -> None:
+            try:
+                server = loop.run_until_complete(
+                    loop.create_server(lambda: _Session(self), "127.0.0.1", free_port())
+                )
+                started.append(server.sockets[0].getsockname()[1])
+            except Exception as exc:
+                started.append(exc)
+                return
+            finally:
+                ready.set()
+            loop.run_forever()
+            server.close()
+            loop.run_until_complete(server.wait_closed())
+
+        thread = threading.Thread(target=serve, name="mail sink", daemon=True)
         thread.start()
+        ready.wait(timeout=10)
         try:
-            yield server.sockets[0].getsockname()[1]
+            if not started or isinstance(started[0], Exception):
+                raise RuntimeError(f"the mail sink did not start: {started}")
+            yield started[0]
         finally:
-            loop.call_soon_threadsafe(server.close)
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout=10)
             loop.close()

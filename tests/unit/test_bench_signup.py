@@ -1,5 +1,6 @@
 """The signup benchmark's pieces (bench/): the CPU reader, the SMTP sink and the payloads."""
 
+import asyncio
 import itertools
 import os
 import smtplib
@@ -111,3 +112,21 @@ def test_the_bench_posts_valid_signups_of_new_people():
         form = SignupForm(data={**data})
         assert form.is_valid(), form.errors
     assert len({p["email"] for p in payloads}) == len({p["phone"] for p in payloads}) == 20_005
+
+
+def test_the_sink_serves_while_the_calling_thread_runs_an_event_loop():
+    sink = MailSink()
+
+    async def send_one() -> None:
+        with sink.running() as port:
+
+            def send() -> None:
+                with smtplib.SMTP("127.0.0.1", port) as smtp:
+                    smtp.sendmail(
+                        "rfs@example.org", ["f@example.org"], b"Message-ID: <m@x>\r\n\r\nHi"
+                    )
+
+            await asyncio.to_thread(send)
+
+    asyncio.run(send_one())
+    assert sink.received == [("<m@x>", ("f@example.org",))]
