@@ -4,6 +4,7 @@ import asyncio
 import itertools
 import os
 import smtplib
+import threading
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -128,5 +129,18 @@ def test_the_sink_serves_while_the_calling_thread_runs_an_event_loop():
 
             await asyncio.to_thread(send)
 
-    asyncio.run(send_one())
+    # In a thread of its own: the thread pytest runs in may be running a loop already.
+    failures = []
+    thread = threading.Thread(target=lambda: failures.extend(_failure(send_one)))
+    thread.start()
+    thread.join(timeout=30)
+    assert failures == []
     assert sink.received == [("<m@x>", ("f@example.org",))]
+
+
+def _failure(coroutine_function) -> list[Exception]:
+    try:
+        asyncio.run(coroutine_function())
+    except Exception as exc:  # handed to the test's thread, which fails on it
+        return [exc]
+    return []
