@@ -26,6 +26,7 @@ from candidates.services.business_hours import (
     add_business_time,
     business_time_between,
 )
+from rfs import bulk
 from rfs.accounts.models import Role
 from rfs.notify import services as outbox
 from rfs.redis_guard import KeptSettings
@@ -218,15 +219,17 @@ def open_first_contacts(*, candidates: list[Candidate], at: datetime) -> None:
     """The first-contact requests of new people, in one INSERT (they have none open yet)."""
     due = due_time(kind=request_kinds.FIRST_CONTACT, opened_at=at)
     answered_by_first = request_kinds.get(request_kinds.FIRST_CONTACT).answered_by_first_response
-    HelpRequest.objects.bulk_create(
-        HelpRequest(
-            candidate=candidate,
-            kind=request_kinds.FIRST_CONTACT,
-            answered_by_first_response=answered_by_first,
-            opened_at=at,
-            due_at=due,
-        )
-        for candidate in candidates
+    bulk.insert(
+        [
+            HelpRequest(
+                candidate=candidate,
+                kind=request_kinds.FIRST_CONTACT,
+                answered_by_first_response=answered_by_first,
+                opened_at=at,
+                due_at=due,
+            )
+            for candidate in candidates
+        ]
     )
 
 

@@ -38,6 +38,7 @@ from candidates.services.help_requests import open_first_contacts
 from candidates.services.people_counts import count_people
 from candidates.services.pipeline import record_entries
 from candidates.services.proposed_updates import propose_updates
+from rfs import bulk
 from rfs.accounts.limits import within_limit
 from rfs.notify import services as outbox
 
@@ -338,14 +339,14 @@ class _Batch:
             destinations.record(
                 event=Destination.Event.PERSON_CREATED, candidates=created, at=self.now
             )
-        Submission.objects.bulk_create(submissions)
+        bulk.insert(submissions)
         if self.matched:
             propose_updates(self.matched, now=self.now)
         outbox.record_many(self.messages)
         if not created:
             return
         # Plain INSERTs: the unique indexes on email and phone decide a concurrent race.
-        Candidate.objects.bulk_create(created)
+        bulk.insert(created)
         for channel in {item.channel for _, item in self.created}:
             record_entries(
                 candidates=[c for c, item in self.created if item.channel == channel],

@@ -20,7 +20,7 @@ from candidates.models import Candidate, Lead, LeadSecret, LeadSource, Note, Sta
 from candidates.services.help_requests import open_first_contacts
 from candidates.services.intake import Incoming, resolve_submissions, storable
 from candidates.services.pipeline import move_stage
-from rfs import signatures
+from rfs import bulk, signatures
 from rfs.notify import services as outbox
 
 logger = logging.getLogger(__name__)
@@ -143,22 +143,11 @@ def accept_lead(*, source: LeadSource, payload: dict, key: str) -> tuple[Lead, b
         idempotency_key=key or None,
         consent_wording=source.consent_wording,
     )
-    fields = [f for f in Lead._meta.concrete_fields if not f.primary_key]
-    values = [f.get_db_prep_save(f.pre_save(lead, True), connection) for f in fields]
-    table = Lead._meta.db_table
-    with connection.cursor() as cursor:
-        # One statement, whatever happens: a duplicate key inserts nothing, and fails no
-        # transaction around it.
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(f.column for f in fields)}) "  # noqa: S608 - our table
-            f"VALUES ({', '.join(['%s'] * len(fields))}) "
-            "ON CONFLICT (source_id, idempotency_key) DO NOTHING RETURNING id",
-            values,
-        )
-        row = cursor.fetchone()
-    if row is None:
+    # One statement, whatever happens: a duplicate key inserts nothing, and fails no
+    # transaction around it.
+    bulk.insert([lead], unless_exists=["source", "idempotency_key"])
+    if lead.pk is None:
         return Lead.objects.get(source=source, idempotency_key=key), False
-    lead.pk, lead._state.adding = row[0], False
     return lead, True
 
 

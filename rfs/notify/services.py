@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from rfs import redis_guard
+from rfs import bulk, redis_guard
 from rfs.notify import kinds, suppressions, tasks
 from rfs.notify.models import Notification, Suppression
 from rfs.notify.rendering import render_subject
@@ -133,27 +133,11 @@ def record_message(
 def _insert(rows: list[Notification]) -> list[Notification]:
     """One INSERT for all rows. A key already recorded (before, or by a concurrent insert,
     which the unique index makes wait) keeps its first row: its row here gets no pk."""
-    if not rows:
-        return []
     now = timezone.now()
-    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
-    values = []
     for row in rows:
         row.next_attempt_at = row.created_at = now
-        values.extend(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields)
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    placeholders = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Notification._meta.db_table} ({columns}) VALUES {placeholders} "  # noqa: S608 - our table and columns
-            "ON CONFLICT (key) DO NOTHING RETURNING id, key",
-            values,
-        )
-        inserted = dict((key, pk) for pk, key in cursor.fetchall())
-    for row in rows:
-        if row.key in inserted:
-            row.pk, row._state.adding = inserted[row.key], False
-    if inserted:
+    bulk.insert(rows, unless_exists=["key"])
+    if any(row.pk for row in rows):
         transaction.on_commit(ring)
     return rows
 
