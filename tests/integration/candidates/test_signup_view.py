@@ -203,9 +203,9 @@ def test_nothing_but_the_days_counts_follows_the_new_persons_insert(client):
 
 def test_update_post_uses_a_fixed_number_of_queries(client, django_assert_num_queries):
     post(client)
-    # The transaction, matching, the submission, the proposed update and its email, the
-    # acknowledgement.
-    with django_assert_num_queries(7):
+    # The transaction, matching (the ids locked, then the people read), the submission, the
+    # proposed update and its email, the acknowledgement.
+    with django_assert_num_queries(8):
         post(client, city="Baltimore", state="MD", zip_code="21201")
     assert Candidate.objects.get().proposed_updates.get().changes["city"] == [
         "Washington",
