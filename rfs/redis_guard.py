@@ -58,24 +58,16 @@ def ring(doorbell: str, task_name: str, *, seconds: int = 60) -> None:
 class KeptSettings(Generic[T]):
     """Settings read from the database that change rarely and are read by every request of
     some kind: each process keeps what it read, under a version kept in Redis, and asks for
-    the version at most once every `checked_every` seconds (one short GET, no value to
+    the version at most once every CHECKED_EVERY_SECONDS (one short GET, no value to
     unpickle), so a busy process does not ask on every use. forget() drops the version and
     this process's copy: this process reads the database at its next use, every other
-    within `checked_every`. With Redis down, the database answers every use after that."""
+    within CHECKED_EVERY_SECONDS. With Redis down, the database answers every use after that."""
 
     # Every instance in this process, for forget_here().
     _instances: ClassVar[weakref.WeakSet] = weakref.WeakSet()
 
-    def __init__(
-        self,
-        key: str,
-        read: Callable[[], T],
-        *,
-        seconds: int,
-        checked_every: float = CHECKED_EVERY_SECONDS,
-    ) -> None:
+    def __init__(self, key: str, read: Callable[[], T], *, seconds: int) -> None:
         self.key, self.read, self.seconds = key, read, seconds
-        self.checked_every = checked_every
         # (version, value, when to ask for the version again), replaced in one assignment,
         # so threads never see half of it.
         self._kept: tuple[str, T, float] | None = None
@@ -87,7 +79,7 @@ class KeptSettings(Generic[T]):
             return kept[1]
         version = guarded(self.key, lambda: cache.get(self.key), fallback=None)
         if version is not None and kept is not None and kept[0] == version:
-            self._kept = (version, kept[1], now + self.checked_every)
+            self._kept = (version, kept[1], now + CHECKED_EVERY_SECONDS)
             return kept[1]
         value = self.read()
         if version is None:
@@ -97,7 +89,7 @@ class KeptSettings(Generic[T]):
                 self.key, lambda: cache.add(self.key, version, self.seconds), fallback=False
             ):
                 return value
-        self._kept = (version, value, now + self.checked_every)
+        self._kept = (version, value, now + CHECKED_EVERY_SECONDS)
         return value
 
     def forget(self) -> None:

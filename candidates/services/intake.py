@@ -205,8 +205,9 @@ class _Batch:
                 [sorted(emails), sorted(phones)],
             )
             ids = [pk for (pk,) in cursor.fetchall()]
-        for candidate in Candidate.objects.filter(pk__in=ids).order_by("pk") if ids else ():
-            self._remember(candidate)
+        if ids:
+            for candidate in Candidate.objects.filter(pk__in=ids).order_by("pk"):
+                self._remember(candidate)
 
     def _remember(self, candidate: Candidate) -> None:
         self.by_email[candidate.email] = candidate

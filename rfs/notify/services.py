@@ -133,9 +133,10 @@ def record_message(
 def _insert(rows: list[Notification]) -> list[Notification]:
     """One INSERT for all rows. A key already recorded (before, or by a concurrent insert,
     which the unique index makes wait) keeps its first row: its row here gets no pk."""
+    # Due at once; created_at is its field's own (auto_now_add), set as the row is written.
     now = timezone.now()
     for row in rows:
-        row.next_attempt_at = row.created_at = now
+        row.next_attempt_at = now
     bulk.insert(rows, unless_exists=["key"])
     if any(row.pk for row in rows):
         transaction.on_commit(ring)
