@@ -58,6 +58,9 @@ START_SECONDS = 60
 # The goals: throughput and p95 as ratios to the bare view in the same run, CPU in ms.
 GOAL_THROUGHPUT = 0.25
 GOAL_CPU_MS = 4.0
+# The bare view's CPU a signup when the CPU goal was set: the same goal as a ratio is 5x, which
+# a machine slower or busier than that day's can still be held to.
+GOAL_CPU_BARE_MS = 0.8
 GOAL_P95 = 4.0
 # What a signup costs, all included: the bench's own clients and sink are not.
 PARTS = ("web", "database", "worker")
@@ -406,8 +409,10 @@ def checks(result: Result) -> str:
     return "\n".join(f"  {result.app.title}: {line}" for line in lines)
 
 
-def goals(project: Result, multiples: tuple[float, float]) -> str:
+def goals(project: Result, baseline: Result, multiples: tuple[float, float]) -> str:
     (rate, p95), cpu = multiples, project.total_cpu_ms
+    bare_cpu = baseline.total_cpu_ms
+    goal_cpu_x = GOAL_CPU_MS / GOAL_CPU_BARE_MS
 
     def verdict(held: bool) -> str:
         return "met" if held else "NOT met"
@@ -418,6 +423,10 @@ def goals(project: Result, multiples: tuple[float, float]) -> str:
             + verdict(rate >= GOAL_THROUGHPUT),
             f"  CPU per signup ≤ {GOAL_CPU_MS:.0f} ms, all included: {cpu:.1f} ms, "
             + verdict(cpu <= GOAL_CPU_MS),
+            f"    as a ratio (≤ {goal_cpu_x:.0f}x the bare view's, which took "
+            f"{GOAL_CPU_BARE_MS} ms when the goal was set): "
+            f"{cpu / bare_cpu:.1f}x its {bare_cpu:.2f} ms in this run, "
+            + verdict(cpu <= goal_cpu_x * bare_cpu),
             f"  p95 ≤ {GOAL_P95:.0f}x the bare view's: {p95:.1f}x, " + verdict(p95 <= GOAL_P95),
         ]
     )
@@ -445,7 +454,7 @@ def print_report(results: list[Result], load_before: float) -> None:
     if project and (multiples := ratios(project, baseline)):
         print()
         print("Goals, in this run:")
-        print(goals(project, multiples))
+        print(goals(project, baseline, multiples))
     print()
     # The machine is shared: say how busy it was, and how much of that was not ours.
     print(f"Load average (1 min) on {os.cpu_count()} cores: {load_before:.1f} before the run")
