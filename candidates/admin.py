@@ -9,6 +9,7 @@ from candidates.models import (
     ResponseTarget,
     StageChange,
     Submission,
+    WaitingSignup,
     WorkingHours,
 )
 
@@ -39,6 +40,18 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_display = ("received_at", "channel", "outcome", "candidate")
     list_filter = ("channel", "outcome")
     readonly_fields = [f.name for f in Submission._meta.fields]
+
+
+@admin.register(WaitingSignup)
+class WaitingSignupAdmin(admin.ModelAdmin):
+    """Signups a worker has not resolved yet: none for long, unless one could not be saved
+    (its reason says why; cleared, it is tried again)."""
+
+    list_display = ("received_at", "reason")
+    readonly_fields = [f.name for f in WaitingSignup._meta.fields if f.name != "reason"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(HelpRequest)

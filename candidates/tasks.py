@@ -5,10 +5,11 @@ import logging
 import time
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from candidates.services import destinations, help_requests, imports, leads
+from candidates.services import destinations, help_requests, imports, intake, leads
 from rfs.redis_guard import ring
 
 logger = logging.getLogger(__name__)
@@ -54,9 +55,18 @@ def purge_import_rejections() -> int:
     return imports.purge_rejections()
 
 
-# --- Intake: partner leads ---------------------------------------------------
+# --- Intake: signups and partner leads, stored first and resolved here ------------------
 
+SIGNUPS_DOORBELL = "signups:doorbell"
 LEADS_DOORBELL = "leads:doorbell"
+# A task resolves batches for this long, then hands on to a fresh task: well inside the
+# tasks' time limit, and a second worker can take part.
+RESOLVE_SECONDS = 30
+
+
+def ring_for_signups() -> None:
+    """Wake a worker to resolve stored signups; Redis or the broker down, the sweep will."""
+    ring(SIGNUPS_DOORBELL, "candidates.tasks.resolve_signups")
 
 
 def ring_for_leads() -> None:
@@ -64,24 +74,43 @@ def ring_for_leads() -> None:
     ring(LEADS_DOORBELL, "candidates.tasks.resolve_leads")
 
 
-# A task resolves batches for this long, then hands on to a fresh task: well inside the
-# tasks' time limit, and a second worker can take part.
-RESOLVE_SECONDS = 30
+def _resolve_until_none_wait(doorbell: str, resolve_batch, again) -> int:
+    """Wait a moment, so that a burst's posts gather into batches; then unset the doorbell
+    and resolve full batches until one is not. A post stored after the doorbell was unset
+    rings again; every one stored before is found here."""
+    time.sleep(settings.RFS_INTAKE_GATHER_SECONDS)
+    with contextlib.suppress(Exception):
+        cache.delete(doorbell)
+    total, deadline = 0, time.monotonic() + RESOLVE_SECONDS
+    while True:
+        taken = resolve_batch()
+        total += taken
+        if taken < intake.BATCH:
+            return total
+        if time.monotonic() > deadline:
+            again.delay()
+            return total
+
+
+@shared_task
+def resolve_signups() -> int:
+    return _resolve_until_none_wait(
+        SIGNUPS_DOORBELL, intake.resolve_waiting_signups, resolve_signups
+    )
+
+
+@shared_task
+def sweep_signups() -> int:
+    """Beat: signups whose doorbell was lost (Redis or the broker down) are resolved."""
+    waiting = intake.waiting_signups()
+    if waiting:
+        resolve_signups.delay()
+    return waiting
 
 
 @shared_task
 def resolve_leads() -> int:
-    """Resolve stored leads in batches until none wait. Unset the doorbell first: a lead
-    stored from now on rings again, every one stored before is found here."""
-    with contextlib.suppress(Exception):
-        cache.delete(LEADS_DOORBELL)
-    total, deadline = 0, time.monotonic() + RESOLVE_SECONDS
-    while taken := leads.resolve_pending():
-        total += taken
-        if time.monotonic() > deadline:
-            resolve_leads.delay()
-            break
-    return total
+    return _resolve_until_none_wait(LEADS_DOORBELL, leads.resolve_pending, resolve_leads)
 
 
 @shared_task

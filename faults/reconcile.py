@@ -56,12 +56,19 @@ def outbox(stack: Stack) -> dict[str, int]:
     return dict(query(stack, "SELECT status, count(*) FROM notify_notification GROUP BY status"))
 
 
+def waiting_signups(stack: Stack) -> int:
+    """Signups stored and not yet resolved by a worker."""
+    return query(stack, "SELECT count(*) FROM candidates_waitingsignup WHERE reason = ''")[0][0]
+
+
 def drain(stack: Stack, *, seconds: float) -> float:
-    """Wait until every recorded email has reached the sink (at most `seconds`); how long."""
+    """Wait until every signup is resolved and every recorded email has reached the sink (at
+    most `seconds`); how long."""
     begin = time.monotonic()
     while time.monotonic() - begin < seconds:
         rows = outbox(stack)
-        if stack.sink.delivered >= sum(rows.values()) and set(rows) <= {"sent"}:
+        resolved = waiting_signups(stack) == 0
+        if resolved and stack.sink.delivered >= sum(rows.values()) and set(rows) <= {"sent"}:
             break
         time.sleep(1)
     return time.monotonic() - begin

@@ -22,10 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 LOGS = ROOT / "var" / "faults"
 START_SECONDS = 90
-# The outbox's timings, shortened so a scenario sees a sweep, a backoff and a stale claim in
-# seconds; each scenario may change them.
+# The outbox's and the intake sweep's timings, shortened so a scenario sees a sweep, a backoff
+# and a stale claim in seconds; each scenario may change them.
 FAST_OUTBOX = {
     "OUTBOX_SWEEP_SECONDS": "5",
+    "INTAKE_SWEEP_SECONDS": "5",
     "OUTBOX_BACKOFF_SECONDS": "5",
     "OUTBOX_STALE_CLAIM_SECONDS": "20",
     "OUTBOX_ALERT_SECONDS": "3600",

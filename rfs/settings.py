@@ -436,11 +436,19 @@ CELERY_BEAT_SCHEDULE["purge-import-rejections"] = {
     "task": "candidates.tasks.purge_import_rejections",
     "schedule": timedelta(hours=6),
 }
-# Partner leads whose worker was never woken (Redis or the broker down) are resolved within
-# a minute.
+# Signups and partner leads whose worker was never woken (Redis or the broker down) are
+# resolved within this time.
+RFS_INTAKE_SWEEP = timedelta(seconds=env_int("INTAKE_SWEEP_SECONDS", 60))
+# A worker woken for stored signups or leads waits this long first, so that a burst is
+# resolved in batches (one by one, each costs several times as much).
+RFS_INTAKE_GATHER_SECONDS = 0.5
+CELERY_BEAT_SCHEDULE["sweep-signups"] = {
+    "task": "candidates.tasks.sweep_signups",
+    "schedule": RFS_INTAKE_SWEEP,
+}
 CELERY_BEAT_SCHEDULE["sweep-leads"] = {
     "task": "candidates.tasks.sweep_leads",
-    "schedule": timedelta(minutes=1),
+    "schedule": RFS_INTAKE_SWEEP,
 }
 # Events for the organisation's other tools: retries after their backoff, lost doorbells.
 CELERY_BEAT_SCHEDULE["sweep-destination-events"] = {

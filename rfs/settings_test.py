@@ -20,3 +20,4 @@ RFS_MFA_REQUIRED = False
 DEBUG = False
 # Tests wait on deliveries: no gathering pause.
 RFS_OUTBOX_GATHER_SECONDS = 0
+RFS_INTAKE_GATHER_SECONDS = 0

@@ -41,6 +41,7 @@ from candidates.models.leads import (
     PeopleByDay,
     PeopleBySource,
     PeopleCount,
+    WaitingSignup,
 )
 from candidates.models.people import (
     Candidate,
@@ -126,6 +127,7 @@ __all__ = [
     "StageDayQuerySet",
     "StayDay",
     "Submission",
+    "WaitingSignup",
     "WorkingHours",
     "advanced",
     "answered",

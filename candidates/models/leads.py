@@ -1,9 +1,10 @@
-"""Leads from partner forms: sources, secrets, the leads as posted, and the live count of
-unique people."""
+"""Posts waiting to be resolved (leads from partner forms, signups from our own form): lead
+sources and their secrets, the posts as they came, and the live count of unique people."""
 
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -131,6 +132,32 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.received_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class WaitingSignup(models.Model):
+    """A signup from our own form, its answers already checked, stored in one INSERT and
+    resolved by a worker moments later (candidates.services.intake.resolve_waiting_signups),
+    which deletes it in the transaction that keeps its Submission. One that could not be
+    saved stays, with the reason, for staff to see."""
+
+    received_at = models.DateTimeField(default=timezone.now)
+    # The form's answers as it checked them.
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    # What was posted, as it was posted (kept on the Submission).
+    payload = models.JSONField()
+    ip_hash = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    # The language of the page it was sent from.
+    language = models.CharField(max_length=8, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"signup of {self.received_at:%Y-%m-%d %H:%M:%S}" + (
+            f" ({self.reason})" if self.reason else ""
+        )
 
 
 class PeopleCount(models.Model):

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Case, Count, F, Func, Q, Sum, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -470,7 +471,8 @@ class Submission(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.FORM)
-    received_at = models.DateTimeField(auto_now_add=True)
+    # When it was posted: a signup resolved by a worker moments later keeps its post's time.
+    received_at = models.DateTimeField(default=timezone.now)
     payload = models.JSONField()
     ip_hash = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)

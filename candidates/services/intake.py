@@ -14,12 +14,14 @@ staff's own list: it changes the record directly, the earlier values kept in a N
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from phonenumber_field.phonenumber import PhoneNumber
 
 from candidates.details import (
     CANDIDATE_FIELDS,
@@ -32,7 +34,15 @@ from candidates.details import (
     stored_value,
     submitted_value,
 )
-from candidates.models import Candidate, Destination, LeadSource, Note, Stage, Submission
+from candidates.models import (
+    Candidate,
+    Destination,
+    LeadSource,
+    Note,
+    Stage,
+    Submission,
+    WaitingSignup,
+)
 from candidates.services import destinations
 from candidates.services.help_requests import open_first_contacts
 from candidates.services.people_counts import count_people
@@ -45,6 +55,8 @@ from rfs.notify import services as outbox
 logger = logging.getLogger(__name__)
 
 ATTEMPTS = 3
+# How many submissions a worker resolves in one transaction.
+BATCH = 500
 UNIQUE_VIOLATION = "23505"
 
 ENTRY_REASONS = {
@@ -124,6 +136,8 @@ class Incoming:
     contact: bool = True
     # The language of the page it was sent from (settings.LANGUAGES); blank when unknown.
     language: str = ""
+    # When it was posted, if it was stored first and is resolved later.
+    received_at: datetime | None = None
 
 
 def resolve_submission(
@@ -162,13 +176,37 @@ def resolve_submissions(incoming: list[Incoming]) -> list[Submission]:
     raise AssertionError("unreachable")
 
 
+def resolve_each(incoming: list[Incoming]) -> list[Submission | str]:
+    """resolve_submissions (which rolls its own savepoint back when it fails). When what one
+    submission's own values can cause (too long for a column, a race lost three times) fails
+    the batch, each is resolved alone; one that fails alone is given back as why it could not
+    be saved. Anything else is ours to fix, and rolls the whole batch back to wait for it."""
+    try:
+        return resolve_submissions(incoming)
+    except (DataError, IntegrityError) as exc:
+        if len(incoming) == 1:
+            # Not the message: a database error quotes the submission's values.
+            return [f"Could not be saved: {type(exc).__name__}"]
+        diag = getattr(exc.__cause__, "diag", None)
+        logger.warning(
+            "a batch of %s submissions failed (%s %s); resolving them one by one",
+            len(incoming),
+            type(exc).__name__,
+            getattr(diag, "constraint_name", "") or "",
+        )
+        return [outcome for item in incoming for outcome in resolve_each([item])]
+
+
 class _Batch:
     """One transaction's submissions, resolved together. A person new to us who comes twice
     in the same batch is created by the first and matched by the second."""
 
     def __init__(self, incoming: list[Incoming]) -> None:
         self.incoming = incoming
-        self.now = timezone.now()
+        # The batch happens when its oldest post came in: a first contact is owed from the
+        # signup, not from when a worker got to it.
+        posted = [item.received_at for item in incoming if item.received_at is not None]
+        self.now = min(posted) if posted else timezone.now()
         self.by_email: dict[str, Candidate] = {}
         self.by_phone: dict[str, Candidate] = {}
         self.created: list[tuple[Candidate, Incoming]] = []
@@ -217,6 +255,7 @@ class _Batch:
     def _classify(self, item: Incoming, email: str, phone: str | None) -> Submission:
         by_email, by_phone = self.by_email.get(email), self.by_phone.get(phone) if phone else None
         submission = Submission(
+            received_at=item.received_at or self.now,
             channel=item.channel,
             lead_source=item.source,
             payload=storable(item.payload),
@@ -310,6 +349,9 @@ class _Batch:
         hour to an address at most, so a double click or a reload sends no second one."""
         address = hashlib.sha256(f"{settings.SECRET_KEY}:{email}".encode()).hexdigest()[:24]
         name = str(item.data.get("preferred_name") or "").strip() or item.data["first_name"]
+        # The notice in the language of the form (a worker resolving it has none active).
+        with translation.override(item.language or settings.LANGUAGE_CODE):
+            privacy_path = reverse("intake:privacy")
         self.messages.append(
             {
                 "key": f"signup:ack:{address}:{self.now:%Y%m%d%H}",
@@ -319,7 +361,7 @@ class _Batch:
                 "template": "signup_confirmation",
                 "context": {
                     "name": name.strip(),
-                    "privacy_path": reverse("intake:privacy"),
+                    "privacy_path": privacy_path,
                 },
                 "ref": submission.candidate.ref if submission.candidate else "",
             }
@@ -371,3 +413,70 @@ class _Batch:
             )
             for candidate, (pk,) in zip(candidates, cursor.fetchall(), strict=True):
                 candidate.pk = pk
+
+
+# --- Signups from our own form --------------------------------------------------------
+
+
+def accept_signup(
+    *, data: dict, payload: dict, ip_hash: str = "", user_agent: str = "", language: str = ""
+) -> WaitingSignup:
+    """Keep a signup whose answers the form has checked, in one INSERT. A worker resolves it
+    moments later (resolve_waiting_signups): the person's page and email do not wait for it."""
+    answers = {
+        name: value.as_e164 if isinstance(value, PhoneNumber) else value
+        for name, value in data.items()
+    }
+    signup = WaitingSignup(
+        data=storable(answers),
+        payload=storable(payload),
+        ip_hash=ip_hash,
+        user_agent=user_agent[:500],
+        language=language,
+    )
+    return bulk.insert([signup])[0]
+
+
+def resolve_waiting_signups(*, limit: int = BATCH) -> int:
+    """Resolve up to `limit` waiting signups, oldest first, as one batch, in the transaction
+    that deletes them; one that cannot be saved is kept, with why. Returns how many were
+    taken. Concurrent workers take different ones (SKIP LOCKED)."""
+    table = WaitingSignup._meta.db_table
+    with transaction.atomic():
+        # Taken and deleted in one statement, first: nothing is written after the day's
+        # counts, which every concurrent batch waits for (see _Batch._write).
+        taken = WaitingSignup.objects.raw(
+            f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} "  # noqa: S608 - our own table
+            "WHERE reason = '' ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING *",
+            [limit],
+        )
+        waiting = sorted(taken, key=lambda signup: signup.pk)
+        if not waiting:
+            return 0
+        outcomes = resolve_each(
+            [
+                Incoming(
+                    data=signup.data,
+                    channel=Submission.Channel.FORM,
+                    payload=signup.payload,
+                    ip_hash=signup.ip_hash,
+                    user_agent=signup.user_agent,
+                    language=signup.language,
+                    received_at=signup.received_at,
+                )
+                for signup in waiting
+            ]
+        )
+        failed = []
+        for signup, outcome in zip(waiting, outcomes, strict=True):
+            if not isinstance(outcome, Submission):
+                logger.error("signup %s could not be saved: %s", signup.pk, outcome)
+                signup.reason = outcome
+                failed.append(signup)
+        bulk.insert(failed)
+    return len(waiting)
+
+
+def waiting_signups() -> int:
+    """Signups stored and not yet resolved (none once the workers have caught up)."""
+    return WaitingSignup.objects.filter(reason="").count()

@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.core import signing
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from candidates.forms.leads import LeadForm
 from candidates.lead_payloads import map_payload
 from candidates.models import Candidate, Lead, LeadSecret, LeadSource, Note, Stage, Submission
 from candidates.services.help_requests import open_first_contacts
-from candidates.services.intake import Incoming, resolve_submissions, storable
+from candidates.services.intake import BATCH, Incoming, resolve_each, storable
 from candidates.services.pipeline import move_stage
 from rfs import bulk, signatures
 from rfs.notify import services as outbox
@@ -27,7 +27,6 @@ logger = logging.getLogger(__name__)
 
 # After a rotation the old secret still works this long, so the sender can switch over.
 ROTATION_OVERLAP = timedelta(hours=24)
-BATCH = 500
 INVITATION_SALT = "candidates.lead-invitation"
 INVITATION_DAYS = 30
 
@@ -238,30 +237,13 @@ def _save_outcomes(leads: list[Lead]) -> None:
 
 
 def _resolve(readable: list[tuple[Lead, dict]]) -> None:
-    try:
-        with transaction.atomic():
-            submissions = resolve_submissions([_incoming(lead, data) for lead, data in readable])
-        for (lead, _), submission in zip(readable, submissions, strict=True):
-            lead.status, lead.submission, lead.reason = Lead.Status.RESOLVED, submission, ""
-    except (DataError, IntegrityError) as exc:
-        # What a lead's own values can cause (too long for a column, a race lost three times);
-        # anything else is ours to fix, and rolls the whole batch back to wait for it.
-        if len(readable) == 1:
-            # Not the message: a database error quotes the lead's values.
-            lead = readable[0][0]
-            logger.warning("lead %s could not be saved: %s", lead.uuid, type(exc).__name__)
-            lead.status, lead.reason = Lead.Status.DEAD, f"Could not be saved: {type(exc).__name__}"
-            return
-        # One bad lead fails the batch: resolve them one by one to find it.
-        diag = getattr(exc.__cause__, "diag", None)
-        logger.warning(
-            "a batch of %s leads failed (%s %s); resolving them one by one",
-            len(readable),
-            type(exc).__name__,
-            getattr(diag, "constraint_name", "") or "",
-        )
-        for item in readable:
-            _resolve([item])
+    outcomes = resolve_each([_incoming(lead, data) for lead, data in readable])
+    for (lead, _), outcome in zip(readable, outcomes, strict=True):
+        if isinstance(outcome, Submission):
+            lead.status, lead.submission, lead.reason = Lead.Status.RESOLVED, outcome, ""
+        else:
+            logger.warning("lead %s could not be saved: %s", lead.uuid, outcome)
+            lead.status, lead.reason = Lead.Status.DEAD, outcome
 
 
 @transaction.atomic

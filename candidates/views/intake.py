@@ -2,6 +2,7 @@
 link a known person follows to confirm the changes a submission proposed."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from candidates.forms.intake import SignupForm
 from candidates.models import RejectedPostCount, Submission
 from candidates.services import intake, proposed_updates, spam
+from candidates.tasks import ring_for_signups
 from rfs.accounts.security import client_limit_key
 
 
@@ -82,10 +84,17 @@ def signup(request: HttpRequest) -> HttpResponse:
         # Bots see the same thank-you page as people: nothing tells them they were caught.
         spam.reject_post(**kept, payload=posted, reason=RejectedPostCount.Reason.HONEYPOT)
     else:
+        # Stored in one INSERT and resolved by a worker moments later: what the person sees
+        # and is emailed never depended on whether we knew them.
         payload = spam.capped(posted, spam.ACCEPTED, fields=form.fields)
-        intake.resolve_submission(
-            data=form.cleaned_data, payload=payload, language=translation.get_language(), **kept
+        intake.accept_signup(
+            data=form.cleaned_data,
+            payload=payload,
+            ip_hash=ip_hash,
+            user_agent=kept["user_agent"],
+            language=translation.get_language(),
         )
+        transaction.on_commit(ring_for_signups)
     return redirect("intake:thanks")
 
 

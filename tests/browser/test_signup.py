@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 
 from candidates.models import Candidate, Submission
+from candidates.services import intake
 from rfs.accounts.models import Role
 from tests.browser.support import log_in
 from tests.factories.accounts import UserFactory
@@ -58,6 +59,8 @@ def test_person_signs_up_and_staff_find_them_by_search(page, size, first, last, 
     assert page.get_by_role("heading", name="Thank you").is_visible()
     assert page.get_by_text("A volunteer calls you within about three days").is_visible()
     assert fits_the_window(page)
+    # The post waits for a worker (as a worker would, moments later).
+    assert intake.resolve_waiting_signups() == 1
     candidate = Candidate.objects.get()
     assert (candidate.first_name, candidate.email) == (first, email.lower())
     assert Submission.objects.get().outcome == Submission.Outcome.CREATED

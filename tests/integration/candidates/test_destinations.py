@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Destination, DestinationEvent
-from candidates.services import destinations
+from candidates.services import destinations, intake
 from candidates.services.pipeline import move_stage
 from rfs.signatures import signature
 from tests.factories.candidates import CandidateFactory, signup_form_data
@@ -68,6 +68,7 @@ def due_now() -> None:
 def test_a_signup_tells_the_destination_of_a_new_person_signed(client, receiver):
     destination = make_destination(receiver.url)
     client.post(reverse("intake:signup"), signup_form_data(email="new@example.org"))
+    intake.resolve_waiting_signups()
     assert destinations.deliver_due() == 1
     [sent] = receiver.received
     event = json.loads(sent["body"])

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from candidates.forms.intake import SignupForm
 from candidates.models import Candidate
+from candidates.services import intake
 from candidates.services.intake import resolve_submission
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory, signup_form_data
@@ -105,15 +106,20 @@ def test_the_signup_form_filled_in_spanish_makes_a_spanish_speaking_candidate(cl
     with translation.override("es"):
         response = client.post(reverse("intake:signup"), signup_form_data())
     assert response.status_code == 302
+    intake.resolve_waiting_signups()
     assert Candidate.objects.get(email="ada@example.org").language == "es"
     row = Notification.objects.get(template="signup_confirmation")
     assert row.language == "es"
-    assert delivered(row).body.startswith("Hola, Ada:")
+    body = delivered(row).body
+    assert body.startswith("Hola, Ada:")
+    # Resolved by a worker with no language active: the links still go to the Spanish pages.
+    assert "/es/privacy/" in body
 
 
 @pytest.mark.django_db
 def test_the_signup_form_filled_in_english_stays_english(client):
     response = client.post(reverse("intake:signup"), signup_form_data())
     assert response.status_code == 302
+    intake.resolve_waiting_signups()
     assert Candidate.objects.get(email="ada@example.org").language == "en"
     assert Notification.objects.get(template="signup_confirmation").language == "en"

@@ -20,7 +20,9 @@ from candidates.models import (
     Stage,
     StageChange,
     Submission,
+    WaitingSignup,
 )
+from candidates.services import intake
 from candidates.views import intake as signup_views
 from rfs.notify.models import Notification
 from tests.factories.candidates import CandidateFactory, signup_form_data
@@ -31,7 +33,10 @@ SIGNUP = "/signup/"
 
 
 def post(client, **overrides):
-    return client.post(SIGNUP, signup_form_data(**overrides), HTTP_USER_AGENT="TestBrowser/1.0")
+    """Post a signup, then resolve it as a worker would moments later."""
+    response = client.post(SIGNUP, signup_form_data(**overrides), HTTP_USER_AGENT="TestBrowser/1.0")
+    intake.resolve_waiting_signups()
+    return response
 
 
 def test_signup_page_shows_every_field_to_anyone(client):
@@ -147,28 +152,57 @@ def test_raw_submission_is_kept_without_the_csrf_token(client):
 
 def test_long_user_agent_is_truncated(client):
     client.post(SIGNUP, signup_form_data(), HTTP_USER_AGENT="x" * 5000)
+    intake.resolve_waiting_signups()
     assert len(Submission.objects.get().user_agent) == 500
 
 
-# The transaction, matching, the new person's id, then one INSERT each: the first-contact
-# request, the submission, the outbox row, the candidate, its history row with the day's stage
-# counts, the day's count of unique people. (The working hours and response targets come from
-# the cache.)
-SIGNUP_QUERIES = 10
-
-
-def test_signup_post_does_no_email_sending_and_few_queries(
+def test_signup_post_is_one_insert_and_answers_before_it_is_resolved(
     client, django_assert_num_queries, mailoutbox
 ):
-    post(client, email="warm@example.org", phone="202-555-0100")  # fills the cache
-    with django_assert_num_queries(SIGNUP_QUERIES):
-        response = post(client)
+    """The person's answer waits for nothing but their post's INSERT: a worker resolves it."""
+    with django_assert_num_queries(1):
+        response = post_only(client)
     assert response.status_code == 302
+    assert response["Location"] == reverse("intake:thanks")
+    waiting = WaitingSignup.objects.get()
+    assert waiting.data["email"] == "ada@example.org"
+    assert waiting.data["phone"] == "+12025550142"
+    assert not Candidate.objects.exists()
+    assert intake.waiting_signups() == 1
+    assert intake.resolve_waiting_signups() == 1
+    assert Candidate.objects.get().email == "ada@example.org"
+    assert not WaitingSignup.objects.exists()
     # The email is recorded in the outbox and delivered by a worker after commit.
     assert mailoutbox == []
     assert (
         Notification.objects.get(to_email="ada@example.org").status == Notification.Status.PENDING
     )
+
+
+def post_only(client, **overrides):
+    return client.post(SIGNUP, signup_form_data(**overrides))
+
+
+# The transaction and its savepoint (each with its end), the waiting signups taken, matching,
+# the new people's ids, then one INSERT each: the first-contact requests, the submissions, the
+# outbox rows, the candidates, their history rows with the day's stage counts, the day's count
+# of unique people. (The working hours and response targets come from the cache.) The same
+# for one signup as for many.
+RESOLVE_QUERIES = 13
+
+
+@pytest.mark.parametrize("signups", [1, 20])
+def test_resolving_signups_takes_the_same_queries_for_one_or_many(
+    client, django_assert_num_queries, settings, signups
+):
+    settings.RFS_SIGNUP_RATE_LIMIT = 100
+    post(client, email="warm@example.org", phone="202-555-0100")  # fills the cache
+    for n in range(signups):
+        post_only(client, email=f"person{n}@example.org", phone=f"202-555-{n + 1:04d}")
+    with django_assert_num_queries(RESOLVE_QUERIES):
+        assert intake.resolve_waiting_signups() == signups
+    assert Candidate.objects.count() == signups + 1
+    assert Notification.objects.count() == signups + 1
 
 
 def test_signup_query_count_does_not_grow_with_the_candidates(client):
@@ -203,10 +237,12 @@ def test_nothing_but_the_days_counts_follows_the_new_persons_insert(client):
 
 def test_update_post_uses_a_fixed_number_of_queries(client, django_assert_num_queries):
     post(client)
-    # The transaction, matching (the ids locked, then the people read), the submission, the
-    # proposed update and its email, the acknowledgement.
-    with django_assert_num_queries(8):
-        post(client, city="Baltimore", state="MD", zip_code="21201")
+    post_only(client, city="Baltimore", state="MD", zip_code="21201")
+    # The transaction and its savepoint (each with its end), the signup taken, matching (the
+    # ids locked, then the people read), the submission, the proposed update and its email,
+    # the acknowledgement.
+    with django_assert_num_queries(11):
+        intake.resolve_waiting_signups()
     assert Candidate.objects.get().proposed_updates.get().changes["city"] == [
         "Washington",
         "Baltimore",
@@ -246,6 +282,7 @@ def test_invalid_post_shows_errors_beside_fields_keeps_values_and_stores_nothing
     assert "is-invalid" in html
     assert not Candidate.objects.exists()
     assert not Submission.objects.exists()
+    assert not WaitingSignup.objects.exists()
 
 
 def test_honeypot_keeps_a_spam_submission_and_shows_the_normal_thanks(client):
@@ -287,6 +324,7 @@ def test_rate_limit_is_per_address(client, settings):
         REMOTE_ADDR="203.0.113.9",
     )
     assert response.status_code == 302
+    intake.resolve_waiting_signups()
     assert Candidate.objects.count() == 2
 
 
@@ -353,12 +391,16 @@ def test_privacy_notice_is_public(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_double_submit_from_two_threads_makes_one_candidate_and_one_email():
-    def submit() -> int:
-        return Client().post(SIGNUP, signup_form_data()).status_code
+def test_double_submit_resolved_by_two_workers_at_once_makes_one_candidate_and_one_email():
+    for _ in range(2):
+        assert Client().post(SIGNUP, signup_form_data()).status_code == 302
 
-    statuses = at_once(submit, submit)
-    assert statuses == [302, 302]
+    def resolve_one() -> int:
+        return intake.resolve_waiting_signups(limit=1)
+
+    # Each worker takes one of the two posts (SKIP LOCKED): both name the same new person.
+    assert at_once(resolve_one, resolve_one) == [1, 1]
     assert Candidate.objects.count() == 1
     assert Submission.objects.count() == 2
     assert Notification.objects.count() == 1
+    assert not WaitingSignup.objects.exists()

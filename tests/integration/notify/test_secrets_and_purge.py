@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.services import intake
 from rfs.notify import delivery, services, tasks
 from rfs.notify.models import Notification
 from tests.factories.accounts import UserFactory
@@ -157,6 +158,7 @@ def test_the_link_that_confirms_a_proposed_update_is_not_kept_either(client, cli
 
     client.post("/signup/", signup_form_data())
     client.post("/signup/", signup_form_data(city="Baltimore", state="MD", zip_code="21201"))
+    intake.resolve_waiting_signups()
     email = Notification.objects.get(template="update_confirm")
     link = email.context["link"]
     assert link.startswith("/signup/confirm/")

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from candidates.models import Submission
+from candidates.services import intake
 from candidates.services.pipeline import move_stage
 from partners.services import directory
 from partners.services.figures import partner_report
@@ -35,6 +36,7 @@ def test_the_signup_form_offers_active_partners_and_keeps_the_answer(client, par
     assert "Paused Org" not in page
 
     client.post("/signup/", signup_form_data(heard_from=partner.team))
+    intake.resolve_waiting_signups()
 
     submission = Submission.objects.get()
     assert submission.heard_from == partner.team

@@ -1,0 +1,99 @@
+"""A signup is stored in one INSERT and answered at once; a worker resolves it moments later
+(woken by a doorbell, or by the sweep when none could ring), and nothing is lost on the way."""
+
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from candidates import tasks
+from candidates.forms.intake import SignupForm
+from candidates.models import Candidate, HelpRequest, StageChange, Submission, WaitingSignup
+from candidates.services import intake
+from tests.factories.candidates import signup_form_data
+
+
+def store(unchecked: dict | None = None, **overrides) -> None:
+    """A signup as the form checked it (then `unchecked` put in), stored without ringing for a
+    worker."""
+    posted = signup_form_data(**overrides)
+    form = SignupForm(posted)
+    assert form.is_valid(), form.errors
+    intake.accept_signup(data={**form.cleaned_data, **(unchecked or {})}, payload=posted)
+
+
+def wait_for(condition, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def test_a_real_worker_resolves_a_signup_and_delivers_its_email(celery_worker):
+    response = Client().post("/signup/", signup_form_data(email="ada@example.org"))
+    assert response.status_code == 302
+    wait_for(lambda: Candidate.objects.filter(email="ada@example.org").exists())
+    wait_for(lambda: [m.to for m in mail.outbox] == [["ada@example.org"]])
+    assert Submission.objects.get().outcome == Submission.Outcome.CREATED
+    assert not WaitingSignup.objects.exists()
+
+
+def test_the_sweep_resolves_signups_whose_doorbell_never_rang(celery_worker):
+    store(email="ada@example.org")  # while Redis was down: no worker was woken
+    assert tasks.sweep_signups() == 1
+    wait_for(lambda: Candidate.objects.filter(email="ada@example.org").exists())
+    assert intake.waiting_signups() == 0
+    assert tasks.sweep_signups() == 0
+
+
+@pytest.mark.django_db
+def test_a_signup_that_cannot_be_saved_stays_with_why_and_the_others_are_resolved(caplog):
+    store(email="good@example.org", phone="202-555-0101")
+    # Longer than its column: nothing the form lets through, so ours to look into.
+    store({"first_name": "x" * 1000}, email="bad@example.org", phone="202-555-0102")
+    assert intake.resolve_waiting_signups() == 2
+    assert Candidate.objects.get().email == "good@example.org"
+    kept = WaitingSignup.objects.get()
+    assert kept.data["email"] == "bad@example.org"
+    assert kept.reason == "Could not be saved: DataError"
+    assert "could not be saved" in caplog.text
+    # Not taken again, and not counted as waiting: staff see it in the admin.
+    assert intake.waiting_signups() == 0
+    assert intake.resolve_waiting_signups() == 0
+
+
+@pytest.mark.django_db
+def test_signups_are_resolved_oldest_first_in_batches(settings):
+    settings.RFS_SIGNUP_RATE_LIMIT = 100
+    client = Client()
+    for n in range(5):
+        data = signup_form_data(email=f"p{n}@example.org", phone=f"202-555-01{n:02d}")
+        assert client.post("/signup/", data).status_code == 302
+    assert intake.resolve_waiting_signups(limit=2) == 2
+    assert sorted(Candidate.objects.values_list("email", flat=True)) == [
+        "p0@example.org",
+        "p1@example.org",
+    ]
+    assert intake.waiting_signups() == 3
+    assert intake.resolve_waiting_signups() == 3
+    assert Candidate.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_signup_resolved_late_keeps_the_time_it_was_posted():
+    posted = timezone.now() - timedelta(minutes=5)  # resolved after an outage of five minutes
+    with time_machine.travel(posted, tick=False):
+        assert Client().post("/signup/", signup_form_data()).status_code == 302
+    intake.resolve_waiting_signups()
+    candidate = Candidate.objects.get()
+    assert Submission.objects.get().received_at == posted
+    # The first contact is owed from the signup, and the history says when it came.
+    assert HelpRequest.objects.get(candidate=candidate).opened_at == posted
+    assert StageChange.objects.get(candidate=candidate).at == posted
+    assert candidate.consent_at == posted
