@@ -74,7 +74,7 @@ def ring_for_leads() -> None:
     ring(LEADS_DOORBELL, "candidates.tasks.resolve_leads")
 
 
-def _resolve_until_none_wait(doorbell: str, resolve_batch, again) -> int:
+def _resolve_stored(doorbell: str, resolve_batch, again) -> int:
     """Wait a moment, so that a burst's posts gather into batches; then unset the doorbell
     and resolve full batches until one is not. A post stored after the doorbell was unset
     rings again; every one stored before is found here."""
@@ -94,9 +94,8 @@ def _resolve_until_none_wait(doorbell: str, resolve_batch, again) -> int:
 
 @shared_task
 def resolve_signups() -> int:
-    return _resolve_until_none_wait(
-        SIGNUPS_DOORBELL, intake.resolve_waiting_signups, resolve_signups
-    )
+    """Resolve stored signups in batches (see _resolve_stored)."""
+    return _resolve_stored(SIGNUPS_DOORBELL, intake.resolve_waiting_signups, resolve_signups)
 
 
 @shared_task
@@ -110,7 +109,8 @@ def sweep_signups() -> int:
 
 @shared_task
 def resolve_leads() -> int:
-    return _resolve_until_none_wait(LEADS_DOORBELL, leads.resolve_pending, resolve_leads)
+    """Resolve stored leads in batches (see _resolve_stored)."""
+    return _resolve_stored(LEADS_DOORBELL, leads.resolve_pending, resolve_leads)
 
 
 @shared_task

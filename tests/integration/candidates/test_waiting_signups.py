@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -97,3 +98,32 @@ def test_a_signup_resolved_late_keeps_the_time_it_was_posted():
     assert HelpRequest.objects.get(candidate=candidate).opened_at == posted
     assert StageChange.objects.get(candidate=candidate).at == posted
     assert candidate.consent_at == posted
+
+
+class Again:
+    """Stands in for a task's .delay(): counts the hand-overs."""
+
+    def __init__(self) -> None:
+        self.handed_on = 0
+
+    def delay(self) -> None:
+        self.handed_on += 1
+
+
+def test_a_worker_resolves_full_batches_until_one_is_not_and_unsets_the_doorbell():
+    cache.set(tasks.SIGNUPS_DOORBELL, 1)
+    batches, again = iter([intake.BATCH, intake.BATCH, 3, intake.BATCH]), Again()
+    total = tasks._resolve_stored(tasks.SIGNUPS_DOORBELL, lambda: next(batches), again)
+    assert total == 2 * intake.BATCH + 3
+    assert next(batches) == intake.BATCH  # the batch after the short one was never taken
+    assert cache.get(tasks.SIGNUPS_DOORBELL) is None
+    assert again.handed_on == 0
+
+
+def test_a_worker_past_its_time_hands_the_rest_to_a_fresh_task(monkeypatch):
+    monkeypatch.setattr(tasks, "RESOLVE_SECONDS", 0)
+    again = Again()
+    assert tasks._resolve_stored(tasks.LEADS_DOORBELL, lambda: intake.BATCH, again) == (
+        intake.BATCH
+    )
+    assert again.handed_on == 1
