@@ -1,6 +1,5 @@
 import csv
 import io
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +9,7 @@ from candidates.models import Candidate, CandidateImport, Source, Submission
 from candidates.services.imports import create_import, run_import_batch
 from rfs.accounts.models import SecurityEvent
 from tests.factories.candidates import CandidateFactory
+from tests.support.waiting import wait_for
 
 UPLOAD = "/candidates/import/"
 YEAR = timezone.now().year + 1
@@ -51,15 +51,6 @@ def the_file() -> str:
 
 def upload(client, content: bytes, name: str = "old-signups.csv"):
     return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content, "text/csv")})
-
-
-def wait_for(condition, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def mapping_post(response) -> dict:
@@ -191,7 +182,7 @@ def test_import_counts_every_row_with_a_real_worker(client_for, staff, celery_wo
     response = client.post(job.get_absolute_url(), mapping_post(client.get(job.get_absolute_url())))
     assert response.status_code == 302
 
-    wait_for(lambda: CandidateImport.objects.get(pk=job.pk).status == "done")
+    wait_for(lambda: CandidateImport.objects.get(pk=job.pk).status == "done", seconds=60)
     job.refresh_from_db()
     assert (job.total_rows, job.processed_rows) == (11, 11)
     assert (job.imported, job.merged, job.rejected) == (4, 3, 4)
@@ -335,6 +326,6 @@ def test_an_import_started_while_the_broker_is_down_goes_on_later(client_for, st
     job.refresh_from_db()
     assert job.status == CandidateImport.Status.QUEUED
     assert resume_imports() == 1
-    wait_for(lambda: CandidateImport.objects.get(pk=job.pk).status == "done")
+    wait_for(lambda: CandidateImport.objects.get(pk=job.pk).status == "done", seconds=60)
     job.refresh_from_db()
     assert job.imported + job.merged + job.rejected == job.total_rows == 11

@@ -1,7 +1,6 @@
 """A signup is stored in one INSERT and answered at once; a worker resolves it moments later
 (woken by a doorbell, or by the sweep when none could ring), and nothing is lost on the way."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from candidates.forms.intake import SignupForm
 from candidates.models import Candidate, HelpRequest, StageChange, Submission, WaitingSignup
 from candidates.services import intake
 from tests.factories.candidates import signup_form_data
+from tests.support.waiting import wait_for
 
 
 def store(unchecked: dict | None = None, **overrides) -> None:
@@ -25,15 +25,6 @@ def store(unchecked: dict | None = None, **overrides) -> None:
     form = SignupForm(posted)
     assert form.is_valid(), form.errors
     intake.accept_signup(data={**form.cleaned_data, **(unchecked or {})}, payload=posted)
-
-
-def wait_for(condition, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def test_a_real_worker_resolves_a_signup_and_delivers_its_email(celery_worker):

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from rfs.notify import delivery, services
 from rfs.notify.models import Notification
+from tests.support.waiting import wait_for
 
 
 def record_notice(key: str = "notice:1", to: str = "ada@example.org") -> Notification:
@@ -58,7 +59,7 @@ def test_delivered_by_a_real_worker_after_commit(celery_worker):
         row = record_notice()
         # Not sent inside the transaction that recorded it.
         assert mail.outbox == []
-    _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
+    wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
     assert [m.subject for m in mail.outbox] == ["Your call is booked"]
     assert mail.outbox[0].alternatives[0][1] == "text/html"
 
@@ -69,17 +70,6 @@ def test_rolled_back_transaction_records_and_sends_nothing(celery_worker):
         raise RuntimeError("the change failed")
     assert not Notification.objects.exists()
     assert mail.outbox == []
-
-
-def _wait_for(condition, seconds: float = 15) -> None:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture
@@ -99,8 +89,8 @@ def test_failing_backend_is_retried_with_backoff(celery_worker, flaky_smtp):
 
     flaky_smtp["count"] = 1
     row = record_notice()
-    _wait_for(lambda: Notification.objects.get(pk=row.pk).attempts == 1)
-    _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.PENDING)
+    wait_for(lambda: Notification.objects.get(pk=row.pk).attempts == 1)
+    wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.PENDING)
     row.refresh_from_db()
     assert "refused" in row.last_error
     assert row.next_attempt_at > timezone.now()
@@ -109,7 +99,7 @@ def test_failing_backend_is_retried_with_backoff(celery_worker, flaky_smtp):
     assert requeue_pending() == 0
     with time_machine.travel(row.next_attempt_at, tick=True):
         assert requeue_pending() == 1
-        _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
+        wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
     assert len(mail.outbox) == 1
 
 
@@ -142,7 +132,7 @@ def test_sweeper_recovers_rows_recorded_while_the_broker_was_down(celery_worker,
     assert row.status == Notification.Status.PENDING
     assert row.attempts == 0
     assert requeue_pending() == 1
-    _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
+    wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
     assert len(mail.outbox) == 1
 
 
@@ -159,7 +149,7 @@ def test_delivery_task_run_twice_sends_once(celery_worker):
         row = record_notice()
     deliver_due.delay()
     deliver_due.delay()
-    _wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
+    wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT)
     # Give the duplicate task time to run too.
     deliver_due.delay()
     import time
