@@ -9,7 +9,7 @@ from django.db import transaction
 
 from rfs.notify import delivery, kinds, services, suppressions
 from rfs.notify.models import Notification, Suppression
-from tests.integration.notify.test_outbox import _wait_for
+from tests.support.waiting import wait_for
 
 Reason = Suppression.Reason
 
@@ -56,8 +56,8 @@ def test_a_suppressed_address_is_never_sent_to_by_the_worker(celery_worker):
     with transaction.atomic():
         held = record(template="signup_confirmation", to="ADA@example.org", key="k:held")
         other = record(template="signup_confirmation", to="bob@example.org", key="k:other")
-    _wait_for(lambda: Notification.objects.get(pk=other.pk).status == Notification.Status.SENT)
-    _wait_for(lambda: Notification.objects.get(pk=held.pk).status == Notification.Status.SUPPRESSED)
+    wait_for(lambda: Notification.objects.get(pk=other.pk).status == Notification.Status.SENT)
+    wait_for(lambda: Notification.objects.get(pk=held.pk).status == Notification.Status.SUPPRESSED)
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
     held.refresh_from_db()
     assert "ada@example.org is suppressed (hard bounce" in held.last_error
