@@ -108,6 +108,12 @@ def sweep_signups() -> int:
 
 
 @shared_task
+def purge_refused_signups() -> int:
+    """Beat: signups the database refused, past their keeping time, are deleted."""
+    return intake.purge_refused_signups()
+
+
+@shared_task
 def resolve_leads() -> int:
     """Resolve stored leads in batches (see _resolve_stored)."""
     return _resolve_stored(LEADS_DOORBELL, leads.resolve_pending, resolve_leads)

@@ -446,6 +446,13 @@ CELERY_BEAT_SCHEDULE["sweep-signups"] = {
     "task": "candidates.tasks.sweep_signups",
     "schedule": RFS_INTAKE_SWEEP,
 }
+# A signup the database refused stays, with why, for staff to fix in the admin and retry;
+# this many days after it came in, it is deleted.
+RFS_INTAKE_KEEP_REFUSED_DAYS = env_int("INTAKE_KEEP_REFUSED_DAYS", 30)
+CELERY_BEAT_SCHEDULE["purge-refused-signups"] = {
+    "task": "candidates.tasks.purge_refused_signups",
+    "schedule": timedelta(hours=6),
+}
 CELERY_BEAT_SCHEDULE["sweep-leads"] = {
     "task": "candidates.tasks.sweep_leads",
     "schedule": RFS_INTAKE_SWEEP,

@@ -31,6 +31,7 @@ from candidates.models import (
     RequestMessage,
     StageChange,
     Submission,
+    WaitingSignup,
 )
 from candidates.services import help_requests
 from rfs.accounts.erasure import erase_login
@@ -74,6 +75,9 @@ def personal_data(candidate: Candidate) -> dict[str, Any]:
             "outcome",
             "payload",
             "user_agent",
+        ),
+        "Signups not yet saved": data_rights.rows(
+            _waiting_signups(candidate), "received_at", "reason", "payload", "user_agent"
         ),
         "Proposed updates": data_rights.rows(
             ProposedUpdate.objects.filter(candidate=candidate), "created_at", "status", "changes"
@@ -132,6 +136,12 @@ def _plain(value: Any) -> Any:
     return value.as_e164 if hasattr(value, "as_e164") else value
 
 
+def _waiting_signups(candidate: Candidate):
+    """Their signups from our form that a worker has not saved yet: moments away, or refused
+    by the database and kept, with why, for staff."""
+    return WaitingSignup.objects.filter(data__email__iexact=candidate.email)
+
+
 # --- Erasure -----------------------------------------------------------------------------
 
 
@@ -184,11 +194,19 @@ def _erase_records(candidate: Candidate) -> None:
     DestinationEvent.objects.filter(payload__person__id=str(candidate.uuid)).update(
         payload={"person": {"id": str(candidate.uuid), "erased": True}}
     )
+    # Their signups not saved yet. One a worker is saving at this very moment is skipped, not
+    # waited for (that would deadlock on this record's lock): the worker waits for this
+    # transaction and, the address gone from this record, keeps it as a new signup.
+    WaitingSignup.objects.filter(
+        pk__in=_waiting_signups(candidate).select_for_update(skip_locked=True).values("pk")
+    ).delete()
     # Rows that name them without being theirs: another record's signup that gave their
-    # phone (merge review), dead-lettered leads and rejected import rows never resolved to
-    # anyone, and the files of staff imports.
+    # phone (merge review), another person's signup refused and kept for staff, dead-lettered
+    # leads and rejected import rows never resolved to anyone, and the files of staff imports.
     traces = _traces(candidate)
     _scrub(Submission.objects.filter(phone_match=candidate), "payload", traces)
+    for field in ("data", "payload"):
+        _scrub(WaitingSignup.objects.exclude(reason=""), field, traces)
     _scrub(Lead.objects.filter(status=Lead.Status.DEAD), "payload", traces)
     _scrub(ImportRejection.objects.all(), "values", traces)
     for candidate_import in _mentioning(CandidateImport.objects.all(), "content", traces):

@@ -14,7 +14,7 @@ staff's own list: it changes the record directly, the earlier values kept in a N
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -480,3 +480,11 @@ def resolve_waiting_signups(*, limit: int = BATCH) -> int:
 def waiting_signups() -> int:
     """Signups stored and not yet resolved (none once the workers have caught up)."""
     return WaitingSignup.objects.filter(reason="").count()
+
+
+def purge_refused_signups(*, now: datetime | None = None) -> int:
+    """Delete the signups the database refused that came in more than the set days ago (the
+    reason stays in the error log, without the person's answers). Returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RFS_INTAKE_KEEP_REFUSED_DAYS)
+    deleted, _ = WaitingSignup.objects.exclude(reason="").filter(received_at__lt=cutoff).delete()
+    return deleted

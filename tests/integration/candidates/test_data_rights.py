@@ -21,6 +21,7 @@ from candidates.models import (
     Note,
     ProposedUpdate,
     Submission,
+    WaitingSignup,
 )
 from candidates.services import leads, people_counts
 from candidates.services.help_requests import ask_question
@@ -90,6 +91,14 @@ def person(db, staff):
         subject_label=f"{NAME} {SURNAME}",
     )  # fmt: skip
     record_event(kind=Kind.LOGIN_FAILED, actor_label=EMAIL)
+    # Their signups not saved yet: one the database refused (kept for staff), one moments
+    # from a worker.
+    for reason in ("Could not be saved: DataError", ""):
+        WaitingSignup.objects.create(
+            data={"email": EMAIL, "phone": PHONE, "first_name": NAME},
+            payload={"email": EMAIL, "first_name": NAME, "why_run": f"{SURNAME} for mayor"},
+            reason=reason,
+        )
     raw_traces(candidate, staff)
     return candidate
 
@@ -104,6 +113,12 @@ def raw_traces(candidate, staff) -> None:
     source, _ = leads.create_source(by=None, name="Partner form", owner="A partner")
     Lead.objects.create(
         source=source, status=Lead.Status.DEAD, payload={"Email": EMAIL.upper(), "zip": "1"}
+    )
+    # Another person's signup, refused and kept for staff, that gave their phone.
+    WaitingSignup.objects.create(
+        data={"email": other.email, "phone": PHONE, "city": "Richmond"},
+        payload={"email": other.email, "phone": "(202) 555-0199", "city": "Richmond"},
+        reason="Could not be saved: DataError",
     )
     job = CandidateImport.objects.create(
         by=staff, file_name="old.csv", content=f"email,name\n{EMAIL},{SURNAME}\nb@x.org,B\n"
@@ -129,6 +144,11 @@ def test_export_has_the_rows_of_every_app(client_for, staff, person):
     assert data["Person"][0]["email"] == EMAIL
     assert data["Person"][0]["phone"] == PHONE
     assert data["Submissions"][0]["payload"]["email"] == EMAIL
+    assert [row["reason"] for row in data["Signups not yet saved"]] == [
+        "Could not be saved: DataError",
+        "",
+    ]
+    assert data["Signups not yet saved"][0]["payload"]["why_run"] == f"{SURNAME} for mayor"
     assert data["Proposed updates"][0]["changes"]["city"][1] == f"{SURNAME}ville"
     assert "is keen" in data["Screening"][0]["screening calls"][0]["notes"]
     assert data["Mentorships"][0]["ended_reason"] == f"{NAME} moved away"
@@ -203,6 +223,9 @@ def test_erasure_removes_the_person_everywhere_and_keeps_the_counts(
     assert Submission.objects.get(phone_match=person).payload["city"] == "Richmond"
     assert Lead.objects.get().payload == {"zip": "1"}
     assert ImportRejection.objects.get().values == {"state": "VA"}
+    others = WaitingSignup.objects.get()
+    assert (others.data["city"], others.payload["city"]) == ("Richmond", "Richmond")
+    assert "phone" not in others.data and "phone" not in others.payload
     assert CandidateImport.objects.get().content == "email,name\nb@x.org,B\n"
     erased = Candidate.objects.select_related("user").get(pk=person.pk)
     assert erased.display_name == "Erased person"

@@ -61,6 +61,29 @@ def test_a_signup_that_cannot_be_saved_stays_with_why_and_the_others_are_resolve
 
 
 @pytest.mark.django_db
+def test_refused_signups_are_deleted_after_their_keeping_time(settings):
+    settings.RFS_INTAKE_KEEP_REFUSED_DAYS = 30
+    now = timezone.now()
+    for email, days, reason in [
+        ("old@example.org", 31, "Could not be saved: DataError"),
+        ("recent@example.org", 29, "Could not be saved: DataError"),
+        # Still waiting (no worker since): never deleted, however old.
+        ("waiting@example.org", 31, ""),
+    ]:
+        WaitingSignup.objects.create(
+            received_at=now - timedelta(days=days),
+            data={"email": email},
+            payload={"email": email},
+            reason=reason,
+        )
+    assert tasks.purge_refused_signups() == 1
+    assert sorted(WaitingSignup.objects.values_list("data__email", flat=True)) == [
+        "recent@example.org",
+        "waiting@example.org",
+    ]
+
+
+@pytest.mark.django_db
 def test_signups_are_resolved_oldest_first_in_batches(settings):
     settings.RFS_SIGNUP_RATE_LIMIT = 100
     client = Client()
