@@ -30,3 +30,5 @@ class CandidatesConfig(AppConfig):
             "request_escalation",
         ):
             kinds.register(template, direct=False)
+        # Staff hear that signups are not being saved: an alert nobody may unsubscribe from.
+        kinds.register("signups_waiting", direct=True)

@@ -100,10 +100,12 @@ def resolve_signups() -> int:
 
 @shared_task
 def sweep_signups() -> int:
-    """Beat: signups whose doorbell was lost (Redis or the broker down) are resolved."""
+    """Beat: signups whose doorbell was lost (Redis or the broker down) are resolved; staff
+    are alerted when some have waited too long (saving them keeps failing)."""
     waiting = intake.waiting_signups()
     if waiting:
         resolve_signups.delay()
+        intake.alert_if_signups_wait()
     return waiting
 
 

@@ -446,6 +446,8 @@ CELERY_BEAT_SCHEDULE["sweep-signups"] = {
     "task": "candidates.tasks.sweep_signups",
     "schedule": RFS_INTAKE_SWEEP,
 }
+# Staff are alerted (once an hour at most) when a signup has waited this long to be saved.
+RFS_INTAKE_ALERT_AFTER = timedelta(seconds=env_int("INTAKE_ALERT_SECONDS", 10 * 60))
 # A signup the database refused stays, with why, for staff to fix in the admin and retry;
 # this many days after it came in, it is deleted.
 RFS_INTAKE_KEEP_REFUSED_DAYS = env_int("INTAKE_KEEP_REFUSED_DAYS", 30)

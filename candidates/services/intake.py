@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone, translation
 from phonenumber_field.phonenumber import PhoneNumber
@@ -480,6 +481,30 @@ def resolve_waiting_signups(*, limit: int = BATCH) -> int:
 def waiting_signups() -> int:
     """Signups stored and not yet resolved (none once the workers have caught up)."""
     return WaitingSignup.objects.filter(reason="").count()
+
+
+def alert_if_signups_wait(*, now: datetime | None = None) -> bool:
+    """Record one alert to staff for this hour if a signup has waited to be saved longer than
+    settings.RFS_INTAKE_ALERT_AFTER: the sweeps found it but saving keeps failing (the error
+    log says why), so the people who signed up are not in the pipeline. Returns True when
+    this call recorded it. (With no worker at all, nothing runs this: /healthz says so.)"""
+    now = now or timezone.now()
+    waiting = WaitingSignup.objects.filter(reason="").aggregate(
+        count=Count("pk"), oldest=Min("received_at")
+    )
+    if not waiting["count"] or now - waiting["oldest"] < settings.RFS_INTAKE_ALERT_AFTER:
+        return False
+    minutes = int((now - waiting["oldest"]).total_seconds() // 60)
+    logger.error("the oldest signup not yet saved has waited %d minute(s)", minutes)
+    message = {
+        "key": f"signups-waiting:{now:%Y-%m-%dT%H}",
+        "to": settings.RFS_STAFF_EMAIL,
+        "template": "signups_waiting",
+        "context": {"minutes": minutes, "waiting": waiting["count"]},
+        "ref": "signups",
+    }
+    with transaction.atomic():
+        return outbox.record_many([message]) == 1
 
 
 def purge_refused_signups(*, now: datetime | None = None) -> int:

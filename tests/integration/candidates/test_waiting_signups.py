@@ -14,6 +14,7 @@ from candidates import tasks
 from candidates.forms.intake import SignupForm
 from candidates.models import Candidate, HelpRequest, StageChange, Submission, WaitingSignup
 from candidates.services import intake
+from rfs.notify.models import Notification
 from tests.factories.candidates import signup_form_data
 from tests.support.waiting import wait_for
 
@@ -58,6 +59,41 @@ def test_a_signup_that_cannot_be_saved_stays_with_why_and_the_others_are_resolve
     # Not taken again, and not counted as waiting: staff see it in the admin.
     assert intake.waiting_signups() == 0
     assert intake.resolve_waiting_signups() == 0
+
+
+@pytest.mark.django_db
+def test_staff_are_alerted_once_an_hour_when_signups_wait_too_long_to_be_saved(settings):
+    settings.RFS_INTAKE_ALERT_AFTER = timedelta(minutes=10)
+    settings.RFS_STAFF_EMAIL = "ops@example.org"
+    # Refused ones wait for staff, not for a worker: no alert for them.
+    store({"first_name": "x" * 1000}, email="bad@example.org", phone="202-555-0102")
+    intake.resolve_waiting_signups()
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)  # all below in one hour
+    with time_machine.travel(now, tick=False):
+        store(email="ada@example.org")
+    assert not intake.alert_if_signups_wait(now=now + timedelta(minutes=9))
+    assert intake.alert_if_signups_wait(now=now + timedelta(minutes=11))
+    assert not intake.alert_if_signups_wait(now=now + timedelta(minutes=11, seconds=30))
+    (alert,) = Notification.objects.filter(template="signups_waiting")
+    assert alert.to_email == "ops@example.org"
+    assert "waited 11 minutes" in alert.subject
+    assert alert.context["waiting"] == 1
+    # Once saved, nothing waits and nobody is alerted.
+    intake.resolve_waiting_signups()
+    assert not intake.alert_if_signups_wait(now=now + timedelta(hours=3))
+
+
+def test_the_sweep_alerts_staff_when_saving_keeps_failing(celery_worker, settings, monkeypatch):
+    settings.RFS_INTAKE_ALERT_AFTER = timedelta(0)
+    store(email="ada@example.org")
+
+    def failing(**kwargs):
+        raise RuntimeError("saving is broken")
+
+    monkeypatch.setattr(intake, "resolve_waiting_signups", failing)
+    assert tasks.sweep_signups() == 1
+    assert Notification.objects.filter(template="signups_waiting").count() == 1
+    assert intake.waiting_signups() == 1
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ that is shutting down handing over, and a database out of reach answered with a 
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import OperationalError
 from django.test import Client
@@ -27,8 +28,9 @@ def test_backoff_doubles_with_jitter_below_a_ceiling(settings):
 def test_staff_are_alerted_once_an_hour_when_the_oldest_unsent_email_is_too_old(settings):
     settings.RFS_OUTBOX_ALERT_AFTER = timedelta(minutes=30)
     settings.RFS_STAFF_EMAIL = "ops@example.org"
-    row = record_notice()
-    now = timezone.now()
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)  # all below in one hour
+    with time_machine.travel(now, tick=False):
+        row = record_notice()
     assert not alerts.alert_if_stale(now=now + timedelta(minutes=29))
     assert alerts.alert_if_stale(now=now + timedelta(minutes=31))
     # The next sweeps in the same hour record nothing more.
