@@ -51,6 +51,7 @@ from candidates.services.pipeline import record_entries
 from candidates.services.proposed_updates import propose_updates
 from rfs import bulk
 from rfs.accounts.limits import within_limit
+from rfs.notify import alerts
 from rfs.notify import services as outbox
 
 logger = logging.getLogger(__name__)
@@ -496,15 +497,13 @@ def alert_if_signups_wait(*, now: datetime | None = None) -> bool:
         return False
     minutes = int((now - waiting["oldest"]).total_seconds() // 60)
     logger.error("the oldest signup not yet saved has waited %d minute(s)", minutes)
-    message = {
-        "key": f"signups-waiting:{now:%Y-%m-%dT%H}",
-        "to": settings.RFS_STAFF_EMAIL,
-        "template": "signups_waiting",
-        "context": {"minutes": minutes, "waiting": waiting["count"]},
-        "ref": "signups",
-    }
-    with transaction.atomic():
-        return outbox.record_many([message]) == 1
+    return alerts.alert_staff(
+        topic="signups-waiting",
+        template="signups_waiting",
+        context={"minutes": minutes, "waiting": waiting["count"]},
+        ref="signups",
+        now=now,
+    )
 
 
 def purge_refused_signups(*, now: datetime | None = None) -> int:

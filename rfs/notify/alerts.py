@@ -27,13 +27,25 @@ def alert_if_stale(*, now: datetime | None = None) -> bool:
         return False
     minutes = int((now - oldest).total_seconds() // 60)
     logger.error("the oldest unsent email has waited %d minute(s)", minutes)
-    key = f"outbox-stale:{now:%Y-%m-%dT%H}"
+    return alert_staff(
+        topic="outbox-stale",
+        template=TEMPLATE,
+        context={"minutes": minutes, "waiting": delivery.unsent_count()},
+        ref="outbox",
+        now=now,
+    )
+
+
+def alert_staff(*, topic: str, template: str, context: dict, ref: str, now: datetime) -> bool:
+    """Record an alert to staff about `topic`, once in the hour of `now`: a sweep that finds
+    the same trouble every minute alerts them once an hour. Returns True when this call
+    recorded it."""
     message = {
-        "key": key,
+        "key": f"{topic}:{now:%Y-%m-%dT%H}",
         "to": settings.RFS_STAFF_EMAIL,
-        "template": TEMPLATE,
-        "context": {"minutes": minutes, "waiting": delivery.unsent_count()},
-        "ref": "outbox",
+        "template": template,
+        "context": context,
+        "ref": ref,
     }
     with transaction.atomic():
         return services.record_many([message]) == 1
