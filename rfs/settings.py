@@ -347,6 +347,9 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TASK_IGNORE_RESULT = True
+# How much a worker lowers its CPU priority (nice), so that on a machine shared with the web
+# processes the pages people wait for come first (0: not at all).
+RFS_WORKER_NICENESS = env_int("WORKER_NICENESS", 10)
 # Publishing gives up quickly when Redis is down: the outbox sweep re-queues later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_SERIALIZER = "json"

@@ -21,3 +21,5 @@ DEBUG = False
 # Tests wait on deliveries: no gathering pause.
 RFS_OUTBOX_GATHER_SECONDS = 0
 RFS_INTAKE_GATHER_SECONDS = 0
+# The suite's workers run in the test process: it keeps its priority.
+RFS_WORKER_NICENESS = 0
