@@ -18,7 +18,8 @@ It reports p50/p95 per page and phase, errors, the emails' time from signup to s
 backlog's drain time, gunicorn's and the worker's memory at start and end, and where the
 cores went during the spike (CPU from /proc: gunicorn, PostgreSQL's backends, the worker,
 beat, Redis, locust, this process with its SMTP sink, and the rest of the machine), against
-the goals; exits 1 if something was lost, sent twice or answered 5xx."""
+the goals; then each request as gunicorn timed it, and what a probe outside locust saw. Exits
+1 if something was lost, sent twice or answered 5xx."""
 
 import contextlib
 import csv
@@ -27,6 +28,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.probe import INTERVAL as PROBE_INTERVAL
 from bench.procstat import CpuMeter
 from faults.reconcile import drain, query, reconcile
 from faults.stack import PYTHON, ROOT, Stack, golden_cluster
@@ -138,6 +141,62 @@ def run_locust(
         finally:
             stop_group_of(people)
     return Path(f"{prefix}_stats.csv"), start, started + warm + idle, cpu
+
+
+class Probe:
+    """bench/probe.py in a process of its own while the block runs; `times` then holds its
+    answers: (time.time() at the start, ms)."""
+
+    def __init__(self, port: int, folder: Path) -> None:
+        self.port = port
+        self.file = folder / "probe.txt"
+        self.times: list[tuple[float, float]] = []
+
+    def __enter__(self) -> "Probe":
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [PYTHON, "-m", "bench.probe", str(self.port), str(self.file)],
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        stop_group_of(self.process)
+        with contextlib.suppress(FileNotFoundError):
+            lines = self.file.read_text().splitlines()
+            self.times = [(float(at), float(ms)) for at, ms in (line.split() for line in lines)]
+
+
+def probe_figures(
+    times: list[tuple[float, float]], *, idle_from: float, spike_from: float
+) -> dict[str, tuple[int, float, float]]:
+    """{phase: (answers, p50 ms, p95 ms)} of the probe's answers in the idle phase and in the
+    spike (its ramp included, as locust counts it)."""
+    phases = {
+        "idle": [ms for at, ms in times if idle_from <= at < spike_from],
+        "spike": [ms for at, ms in times if at >= spike_from],
+    }
+    return {
+        phase: (len(values), *percentiles(values))
+        for phase, values in phases.items()
+        if len(values) >= 2
+    }
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(values, n=20, method="inclusive")
+    return statistics.median(values), cuts[18]
+
+
+def print_probe(figures: dict[str, tuple[int, float, float]]) -> None:
+    print()
+    print(
+        f"a probe outside locust (GET /signup/ every {PROBE_INTERVAL} s, a process of its own): "
+        + "; ".join(
+            f"{phase} p50 {p50:.0f} ms, p95 {p95:.0f} ms ({count} answers)"
+            for phase, (count, p50, p95) in figures.items()
+        )
+    )
 
 
 def stop_group_of(process: subprocess.Popen) -> None:
@@ -333,7 +392,8 @@ def main() -> int:
             stack.worker()
             stack.beat()
             print("[load] locust ...", flush=True)
-            stats, before, spike_from, cpu = run_locust(stack, port, folder)
+            with Probe(port, folder) as probe:
+                stats, before, spike_from, cpu = run_locust(stack, port, folder)
             ended = time.monotonic()
             web_after = rss_mb(stack.processes["web"].pid)
             # Signups locust gave up on may still be in gunicorn's hands: a graceful stop
@@ -354,6 +414,8 @@ def main() -> int:
             ok = report(figures, before, after, drained, email_times(stack), outcome)
             print_cores(cpu)
             print_server_times(server_times(stack.logs / "web.log", spike_from))
+            idle_from = spike_from - float(os.environ.get("LOAD_IDLE_SECONDS", 60))
+            print_probe(probe_figures(probe.times, idle_from=idle_from, spike_from=spike_from))
             return 0 if ok else 1
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -2,14 +2,19 @@
 of the CPU its parts used."""
 
 import runpy
+import threading
+import time
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
-from bench.load import cores, server_times
+from bench.load import Probe, cores, probe_figures, server_times
+from bench.probe import INTERVAL as PROBE_INTERVAL
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SPIKE = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
@@ -69,3 +74,48 @@ def test_the_cores_each_part_kept_busy_and_the_rest_of_the_machine():
 def test_the_rest_of_the_machine_is_never_less_than_nothing():
     # Backends are sampled, the machine's counters read once: the parts can overshoot it.
     assert cores({"web": 10.0, "machine": 9.5, "seconds": 10.0})["others"] == 0.0
+
+
+def test_the_probe_splits_its_answers_into_idle_and_spike():
+    spike_from = 1_000.0
+    times = [(990.0 + n, 10.0 + n) for n in range(10)]  # idle: 10 to 19 ms
+    times += [(spike_from + n, 100.0 + 10 * n) for n in range(20)]  # spike: 100 to 290 ms
+    times += [(900.0, 5_000.0)]  # during the warm-up's logins: not counted
+    figures = probe_figures(times, idle_from=985.0, spike_from=spike_from)
+    assert figures["idle"] == (10, 14.5, pytest.approx(18.55))
+    assert figures["spike"][0] == 20
+    assert figures["spike"][1] == 195.0
+    assert figures["spike"][2] == pytest.approx(280.5)
+
+
+def test_the_probe_times_a_real_server_until_it_stops(tmp_path):
+    class Form(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<form></form>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Form)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with Probe(server.server_address[1], tmp_path) as probe:
+
+            def answered() -> int:
+                return probe.file.read_text().count("\n") if probe.file.exists() else 0
+
+            deadline = time.monotonic() + 20
+            while answered() < 3:
+                assert time.monotonic() < deadline, "the probe timed nothing"
+                time.sleep(0.05)
+        stopped_at = answered()
+        time.sleep(2 * PROBE_INTERVAL)
+    finally:
+        server.shutdown()
+    assert len(probe.times) == stopped_at >= 3
+    assert all(0 < ms < 5_000 for _, ms in probe.times)
+    assert answered() == stopped_at  # nothing after it stopped
