@@ -183,6 +183,7 @@ def _incoming(lead: Lead, data: dict) -> Incoming:
         payload=payload,
         source=lead.source,
         contact=bool(data["consent"]),
+        received_at=lead.received_at,
     )
 
 

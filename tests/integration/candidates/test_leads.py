@@ -328,6 +328,19 @@ def test_a_lead_from_a_form_that_asked_joins_the_queue_with_an_email(client):
     assert Lead.objects.get().consent_wording == "May we call you?"
 
 
+def test_a_lead_resolved_late_keeps_the_time_it_was_posted(client):
+    source, secret = make_source(asks_contact=True, consent_wording="May we call you?")
+    posted = timezone.now() - timedelta(minutes=5)  # resolved after an outage of five minutes
+    with time_machine.travel(posted, tick=False):
+        post_signed(client, source, secret, ADA | {"consent": "yes"})
+    resolve_all()
+    person = Candidate.objects.get()
+    assert Lead.objects.get().submission.received_at == posted
+    # The first contact is owed from the post, and the history says when it came.
+    assert person.help_requests.get().opened_at == posted
+    assert person.stage_changes.get().at == posted
+
+
 def test_a_form_that_asked_and_was_told_no_makes_a_lead(client):
     source, secret = make_source(asks_contact=True, consent_wording="May we call you?")
     post_signed(client, source, secret, ADA | {"consent": "no"})
