@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from candidates.forms.intake import SignupForm
 from candidates.models import (
     Candidate,
     CandidateExport,
@@ -12,6 +14,7 @@ from candidates.models import (
     WaitingSignup,
     WorkingHours,
 )
+from candidates.services import intake
 
 
 class StageChangeInline(admin.TabularInline):
@@ -42,13 +45,33 @@ class SubmissionAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Submission._meta.fields]
 
 
+class WaitingSignupForm(forms.ModelForm):
+    """The answers of a refused signup, corrected by staff, checked by the signup form
+    again: a worker is never handed answers the form would not have let through."""
+
+    class Meta:
+        model = WaitingSignup
+        fields = ["data", "reason"]
+
+    def clean_data(self) -> dict:
+        answers = self.cleaned_data["data"]
+        checked = SignupForm(answers if isinstance(answers, dict) else {})
+        if not checked.is_valid():
+            raise forms.ValidationError(
+                [f"{name}: {' '.join(errors)}" for name, errors in checked.errors.items()]
+            )
+        return intake.signup_answers(checked.cleaned_data)
+
+
 @admin.register(WaitingSignup)
 class WaitingSignupAdmin(admin.ModelAdmin):
-    """Signups a worker has not resolved yet: none for long, unless one could not be saved
-    (its reason says why; cleared, it is tried again)."""
+    """Signups a worker has not resolved yet: none for long, unless one could not be saved.
+    Its reason says why: correct its answers and clear the reason, and the next sweep saves
+    it."""
 
+    form = WaitingSignupForm
     list_display = ("received_at", "reason")
-    readonly_fields = [f.name for f in WaitingSignup._meta.fields if f.name != "reason"]
+    readonly_fields = ["received_at", "payload", "ip_hash", "user_agent", "language"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

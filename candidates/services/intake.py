@@ -425,18 +425,25 @@ def accept_signup(
 ) -> WaitingSignup:
     """Keep a signup whose answers the form has checked, in one INSERT. A worker resolves it
     moments later (resolve_waiting_signups): the person's page and email do not wait for it."""
-    answers = {
-        name: value.as_e164 if isinstance(value, PhoneNumber) else value
-        for name, value in data.items()
-    }
     signup = WaitingSignup(
-        data=storable(answers),
+        data=signup_answers(data),
         payload=storable(payload),
         ip_hash=ip_hash,
         user_agent=user_agent[:500],
         language=language,
     )
     return bulk.insert([signup])[0]
+
+
+def signup_answers(data: dict) -> dict:
+    """The signup form's checked answers as a waiting signup keeps them (JSON; the phone in
+    E.164), which the form reads back as they were."""
+    return storable(
+        {
+            name: value.as_e164 if isinstance(value, PhoneNumber) else value
+            for name, value in data.items()
+        }
+    )
 
 
 def resolve_waiting_signups(*, limit: int = BATCH) -> int:

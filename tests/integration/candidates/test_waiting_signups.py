@@ -1,6 +1,7 @@
 """A signup is stored in one INSERT and answered at once; a worker resolves it moments later
 (woken by a doorbell, or by the sweep when none could ring), and nothing is lost on the way."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -8,13 +9,16 @@ import time_machine
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from candidates import tasks
 from candidates.forms.intake import SignupForm
 from candidates.models import Candidate, HelpRequest, StageChange, Submission, WaitingSignup
 from candidates.services import intake
+from rfs.accounts.models import Role
 from rfs.notify.models import Notification
+from tests.factories.accounts import UserFactory
 from tests.factories.candidates import signup_form_data
 from tests.support.waiting import wait_for
 
@@ -117,6 +121,33 @@ def test_refused_signups_are_deleted_after_their_keeping_time(settings):
         "recent@example.org",
         "waiting@example.org",
     ]
+
+
+@pytest.mark.django_db
+def test_staff_correct_a_refused_signup_in_the_admin_and_it_is_saved(client_for):
+    store({"first_name": "x" * 1000}, email="ada@example.org")
+    intake.resolve_waiting_signups()
+    refused = WaitingSignup.objects.get()
+    admin = UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True)
+    client = client_for(admin)
+    url = reverse("admin:candidates_waitingsignup_change", args=[refused.pk])
+    assert client.get(url).status_code == 200
+
+    # Answers the form would refuse are refused here too, and nothing changes.
+    wrong = {**refused.data, "first_name": "Ada", "email": "not an address"}
+    response = client.post(url, {"data": json.dumps(wrong), "reason": ""})
+    assert response.status_code == 200
+    assert "email:" in response.content.decode()
+    refused.refresh_from_db()
+    assert refused.reason and refused.data["email"] == "ada@example.org"
+
+    corrected = {**refused.data, "first_name": "Ada"}
+    response = client.post(url, {"data": json.dumps(corrected), "reason": ""})
+    assert response.status_code == 302
+    assert intake.waiting_signups() == 1  # waiting again: the next sweep will wake a worker
+    assert intake.resolve_waiting_signups() == 1
+    assert Candidate.objects.get().first_name == "Ada"
+    assert not WaitingSignup.objects.exists()
 
 
 @pytest.mark.django_db
